@@ -1,0 +1,33 @@
+@{
+    RootModule           = 'SecurityOps.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    GUID                 = '5b0c7d3e-2f7a-4d0e-9a43-6f1e8c2b9d17'
+    Author               = 'SecurityOps contributors'
+    CompanyName          = 'SecurityOps'
+    Copyright            = '(c) SecurityOps contributors. MIT licence.'
+    Description          = 'Runs an open-source project''s security response from PowerShell: the daily watch of upstream trackers, a CVE database and GitHub issues, the on-duty rotation, private reports under a disclosure policy with SLA clocks, embargoed notices, advisories and release notes. All state is YAML in a git repository.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('SecurityOps.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Add-CveRecord'
+        'Get-CveRecord'
+        'Get-SecurityState'
+        'Initialize-SecurityState'
+        'Remove-CveRecord'
+        'Save-SecurityState'
+        'Set-CveRecord'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Security', 'CVE', 'Vulnerability', 'Disclosure', 'Embargo', 'GitHub', 'OSV', 'CVSS', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
+            ProjectUri   = 'https://github.com/securityops/SecurityOps'
+            LicenseUri   = 'https://github.com/securityops/SecurityOps/blob/main/LICENSE'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SecurityOps.Database;
+using SecurityOps.Model;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>
+    /// Add-CveRecord: records CVEs in the team's database from the pipeline (feed items, or any object with CveId/CveIds,
+    /// Package/Packages, Source, Link, Title/Summary). New records are created, known ones merged; each is emitted with
+    /// IsNew so that "| Where-Object IsNew" picks what to file.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Add, "CveRecord", SupportsShouldProcess = true)]
+    [OutputType(typeof(CveRecord))]
+    public sealed class AddCveRecordCommand : StateCmdlet
+    {
+        private CveDatabase database;
+        private int added;
+        private int merged;
+        private int unchanged;
+
+        /// <summary>The CVE ids (CVE-YYYY-NNNN, four or more digits).</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("CveIds", "Cve")]
+        public string[] CveId { get; set; }
+
+        /// <summary>Affected packages: names, "name@ecosystem", or objects with Name and Ecosystem.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Packages")]
+        public object[] Package { get; set; }
+
+        /// <summary>The source that reported the CVE (a feed name, "manual"...).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Source { get; set; }
+
+        /// <summary>The upstream advisory id (GLSA, RUSTSEC, GO id); bound from a feed item's Id.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        public string AdvisoryId { get; set; }
+
+        /// <summary>A link to the upstream advisory.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Url")]
+        public string Link { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Title { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Description")]
+        public string Summary { get; set; }
+
+        /// <summary>A known CVSS base score, 0.0 to 10.0.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(0.0, 10.0)]
+        [Alias("Score", "BaseScore")]
+        public double? CvssScore { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Vector")]
+        public string CvssVector { get; set; }
+
+        /// <summary>Further reference URLs.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string[] References { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            database = new CveDatabase(State.Files);
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (CveId == null || CveId.Length == 0)
+            {
+                WriteVerbose($"Skipped {AdvisoryId ?? Title ?? "an input object"}: it names no CVE id.");
+                return;
+            }
+
+            List<PackageRef> packages = PackageBinding.ToPackages(Package);
+            foreach (string raw in CveId.Distinct())
+            {
+                string id = CveRecord.NormalizeId(raw);
+                if (id == null)
+                {
+                    WriteFailure(new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, raw,
+                        $"'{raw}' is not a CVE id (expected CVE-YYYY-NNNN with four or more digits); it was not recorded."));
+                    continue;
+                }
+
+                if (!ShouldProcess($"{id} in {State.Root}", database.Exists(id) ? "Merge into the CVE record" : "Create the CVE record"))
+                {
+                    continue;
+                }
+
+                var observation = new CveObservation
+                {
+                    CveId = id,
+                    Packages = packages,
+                    Source = Source,
+                    AdvisoryId = AdvisoryId,
+                    Link = Link,
+                    Title = Title,
+                    Summary = Summary,
+                    CvssScore = CvssScore,
+                    CvssVector = CvssVector,
+                    References = References?.ToList() ?? new List<string>(),
+                };
+
+                TryRun(() =>
+                {
+                    CveRecord record = database.Record(observation);
+                    if (record.IsNew)
+                    {
+                        added++;
+                        WriteVerbose($"{id}: new record ({string.Join(", ", record.Packages)}) from {Source ?? "input"}.");
+                    }
+                    else if (record.Changed)
+                    {
+                        merged++;
+                        WriteVerbose($"{id}: merged what {Source ?? "input"} adds.");
+                    }
+                    else
+                    {
+                        unchanged++;
+                    }
+
+                    WriteObject(record);
+                });
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            WriteVerbose($"CVE records: {added} new, {merged} merged, {unchanged} unchanged.");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Management.Automation;
+using SecurityOps.State;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>A cmdlet that works on a state repository: -StatePath, else $env:SECURITYOPS_STATE, else the nearest
+    /// folder at or above the current location that holds securityops.yaml.</summary>
+    public abstract class StateCmdlet : SecurityOpsCmdlet
+    {
+        public const string StateEnvironmentVariable = "SECURITYOPS_STATE";
+
+        private SecurityState state;
+
+        /// <summary>The state repository's folder.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string StatePath { get; set; }
+
+        /// <summary>The opened state; a missing or broken state is a terminating error.</summary>
+        protected SecurityState State
+        {
+            get
+            {
+                if (state == null)
+                {
+                    string root = ResolveStateRoot();
+                    try
+                    {
+                        state = SecurityState.Open(root);
+                    }
+                    catch (SecurityOpsException ex)
+                    {
+                        ThrowFailure(ex);
+                    }
+
+                    WriteVerbose($"Using the state repository at {state.Root}.");
+                }
+
+                return state;
+            }
+        }
+
+        protected string ResolveStateRoot()
+        {
+            string explicitPath = StatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath);
+            return StateRepository.Locate(explicitPath,
+                Environment.GetEnvironmentVariable(StateEnvironmentVariable),
+                SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        }
+
+        /// <summary>Runs an action, turning a SecurityOpsException into a non-terminating error; true when it succeeded.</summary>
+        protected bool TryRun(Action action)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (StateFileException ex)
+            {
+                // A broken state file stops the command: going on could overwrite what a person must fix by hand.
+                ThrowFailure(ex);
+                return false;
+            }
+            catch (SecurityOpsException ex)
+            {
+                WriteFailure(ex);
+                return false;
+            }
+        }
+    }
+}

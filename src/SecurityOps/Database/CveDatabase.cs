@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SecurityOps.Model;
+using SecurityOps.State;
+
+namespace SecurityOps.Database
+{
+    /// <summary>
+    /// The team's CVE database: one YAML file per CVE under cves/&lt;year&gt;/, so a record is found from its id
+    /// without reading any other. Merging only ever adds: sources, packages and references accumulate, and text a
+    /// person wrote (title, summary, notes, status) is never replaced by what a feed says.
+    /// </summary>
+    public sealed class CveDatabase
+    {
+        private readonly StateRepository files;
+
+        public CveDatabase(StateRepository files) => this.files = files;
+
+        public CveRecord Get(string cveId)
+        {
+            string id = CveRecord.NormalizeId(cveId) ?? throw InvalidId(cveId);
+            return files.Read<CveRecord>(CveRecord.PathFor(id));
+        }
+
+        public bool Exists(string cveId) => files.Exists(CveRecord.PathFor(cveId));
+
+        /// <summary>
+        /// Creates or merges the record for one observation. Reads only that CVE's file, and writes it only when
+        /// something was added. The returned record says whether it <see cref="CveRecord.IsNew"/> or <see cref="CveRecord.Changed"/>.
+        /// </summary>
+        public CveRecord Record(CveObservation observation)
+        {
+            string id = CveRecord.NormalizeId(observation.CveId) ?? throw InvalidId(observation.CveId);
+            DateTimeOffset now = ModuleContext.UtcNow;
+            using (files.AcquireLock())
+            {
+                CveRecord record = files.Read<CveRecord>(CveRecord.PathFor(id));
+                bool isNew = record == null;
+                if (isNew)
+                {
+                    record = new CveRecord { CveId = id, FirstSeen = now };
+                }
+
+                bool changed = Merge(record, observation, now);
+                if (isNew || changed)
+                {
+                    record.LastUpdated = now;
+                    files.Write(record.RelativePath, record);
+                }
+
+                record.IsNew = isNew;
+                record.Changed = isNew || changed;
+                return record;
+            }
+        }
+
+        public void Save(CveRecord record)
+        {
+            record.LastUpdated = ModuleContext.UtcNow;
+            files.Write(record.RelativePath, record);
+        }
+
+        public bool Remove(string cveId)
+        {
+            string id = CveRecord.NormalizeId(cveId) ?? throw InvalidId(cveId);
+            if (!Exists(id))
+            {
+                return false;
+            }
+
+            files.Delete(CveRecord.PathFor(id));
+            return true;
+        }
+
+        /// <summary>
+        /// Streams matching records in id order. File names are filtered before any file is parsed, and parsing runs
+        /// on every core; a broken file is reported through <paramref name="onError"/> and skipped.
+        /// </summary>
+        public IEnumerable<CveRecord> Query(CveQuery query, Action<StateFileException> onError = null)
+        {
+            query ??= new CveQuery();
+            IEnumerable<string> yearDirs = EnumerateYearFolders(query.Years);
+            var paths = yearDirs
+                .SelectMany(dir => Directory.EnumerateFiles(dir, "CVE-*.yaml"))
+                .Where(p => query.IdFilter == null || query.IdFilter(Path.GetFileNameWithoutExtension(p)))
+                .OrderBy(p => Path.GetFileNameWithoutExtension(p), CveIdComparer.Instance)
+                .ToList();
+
+            // Parse in ordered chunks: bounded memory, all cores, output still in id order.
+            const int chunk = 2048;
+            for (int start = 0; start < paths.Count; start += chunk)
+            {
+                var slice = paths.Skip(start).Take(chunk).ToList();
+                var parsed = slice.AsParallel().AsOrdered().Select(p => Load(p)).ToList();
+                foreach (var (record, error) in parsed)
+                {
+                    if (error != null)
+                    {
+                        onError?.Invoke(error);
+                        continue;
+                    }
+
+                    if (record != null && Matches(record, query))
+                    {
+                        yield return record;
+                    }
+                }
+            }
+        }
+
+        private (CveRecord, StateFileException) Load(string path)
+        {
+            try
+            {
+                using var reader = new StreamReader(path);
+                return (YamlFormat.Deserialize<CveRecord>(reader, path), null);
+            }
+            catch (StateFileException ex)
+            {
+                return (null, ex);
+            }
+        }
+
+        private IEnumerable<string> EnumerateYearFolders(ISet<string> years)
+        {
+            string root = files.FullPath("cves");
+            if (!Directory.Exists(root))
+            {
+                return Enumerable.Empty<string>();
+            }
+
+            return Directory.EnumerateDirectories(root)
+                .Where(d => years == null || years.Contains(Path.GetFileName(d)))
+                .OrderBy(d => d, StringComparer.Ordinal);
+        }
+
+        private static bool Matches(CveRecord record, CveQuery query)
+        {
+            if (query.Statuses != null && !query.Statuses.Contains(record.Status ?? "new"))
+            {
+                return false;
+            }
+
+            if (query.PackageFilter != null && !record.Packages.Any(p => p?.Name != null && query.PackageFilter(p.Name)))
+            {
+                return false;
+            }
+
+            if (query.Since != null && (record.LastUpdated ?? record.FirstSeen ?? DateTimeOffset.MinValue) < query.Since)
+            {
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>Adds what the observation knows and the record lacks. Returns true when anything was added.</summary>
+        internal static bool Merge(CveRecord record, CveObservation observation, DateTimeOffset now)
+        {
+            bool changed = false;
+            foreach (var package in observation.Packages ?? Enumerable.Empty<PackageRef>())
+            {
+                if (package?.Name != null && !record.Packages.Contains(package))
+                {
+                    // The same name without an ecosystem is the same package seen by a vaguer source.
+                    var vague = record.Packages.FirstOrDefault(p => string.Equals(p.Name, package.Name, StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(p.Ecosystem));
+                    if (vague != null && !string.IsNullOrEmpty(package.Ecosystem))
+                    {
+                        vague.Ecosystem = package.Ecosystem;
+                    }
+                    else if (!(string.IsNullOrEmpty(package.Ecosystem) && record.Packages.Any(p => string.Equals(p.Name, package.Name, StringComparison.OrdinalIgnoreCase))))
+                    {
+                        record.Packages.Add(new PackageRef(package.Name, package.Ecosystem));
+                    }
+                    else
+                    {
+                        continue;
+                    }
+
+                    changed = true;
+                }
+            }
+
+            if (!string.IsNullOrEmpty(observation.Source))
+            {
+                bool known = record.Sources.Any(s =>
+                    string.Equals(s.Source, observation.Source, StringComparison.OrdinalIgnoreCase) &&
+                    string.Equals(s.AdvisoryId ?? string.Empty, observation.AdvisoryId ?? string.Empty, StringComparison.OrdinalIgnoreCase));
+                if (!known)
+                {
+                    record.Sources.Add(new CveSighting { Source = observation.Source, AdvisoryId = observation.AdvisoryId, Link = observation.Link, SeenAt = now });
+                    changed = true;
+                }
+            }
+
+            foreach (string reference in (observation.References ?? new List<string>()).Concat(new[] { observation.Link }))
+            {
+                if (!string.IsNullOrWhiteSpace(reference) && !record.References.Contains(reference, StringComparer.Ordinal))
+                {
+                    record.References.Add(reference);
+                    changed = true;
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(record.Title) && !string.IsNullOrWhiteSpace(observation.Title))
+            {
+                record.Title = observation.Title.Trim();
+                changed = true;
+            }
+
+            if (string.IsNullOrWhiteSpace(record.Summary) && !string.IsNullOrWhiteSpace(observation.Summary))
+            {
+                record.Summary = observation.Summary.Trim();
+                changed = true;
+            }
+
+            if (record.CvssScore == null && observation.CvssScore != null)
+            {
+                record.CvssScore = observation.CvssScore;
+                record.CvssVector ??= observation.CvssVector;
+                changed = true;
+            }
+
+            return changed;
+        }
+
+        private static SecurityOpsException InvalidId(string id) =>
+            new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, id,
+                $"'{id}' is not a CVE id (expected CVE-YYYY-NNNN with four or more digits).");
+    }
+
+    /// <summary>Orders CVE ids by year, then number (CVE-2024-9999 before CVE-2024-10000).</summary>
+    public sealed class CveIdComparer : IComparer<string>
+    {
+        public static readonly CveIdComparer Instance = new CveIdComparer();
+
+        public int Compare(string x, string y)
+        {
+            int c = string.CompareOrdinal(Part(x, 1), Part(y, 1));
+            if (c != 0)
+            {
+                return c;
+            }
+
+            string a = Part(x, 2), b = Part(y, 2);
+            c = a.Length.CompareTo(b.Length);
+            return c != 0 ? c : string.CompareOrdinal(a, b);
+        }
+
+        private static string Part(string id, int index)
+        {
+            string[] parts = (id ?? string.Empty).Split('-');
+            return parts.Length > index ? parts[index] : string.Empty;
+        }
+    }
+}

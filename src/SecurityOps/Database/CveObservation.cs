@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using SecurityOps.Model;
+
+namespace SecurityOps.Database
+{
+    /// <summary>What a source says about one CVE: the input of <see cref="CveDatabase.Record"/>.</summary>
+    public sealed class CveObservation
+    {
+        public string CveId { get; set; }
+
+        public List<PackageRef> Packages { get; set; } = new List<PackageRef>();
+
+        public string Source { get; set; }
+
+        public string AdvisoryId { get; set; }
+
+        public string Link { get; set; }
+
+        public string Title { get; set; }
+
+        public string Summary { get; set; }
+
+        public double? CvssScore { get; set; }
+
+        public string CvssVector { get; set; }
+
+        public List<string> References { get; set; } = new List<string>();
+    }
+
+    /// <summary>A filter for <see cref="CveDatabase.Query"/>. Every set field must match.</summary>
+    public sealed class CveQuery
+    {
+        /// <summary>Matches the CVE id (wildcards are turned into this by the caller).</summary>
+        public System.Func<string, bool> IdFilter { get; set; }
+
+        /// <summary>Only these years' folders are read (from ids like CVE-2024-*); null reads all.</summary>
+        public ISet<string> Years { get; set; }
+
+        public System.Func<string, bool> PackageFilter { get; set; }
+
+        public ISet<string> Statuses { get; set; }
+
+        public System.DateTimeOffset? Since { get; set; }
+    }
+}

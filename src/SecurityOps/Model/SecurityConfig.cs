@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using SecurityOps.State;
+
+namespace SecurityOps.Model
+{
+    /// <summary>
+    /// securityops.yaml. Each part of the module adds its own section in a partial file beside this one
+    /// (SecurityConfig.Feeds.cs, SecurityConfig.GitHub.cs...), so the parts do not crowd one class.
+    /// </summary>
+    public sealed partial class SecurityConfig : IVersionedDocument
+    {
+        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+
+        public ProjectSettings Project { get; set; } = new ProjectSettings();
+
+        public StateSettings State { get; set; } = new StateSettings();
+    }
+
+    public sealed class ProjectSettings
+    {
+        /// <summary>The project's name, used in messages.</summary>
+        public string Name { get; set; } = "Example Project";
+
+        /// <summary>The team's contact address (never a person's).</summary>
+        public string SecurityContact { get; set; }
+    }
+
+    public sealed class StateSettings
+    {
+        /// <summary>How long a run waits for another run's lock on the state before failing.</summary>
+        public int LockTimeoutSeconds { get; set; } = 30;
+
+        /// <summary>Author of the commits Save-SecurityState makes.</summary>
+        public string CommitAuthorName { get; set; } = "SecurityOps";
+
+        public string CommitAuthorEmail { get; set; } = "securityops@localhost";
+
+        /// <summary>The remote and branch Save-SecurityState -Push pushes to.</summary>
+        public string Remote { get; set; } = "origin";
+
+        public string Branch { get; set; }
+
+        /// <summary>Set true when the state repository's remote is public: then pushing while embargoed cases exist is refused.</summary>
+        public bool RemoteIsPublic { get; set; }
+    }
+}

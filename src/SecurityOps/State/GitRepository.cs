@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Text;
+
+namespace SecurityOps.State
+{
+    /// <summary>A change git sees in the work tree.</summary>
+    public sealed class GitChange
+    {
+        public GitChange(string status, string path)
+        {
+            Status = status;
+            Path = path;
+        }
+
+        /// <summary>Porcelain status letters: "A" added, "M" modified, "D" deleted, "??" untracked.</summary>
+        public string Status { get; }
+
+        public string Path { get; }
+    }
+
+    /// <summary>The git CLI over the state repository: init, status, commit, push. Output never carries credentials.</summary>
+    public sealed class GitRepository
+    {
+        private readonly string root;
+
+        public GitRepository(string root) => this.root = root;
+
+        public string GitExecutable { get; set; } = "git";
+
+        public bool IsRepository => Run(new[] { "rev-parse", "--is-inside-work-tree" }, throwOnError: false).ExitCode == 0;
+
+        public void Init()
+        {
+            Run(new[] { "init", "--quiet" });
+        }
+
+        public IReadOnlyList<GitChange> Status(string pathspec = ".")
+        {
+            var result = Run(new[] { "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec });
+            var changes = new List<GitChange>();
+            string[] parts = result.Output.Split(new[] { '\0' }, StringSplitOptions.RemoveEmptyEntries);
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string entry = parts[i];
+                if (entry.Length < 4)
+                {
+                    continue;
+                }
+
+                string status = entry.Substring(0, 2).Trim();
+                string path = entry.Substring(3);
+                if (status.StartsWith("R", StringComparison.Ordinal) || status.StartsWith("C", StringComparison.Ordinal))
+                {
+                    i++; // a rename carries the old path as the next field
+                }
+
+                changes.Add(new GitChange(status, path));
+            }
+
+            return changes;
+        }
+
+        /// <summary>Stages everything under the state folder and commits; returns the new commit id, or null when nothing changed.</summary>
+        public string CommitAll(string message, string authorName, string authorEmail)
+        {
+            Run(new[] { "add", "--all", "--", "." });
+            if (Run(new[] { "diff", "--cached", "--quiet" }, throwOnError: false).ExitCode == 0)
+            {
+                return null;
+            }
+
+            var args = new List<string>();
+            if (!string.IsNullOrEmpty(authorName))
+            {
+                args.AddRange(new[] { "-c", "user.name=" + authorName });
+            }
+
+            if (!string.IsNullOrEmpty(authorEmail))
+            {
+                args.AddRange(new[] { "-c", "user.email=" + authorEmail });
+            }
+
+            args.AddRange(new[] { "commit", "--quiet", "--no-verify", "-F", "-" });
+            Run(args, stdin: message);
+            return Run(new[] { "rev-parse", "HEAD" }).Output.Trim();
+        }
+
+        public void Push(string remote, string branch)
+        {
+            var args = new List<string> { "push", "--quiet", remote ?? "origin" };
+            if (!string.IsNullOrEmpty(branch))
+            {
+                args.Add("HEAD:" + branch);
+            }
+
+            Run(args);
+        }
+
+        public string RemoteUrl(string remote)
+        {
+            var result = Run(new[] { "remote", "get-url", remote ?? "origin" }, throwOnError: false);
+            return result.ExitCode == 0 ? result.Output.Trim() : null;
+        }
+
+        public GitResult Run(IEnumerable<string> arguments, bool throwOnError = true, string stdin = null)
+        {
+            var args = arguments.ToList();
+            var start = new ProcessStartInfo(GitExecutable)
+            {
+                WorkingDirectory = root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = stdin != null,
+                UseShellExecute = false,
+                CreateNoWindow = true,
+                StandardOutputEncoding = Encoding.UTF8,
+                StandardErrorEncoding = Encoding.UTF8,
+                Arguments = string.Join(" ", args.Select(Quote)),
+            };
+
+            // Never prompt for credentials in a scheduled run; fail instead.
+            start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+
+            Process process;
+            try
+            {
+                process = Process.Start(start);
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is InvalidOperationException)
+            {
+                throw new SecurityOpsException("GitNotFound", FailureKind.ResourceUnavailable, GitExecutable,
+                    "git was not found on PATH; install git to keep state in a repository.", ex);
+            }
+
+            using (process)
+            {
+                if (stdin != null)
+                {
+                    process.StandardInput.Write(stdin);
+                    process.StandardInput.Close();
+                }
+
+                var stderrTask = process.StandardError.ReadToEndAsync();
+                string output = process.StandardOutput.ReadToEnd();
+                process.WaitForExit();
+                string error = stderrTask.GetAwaiter().GetResult();
+                var result = new GitResult(process.ExitCode, output, error);
+                if (throwOnError && result.ExitCode != 0)
+                {
+                    throw new SecurityOpsException("GitCommandFailed", FailureKind.InvalidOperation, root,
+                        $"git {args.FirstOrDefault()} failed ({result.ExitCode}): {Redact.Urls(error.Trim())}");
+                }
+
+                return result;
+            }
+        }
+
+        private static string Quote(string arg)
+        {
+            if (arg.Length > 0 && arg.IndexOfAny(new[] { ' ', '"', '\t', '\'' }) < 0)
+            {
+                return arg;
+            }
+
+            return "\"" + arg.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        }
+    }
+
+    public sealed class GitResult
+    {
+        public GitResult(int exitCode, string output, string error)
+        {
+            ExitCode = exitCode;
+            Output = output;
+            Error = error;
+        }
+
+        public int ExitCode { get; }
+
+        public string Output { get; }
+
+        public string Error { get; }
+    }
+}

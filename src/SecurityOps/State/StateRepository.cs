@@ -1,0 +1,287 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+
+namespace SecurityOps.State
+{
+    /// <summary>
+    /// The state repository: a folder (a git work tree) of YAML documents. The only code that reads or writes state
+    /// files. Writes are atomic (temp file, flush to disk, rename) and happen under a lock that keeps two runs apart.
+    /// </summary>
+    public sealed class StateRepository
+    {
+        public const string ConfigFileName = "securityops.yaml";
+        public const string LockFileName = ".securityops.lock";
+        public const int CurrentSchemaVersion = 1;
+
+        private static readonly UTF8Encoding Utf8NoBom = new UTF8Encoding(false);
+        private static readonly ConcurrentDictionary<string, LockHolder> Locks =
+            new ConcurrentDictionary<string, LockHolder>(StringComparer.Ordinal);
+
+        public StateRepository(string root)
+        {
+            Root = Path.GetFullPath(root);
+        }
+
+        public string Root { get; }
+
+        public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        public bool IsInitialized => File.Exists(FullPath(ConfigFileName));
+
+        /// <summary>
+        /// Where the state lives: the explicit path, else $env:SECURITYOPS_STATE, else the nearest folder at or above
+        /// the current one that holds securityops.yaml. Null when none is found.
+        /// </summary>
+        public static string Locate(string explicitPath, string environmentValue, string currentDirectory)
+        {
+            if (!string.IsNullOrWhiteSpace(explicitPath))
+            {
+                return Path.GetFullPath(explicitPath);
+            }
+
+            if (!string.IsNullOrWhiteSpace(environmentValue))
+            {
+                return Path.GetFullPath(environmentValue);
+            }
+
+            for (var dir = new DirectoryInfo(currentDirectory); dir != null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, ConfigFileName)))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            return null;
+        }
+
+        public string FullPath(string relativePath) =>
+            Path.Combine(Root, relativePath.Replace('/', Path.DirectorySeparatorChar));
+
+        public bool Exists(string relativePath) => File.Exists(FullPath(relativePath));
+
+        /// <summary>Reads a document, or returns null when the file does not exist.</summary>
+        public T Read<T>(string relativePath) where T : class
+        {
+            string path = FullPath(relativePath);
+            string text;
+            try
+            {
+                text = File.ReadAllText(path, Utf8NoBom);
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return null;
+            }
+
+            T value = YamlFormat.Deserialize<T>(text, path);
+            CheckSchemaVersion(value, path);
+            return value;
+        }
+
+        public string ReadText(string relativePath)
+        {
+            string path = FullPath(relativePath);
+            return File.Exists(path) ? File.ReadAllText(path, Utf8NoBom) : null;
+        }
+
+        /// <summary>
+        /// Writes a document atomically, keeping any key a person added to the existing file. Fails (and writes
+        /// nothing) when the existing file is not valid YAML: a broken hand edit is never overwritten.
+        /// </summary>
+        public void Write<T>(string relativePath, T value) where T : class
+        {
+            string path = FullPath(relativePath);
+            string previous = File.Exists(path) ? File.ReadAllText(path, Utf8NoBom) : null;
+            string text = YamlFormat.Serialize(value, previous, path);
+            WriteTextAtomic(relativePath, text);
+        }
+
+        /// <summary>Temp file in the same folder, flushed to disk, then renamed over the target.</summary>
+        public void WriteTextAtomic(string relativePath, string text)
+        {
+            using (AcquireLock())
+            {
+                string path = FullPath(relativePath);
+                string dir = Path.GetDirectoryName(path);
+                Directory.CreateDirectory(dir);
+                string temp = Path.Combine(dir, "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N"));
+                try
+                {
+                    using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+                    {
+                        byte[] bytes = Utf8NoBom.GetBytes(text);
+                        stream.Write(bytes, 0, bytes.Length);
+                        stream.Flush(true);
+                    }
+
+                    if (File.Exists(path))
+                    {
+                        File.Replace(temp, path, null);
+                    }
+                    else
+                    {
+                        File.Move(temp, path);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    TryDelete(temp);
+                    throw new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path,
+                        $"Could not write {path}: {ex.Message}", ex);
+                }
+            }
+        }
+
+        public void Delete(string relativePath)
+        {
+            using (AcquireLock())
+            {
+                string path = FullPath(relativePath);
+                if (File.Exists(path))
+                {
+                    File.Delete(path);
+                }
+            }
+        }
+
+        public IEnumerable<string> EnumerateFiles(string relativeFolder, string pattern, bool recursive)
+        {
+            string dir = FullPath(relativeFolder);
+            if (!Directory.Exists(dir))
+            {
+                return Array.Empty<string>();
+            }
+
+            return Directory.EnumerateFiles(dir, pattern, recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly);
+        }
+
+        /// <summary>
+        /// The write lock of this state. Re-entrant within the process (a cmdlet and the services it calls share one
+        /// hold); another process waits up to <see cref="LockTimeout"/> and then gets a clear StateLocked error.
+        /// </summary>
+        public IDisposable AcquireLock()
+        {
+            LockHolder holder = Locks.GetOrAdd(Root, r => new LockHolder(r));
+            holder.Enter(LockTimeout);
+            return new Releaser(holder);
+        }
+
+        private static void CheckSchemaVersion(object value, string path)
+        {
+            if (value is IVersionedDocument doc && doc.SchemaVersion > CurrentSchemaVersion)
+            {
+                throw new StateFileException("StateSchemaTooNew", path, 0, 0,
+                    $"schemaVersion {doc.SchemaVersion} was written by a newer SecurityOps (this one reads up to {CurrentSchemaVersion}). Update the module; the file was not changed.");
+            }
+        }
+
+        private static void TryDelete(string path)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        private sealed class Releaser : IDisposable
+        {
+            private LockHolder holder;
+
+            public Releaser(LockHolder holder) => this.holder = holder;
+
+            public void Dispose()
+            {
+                Interlocked.Exchange(ref holder, null)?.Exit();
+            }
+        }
+
+        /// <summary>An OS-level exclusive file lock plus an in-process monitor so one process can hold it re-entrantly.</summary>
+        private sealed class LockHolder
+        {
+            private readonly string root;
+            private readonly object gate = new object();
+            private FileStream file;
+            private int depth;
+            private Thread owner;
+
+            public LockHolder(string root) => this.root = root;
+
+            public void Enter(TimeSpan timeout)
+            {
+                var deadline = DateTime.UtcNow + timeout; // wall time for waiting only; never stored
+                if (!Monitor.TryEnter(gate, timeout))
+                {
+                    throw Locked(timeout);
+                }
+
+                try
+                {
+                    if (depth == 0)
+                    {
+                        string path = Path.Combine(root, LockFileName);
+                        Directory.CreateDirectory(root);
+                        while (true)
+                        {
+                            try
+                            {
+                                file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                                break;
+                            }
+                            catch (IOException) when (DateTime.UtcNow < deadline)
+                            {
+                                Thread.Sleep(50);
+                            }
+                            catch (IOException ex)
+                            {
+                                throw Locked(timeout, ex);
+                            }
+                        }
+                    }
+
+                    depth++;
+                    owner = Thread.CurrentThread;
+                }
+                catch
+                {
+                    Monitor.Exit(gate);
+                    throw;
+                }
+            }
+
+            public void Exit()
+            {
+                if (--depth == 0)
+                {
+                    file?.Dispose();
+                    file = null;
+                    owner = null;
+                }
+
+                Monitor.Exit(gate);
+            }
+
+            private SecurityOpsException Locked(TimeSpan timeout, Exception inner = null) =>
+                new SecurityOpsException("StateLocked", FailureKind.ResourceUnavailable, root,
+                    $"The state at {root} is locked by another SecurityOps run; waited {timeout.TotalSeconds:0.#} s. " +
+                    $"If no other run is active, delete {Path.Combine(root, LockFileName)}.", inner);
+        }
+    }
+
+    /// <summary>Every state file carries a schema version.</summary>
+    public interface IVersionedDocument
+    {
+        int SchemaVersion { get; set; }
+    }
+}

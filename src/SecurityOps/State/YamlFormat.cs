@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace SecurityOps.State
+{
+    /// <summary>
+    /// How state documents look on disk: camelCase keys, UTC ISO 8601 times, and keys a person added by hand kept
+    /// when the module rewrites a file (<see cref="MergeUnknownKeys"/>).
+    /// </summary>
+    public static class YamlFormat
+    {
+        private static readonly IDeserializer Reader = new DeserializerBuilder()
+            .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .IgnoreUnmatchedProperties()
+            .WithTypeConverter(new DateTimeOffsetConverter())
+            .Build();
+
+        // Nulls are written into the tree that is merged, so every key the type knows is present; a key of the old
+        // file that is missing from it is one the module does not know and is kept. Nulls are stripped afterwards.
+        private static readonly ISerializer FullWriter = new SerializerBuilder()
+            .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .WithTypeConverter(new DateTimeOffsetConverter())
+            .ConfigureDefaultValuesHandling(DefaultValuesHandling.Preserve)
+            .DisableAliases()
+            .Build();
+
+        /// <summary>Identity keys used to pair up list items of the old and the new file.</summary>
+        private static readonly string[] IdentityKeys = { "id", "cveId", "handle", "name", "url", "email", "fingerprint" };
+
+        public static T Deserialize<T>(string text, string fileForErrors)
+        {
+            try
+            {
+                return Reader.Deserialize<T>(text);
+            }
+            catch (YamlException ex)
+            {
+                throw new StateFileException("StateFileInvalid", fileForErrors, ex.Start.Line, ex.Start.Column,
+                    Describe(ex), ex);
+            }
+        }
+
+        public static T Deserialize<T>(TextReader text, string fileForErrors)
+        {
+            try
+            {
+                return Reader.Deserialize<T>(text);
+            }
+            catch (YamlException ex)
+            {
+                throw new StateFileException("StateFileInvalid", fileForErrors, ex.Start.Line, ex.Start.Column,
+                    Describe(ex), ex);
+            }
+        }
+
+        /// <summary>Serializes <paramref name="value"/>, keeping the unknown keys of <paramref name="previousText"/>.</summary>
+        public static string Serialize(object value, string previousText = null, string fileForErrors = null)
+        {
+            string fresh = FullWriter.Serialize(value);
+            YamlNode updated = ParseNode(fresh, "(generated)");
+            if (!string.IsNullOrWhiteSpace(previousText))
+            {
+                YamlNode previous = ParseNode(previousText, fileForErrors ?? "(previous)");
+                if (previous != null)
+                {
+                    updated = MergeUnknownKeys(previous, updated);
+                }
+            }
+
+            updated = StripNulls(updated);
+            var stream = new YamlStream(new YamlDocument(updated));
+            using var writer = new StringWriter { NewLine = "\n" };
+            stream.Save(writer, assignAnchors: false);
+            string text = writer.ToString();
+
+            // YamlStream ends a document with "...": not wanted in files people read and diff.
+            if (text.EndsWith("...\n", StringComparison.Ordinal))
+            {
+                text = text.Substring(0, text.Length - 4);
+            }
+
+            return text;
+        }
+
+        public static YamlNode ParseNode(string text, string fileForErrors)
+        {
+            try
+            {
+                var stream = new YamlStream();
+                stream.Load(new StringReader(text));
+                return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+            }
+            catch (YamlException ex)
+            {
+                throw new StateFileException("StateFileInvalid", fileForErrors, ex.Start.Line, ex.Start.Column,
+                    Describe(ex), ex);
+            }
+        }
+
+        /// <summary>
+        /// The new tree, plus every mapping key of the old tree that the new one lacks (a field the module does not
+        /// know). Lists are paired item by item through an identity key, or by position.
+        /// </summary>
+        public static YamlNode MergeUnknownKeys(YamlNode previous, YamlNode updated)
+        {
+            if (previous is YamlMappingNode oldMap && updated is YamlMappingNode newMap)
+            {
+                var merged = new YamlMappingNode();
+                foreach (var entry in newMap.Children)
+                {
+                    YamlNode value = entry.Value;
+                    if (oldMap.Children.TryGetValue(entry.Key, out YamlNode oldValue))
+                    {
+                        value = MergeUnknownKeys(oldValue, value);
+                    }
+
+                    merged.Add(entry.Key, value);
+                }
+
+                foreach (var entry in oldMap.Children)
+                {
+                    if (!newMap.Children.ContainsKey(entry.Key))
+                    {
+                        merged.Add(entry.Key, entry.Value);
+                    }
+                }
+
+                return merged;
+            }
+
+            if (previous is YamlSequenceNode oldSeq && updated is YamlSequenceNode newSeq)
+            {
+                var merged = new YamlSequenceNode();
+                for (int i = 0; i < newSeq.Children.Count; i++)
+                {
+                    YamlNode item = newSeq.Children[i];
+                    YamlNode partner = FindPartner(oldSeq, newSeq, item, i);
+                    merged.Add(partner == null ? item : MergeUnknownKeys(partner, item));
+                }
+
+                return merged;
+            }
+
+            return updated;
+        }
+
+        private static YamlNode FindPartner(YamlSequenceNode oldSeq, YamlSequenceNode newSeq, YamlNode item, int index)
+        {
+            if (item is YamlMappingNode map)
+            {
+                foreach (string key in IdentityKeys)
+                {
+                    if (map.Children.TryGetValue(new YamlScalarNode(key), out YamlNode id) && id is YamlScalarNode idScalar && idScalar.Value != null)
+                    {
+                        return oldSeq.Children.OfType<YamlMappingNode>().FirstOrDefault(o =>
+                            o.Children.TryGetValue(new YamlScalarNode(key), out YamlNode oid) &&
+                            oid is YamlScalarNode s && s.Value == idScalar.Value);
+                    }
+                }
+            }
+
+            return oldSeq.Children.Count == newSeq.Children.Count ? oldSeq.Children[index] : null;
+        }
+
+        private static YamlNode StripNulls(YamlNode node)
+        {
+            switch (node)
+            {
+                case YamlMappingNode map:
+                    var result = new YamlMappingNode();
+                    foreach (var entry in map.Children)
+                    {
+                        if (IsNull(entry.Value))
+                        {
+                            continue;
+                        }
+
+                        result.Add(entry.Key, StripNulls(entry.Value));
+                    }
+
+                    return result;
+                case YamlSequenceNode seq:
+                    var list = new YamlSequenceNode();
+                    foreach (var child in seq.Children)
+                    {
+                        list.Add(StripNulls(child));
+                    }
+
+                    if (list.Children.Count > 0 && list.Children.All(c => c is YamlScalarNode))
+                    {
+                        list.Style = YamlDotNet.Core.Events.SequenceStyle.Block;
+                    }
+
+                    return list;
+                default:
+                    return node;
+            }
+        }
+
+        private static bool IsNull(YamlNode node) =>
+            node is YamlScalarNode s && s.Style == ScalarStyle.Plain && (s.Value == null || s.Value == "" || s.Value == "~" || s.Value == "null");
+
+        private static string Describe(YamlException ex)
+        {
+            string message = ex.InnerException != null ? ex.InnerException.Message : ex.Message;
+            return message.Replace("\r", " ").Replace("\n", " ");
+        }
+    }
+}
