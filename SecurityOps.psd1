@@ -12,12 +12,17 @@
     FormatsToProcess     = @('SecurityOps.Format.ps1xml')
     CmdletsToExport      = @(
         'Add-CveRecord'
+        'Export-SecurityCalendar'
         'Get-CveRecord'
+        'Get-Rotation'
+        'Get-SecurityMeeting'
         'Get-SecurityState'
         'Initialize-SecurityState'
         'Remove-CveRecord'
+        'Remove-RotationOverride'
         'Save-SecurityState'
         'Set-CveRecord'
+        'Set-RotationOverride'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
