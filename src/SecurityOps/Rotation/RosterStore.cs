@@ -48,14 +48,14 @@ namespace SecurityOps.Rotation
                         $"{FilePath} already has the override '{entry.Id}'. Remove it first with Remove-RotationOverride -Id {entry.Id}.");
                 }
 
+                roster.Overrides ??= new List<RotationOverride>();
+                roster.Overrides.Add(entry);
+                RotationSchedule after = RotationSchedule.Create(roster, FilePath);
                 if (entry.Kind == RotationOverride.SwapKind)
                 {
                     CheckSwapHasEffect(before, entry);
                 }
 
-                roster.Overrides ??= new List<RotationOverride>();
-                roster.Overrides.Add(entry);
-                RotationSchedule after = RotationSchedule.Create(roster, FilePath);
                 if (confirm == null || confirm(roster, after))
                 {
                     files.Write(Roster.FileName, roster);
