@@ -12,12 +12,21 @@
     FormatsToProcess     = @('SecurityOps.Format.ps1xml')
     CmdletsToExport      = @(
         'Add-CveRecord'
+        'Get-BackportTarget'
         'Get-CveRecord'
+        'Get-DisclosurePolicy'
+        'Get-DisclosureTimeline'
+        'Get-ReleaseWindow'
         'Get-SecurityState'
+        'Get-VulnerabilityReport'
         'Initialize-SecurityState'
+        'New-VulnerabilityReport'
         'Remove-CveRecord'
         'Save-SecurityState'
         'Set-CveRecord'
+        'Set-VulnerabilityReport'
+        'Test-DisclosurePolicy'
+        'Test-DisclosureSla'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
