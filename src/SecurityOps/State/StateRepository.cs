@@ -21,6 +21,13 @@ namespace SecurityOps.State
         private static readonly ConcurrentDictionary<string, LockHolder> Locks =
             new ConcurrentDictionary<string, LockHolder>(StringComparer.Ordinal);
 
+        private static long readCount;
+
+        /// <summary>Documents read by Read&lt;T&gt; in this process (benchmarks check what a command reads).</summary>
+        public static long ReadCount => Interlocked.Read(ref readCount);
+
+        public static void ResetReadCount() => Interlocked.Exchange(ref readCount, 0);
+
         public StateRepository(string root)
         {
             Root = Path.GetFullPath(root);
@@ -82,6 +89,7 @@ namespace SecurityOps.State
                 return null;
             }
 
+            Interlocked.Increment(ref readCount);
             T value = YamlFormat.Deserialize<T>(text, path);
             CheckSchemaVersion(value, path);
             return value;
