@@ -28,6 +28,11 @@ namespace SecurityOps.State
 
         public static void ResetReadCount() => Interlocked.Exchange(ref readCount, 0);
 
+        private long documentsRead;
+
+        /// <summary>Documents this instance has read.</summary>
+        public long DocumentsRead => Interlocked.Read(ref documentsRead);
+
         public StateRepository(string root)
         {
             Root = Path.GetFullPath(root);
@@ -90,6 +95,7 @@ namespace SecurityOps.State
             }
 
             Interlocked.Increment(ref readCount);
+            Interlocked.Increment(ref documentsRead);
             T value = YamlFormat.Deserialize<T>(text, path);
             CheckSchemaVersion(value, path);
             return value;
