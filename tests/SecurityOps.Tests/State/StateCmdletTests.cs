@@ -148,5 +148,20 @@ namespace SecurityOps.Tests.State
             string branch = Processes.Git(state.Path, "rev-parse --abbrev-ref HEAD").Trim();
             Assert.Equal(commit.CommitId, Processes.Git(remote.Path, $"rev-parse {branch}").Trim());
         }
+    
+        [Fact]
+        public void PushToAPublicRemoteIsRefusedWhileACaseIsEmbargoed()
+        {
+            using var state = new StateScope(ps);
+            using var remote = new TempFolder("secops-remote");
+            Processes.Git(remote.Path, "init --quiet --bare");
+            Processes.Git(state.Path, $"remote add origin {remote.Path}");
+            state.WriteFile("securityops.yaml", state.ReadFile("securityops.yaml").Replace("remoteIsPublic: false", "remoteIsPublic: true"));
+            state.Run("New-VulnerabilityReport -StatePath $state -Summary 'Token written to logs' -Component api | Out-Null").AssertNoErrors();
+            var result = state.Run("Save-SecurityState -StatePath $state -Push");
+            Assert.Contains("EmbargoedStatePushRefused,SecurityOps.Commands.SaveSecurityStateCommand", result.ErrorIds);
+            Assert.DoesNotContain("Token written", string.Join("\n", result.ErrorIds) + result.Terminating?.Message);
+            Assert.Equal(string.Empty, Processes.Git(remote.Path, "for-each-ref").Trim());
+        }
     }
 }
