@@ -12,12 +12,21 @@
     FormatsToProcess     = @('SecurityOps.Format.ps1xml')
     CmdletsToExport      = @(
         'Add-CveRecord'
+        'Approve-MembershipRequest'
+        'Deny-MembershipRequest'
         'Get-CveRecord'
+        'Get-DistributorMember'
         'Get-SecurityState'
         'Initialize-SecurityState'
+        'New-MembershipRequest'
         'Remove-CveRecord'
+        'Remove-DistributorMember'
         'Save-SecurityState'
+        'Send-DistributorTestMessage'
         'Set-CveRecord'
+        'Test-DistributorList'
+        'Test-MembershipRequest'
+        'Update-DistributorKey'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
