@@ -73,7 +73,7 @@ namespace SecurityOps.Messaging
             info.Fingerprint = Hex(primary.GetFingerprint());
             info.Created = new DateTimeOffset(DateTime.SpecifyKind(primary.CreationTime, DateTimeKind.Utc));
             info.Expires = ExpiryOf(primary);
-            info.Revoked = primary.IsRevoked();
+            info.Revoked = primary.HasRevocation();
             foreach (var uid in primary.GetUserIds())
             {
                 info.UserIds.Add(uid);
@@ -87,7 +87,7 @@ namespace SecurityOps.Messaging
                     continue;
                 }
 
-                if (!key.IsMasterKey && key.IsRevoked())
+                if (!key.IsMasterKey && key.HasRevocation())
                 {
                     continue;
                 }

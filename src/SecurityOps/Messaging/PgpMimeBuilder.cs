@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using MimeKit;
+using MimeKit.Cryptography;
 using MimeKit.Utils;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
@@ -37,7 +38,7 @@ namespace SecurityOps.Messaging
                 {
                     foreach (PgpSecretKey secret in ring.GetSecretKeys())
                     {
-                        if (secret.IsSigningKey && !secret.PublicKey.IsRevoked())
+                        if (secret.IsSigningKey && !secret.PublicKey.HasRevocation())
                         {
                             return new OpenPgpSigner(secret, secret.ExtractPrivateKey(passphrase ?? Array.Empty<char>()));
                         }
@@ -110,13 +111,13 @@ namespace SecurityOps.Messaging
 
             byte[] armored = Encrypt(plain, key.EncryptionKey, now);
 
-            var control = new MimePart("application", "pgp-encrypted")
+            var control = new PreparedPart("application", "pgp-encrypted")
             {
                 Content = new MimeContent(new MemoryStream(Encoding.ASCII.GetBytes("Version: 1\r\n"))),
                 ContentTransferEncoding = ContentEncoding.SevenBit,
                 ContentDescription = "PGP/MIME version identification",
             };
-            var data = new MimePart("application", "octet-stream")
+            var data = new PreparedPart("application", "octet-stream")
             {
                 Content = new MimeContent(new MemoryStream(armored)),
                 ContentTransferEncoding = ContentEncoding.SevenBit,
@@ -125,7 +126,7 @@ namespace SecurityOps.Messaging
             };
             data.ContentType.Name = "encrypted.asc";
 
-            var encrypted = new Multipart("encrypted");
+            var encrypted = new MultipartEncrypted(); // its Prepare leaves the parts as built (7bit armor)
             encrypted.ContentType.Parameters.Add("protocol", "application/pgp-encrypted");
             encrypted.Add(control);
             encrypted.Add(data);
@@ -145,9 +146,8 @@ namespace SecurityOps.Messaging
         internal byte[] Encrypt(byte[] plain, PgpPublicKey encryptionKey, DateTimeOffset now)
         {
             using var output = new MemoryStream();
-            using (var armor = new ArmoredOutputStream(output))
+            using (var armor = new ArmoredOutputStream(output, new System.Collections.Generic.Dictionary<string, string>()))
             {
-                armor.SetHeader(ArmoredOutputStream.HeaderVersion, null);
                 var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, true, Random);
                 generator.AddMethod(encryptionKey);
                 using (Stream encryptedOut = generator.Open(armor, new byte[1 << 14]))
@@ -179,6 +179,22 @@ namespace SecurityOps.Messaging
             }
 
             return output.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// A part sent exactly as built: MailKit re-encodes application/* parts to base64 when it prepares a message, but
+    /// the OpenPGP/MIME parts are 7-bit ASCII armor and are kept as such.
+    /// </summary>
+    internal sealed class PreparedPart : MimePart
+    {
+        public PreparedPart(string mediaType, string mediaSubtype)
+            : base(mediaType, mediaSubtype)
+        {
+        }
+
+        public override void Prepare(EncodingConstraint constraint, int maxLineLength = 78)
+        {
         }
     }
 }
