@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -108,6 +109,11 @@ namespace SecurityOps.Messaging
                             delivery.Error = null;
                             sink.Verbose($"{mail.MemberId}: sent {mail.Message.MessageId} to {mail.Recipient}{(attempt > 1 ? $" (attempt {attempt})" : string.Empty)}.");
                             break;
+                        }
+                        catch (ServiceNotAuthenticatedException ex)
+                        {
+                            throw new SecurityOpsException("SmtpAuthenticationRequired", FailureKind.AuthenticationError, $"{settings.Host}:{settings.Port}",
+                                $"{settings.Host}:{settings.Port} requires authentication: pass -Credential. {(results.Count(r => r.Status == "Sent") == 0 ? "Nothing was sent." : string.Empty)}", ex);
                         }
                         catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 400 && (int)ex.StatusCode < 500 && attempt < maxAttempts)
                         {

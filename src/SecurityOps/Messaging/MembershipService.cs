@@ -53,13 +53,17 @@ namespace SecurityOps.Messaging
                 {
                     int start = i;
                     var text = new StringBuilder();
-                    while (i < lines.Length && lines[i].Trim().Length > 0)
+                    // A quote goes on while lines are quoted, or indented (a wrapped criterion, as in OCI's example).
+                    do
                     {
                         text.Append(' ').Append(lines[i].Trim().TrimStart('>').Trim());
                         i++;
                     }
+                    while (i < lines.Length && lines[i].Trim().Length > 0 && (lines[i].TrimStart().StartsWith(">", StringComparison.Ordinal) || char.IsWhiteSpace(lines[i][0])));
 
-                    headers.Add((start, i, text.ToString().Trim()));
+                    i--;
+
+                    headers.Add((start, i + 1, text.ToString().Trim()));
                 }
                 else if (trimmed.Length > 0 && BestMatch(trimmed, criteria).Score >= 0.75)
                 {

@@ -102,7 +102,7 @@ namespace SecurityOps.Messaging
             {
                 return compiled(data);
             }
-            catch (HandlebarsException ex) when (ex.GetType().Name == "HandlebarsUndefinedBindingException")
+            catch (Exception ex) when (ex.GetType().Name == "HandlebarsUndefinedBindingException")
             {
                 string path = (ex.GetType().GetProperty("Path")?.GetValue(ex) as string) ?? ex.Message;
                 throw new SecurityOpsException("TemplateValueMissing", FailureKind.InvalidData, source,
