@@ -203,7 +203,18 @@ namespace SecurityOps.Messaging
             string endpoint = $"{settings.Host}:{settings.Port}";
             try
             {
-                await client.ConnectAsync(settings.Host, settings.Port, options, cancellationToken).ConfigureAwait(false);
+                // Nagle's algorithm against the server's delayed ACKs costs ~40 ms per SMTP command round; commands are small.
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await Task.Run(() => socket.Connect(settings.Host, settings.Port), cancellationToken).ConfigureAwait(false);
+                    await client.ConnectAsync(socket, settings.Host, settings.Port, options, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
             }
             catch (NotSupportedException ex)
             {
