@@ -105,17 +105,6 @@ namespace SecurityOps.Model
         public List<MembershipCriterion> MembershipCriteria { get; set; } = new List<MembershipCriterion>();
     }
 
-    public sealed class MembershipCriterion
-    {
-        /// <summary>id: a short stable key (security-alias, user-base...).</summary>
-        public string Id { get; set; }
-
-        /// <summary>text: the criterion as a requester must answer it.</summary>
-        public string Text { get; set; }
-
-        public override string ToString() => Id;
-    }
-
     public sealed class ReleaseRules
     {
         /// <summary>minDays: the release is not before this many days after the report (empty: no lower bound).</summary>
