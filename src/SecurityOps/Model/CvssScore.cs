@@ -35,7 +35,7 @@ namespace SecurityOps.Model
         /// <summary>NONE, LOW, MEDIUM, HIGH or CRITICAL of <see cref="BaseScore"/>.</summary>
         public string BaseSeverity { get; set; }
 
-        /// <summary>v4: CVSS-B, CVSS-BT, CVSS-BE or CVSS-BTE. v3: CVSS-B, CVSS-BT, CVSS-BE or CVSS-BTE likewise.</summary>
+        /// <summary>v4 only: CVSS-B, CVSS-BT, CVSS-BE or CVSS-BTE (which metric groups the score reflects); null for v3.</summary>
         public string Nomenclature { get; set; }
 
         /// <summary>The metrics as given, in order (abbreviation to value), without the CVSS:x.y prefix.</summary>
