@@ -12,7 +12,9 @@
     FormatsToProcess     = @('SecurityOps.Format.ps1xml')
     CmdletsToExport      = @(
         'Add-CveRecord'
+        'ConvertFrom-CvssVector'
         'Get-CveRecord'
+        'Get-CvssScore'
         'Get-SecurityState'
         'Initialize-SecurityState'
         'Remove-CveRecord'
