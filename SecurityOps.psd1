@@ -12,14 +12,32 @@
     FormatsToProcess     = @('SecurityOps.Format.ps1xml')
     CmdletsToExport      = @(
         'Add-CveRecord'
+        'Approve-MembershipRequest'
         'ConvertFrom-CvssVector'
+        'Deny-MembershipRequest'
+        'Get-BackportTarget'
         'Get-CveRecord'
         'Get-CvssScore'
+        'Get-DisclosurePolicy'
+        'Get-DisclosureTimeline'
+        'Get-DistributorMember'
+        'Get-ReleaseWindow'
         'Get-SecurityState'
+        'Get-VulnerabilityReport'
         'Initialize-SecurityState'
+        'New-MembershipRequest'
+        'New-VulnerabilityReport'
         'Remove-CveRecord'
+        'Remove-DistributorMember'
         'Save-SecurityState'
+        'Send-DistributorTestMessage'
         'Set-CveRecord'
+        'Set-VulnerabilityReport'
+        'Test-DisclosurePolicy'
+        'Test-DisclosureSla'
+        'Test-DistributorList'
+        'Test-MembershipRequest'
+        'Update-DistributorKey'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
