@@ -10,35 +10,16 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsData.ConvertFrom, "CvssVector")]
     [OutputType(typeof(CvssVectorInfo))]
-    public sealed class ConvertFromCvssVectorCommand : SecurityOpsCmdlet
+    public sealed class ConvertFromCvssVectorCommand : CvssVectorCmdlet
     {
-        /// <summary>CVSS vectors, each with its prefix (CVSS:3.0/, CVSS:3.1/ or CVSS:4.0/).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("CvssVector")]
-        [AllowNull]
-        [AllowEmptyString]
-        public string[] Vector { get; set; }
-
-        protected override void ProcessRecord()
+        protected override void WriteScore(CvssScore score) => WriteObject(new CvssVectorInfo
         {
-            foreach (string vector in Vector ?? new string[] { null })
-            {
-                CvssScore score = CvssCommandSupport.TryScore(this, vector);
-                if (score == null)
-                {
-                    continue;
-                }
-
-                WriteObject(new CvssVectorInfo
-                {
-                    Version = score.Version,
-                    Vector = score.Vector,
-                    Score = score.Score,
-                    Severity = score.Severity,
-                    Metrics = Cvss.DescribeMetrics(score.Vector),
-                    Scores = score,
-                });
-            }
-        }
+            Version = score.Version,
+            Vector = score.Vector,
+            Score = score.Score,
+            Severity = score.Severity,
+            Metrics = Cvss.DescribeMetrics(score.Vector),
+            Scores = score,
+        });
     }
 }
