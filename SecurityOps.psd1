@@ -13,10 +13,12 @@
     CmdletsToExport      = @(
         'Add-CveRecord'
         'Approve-MembershipRequest'
+        'ConvertFrom-CvssVector'
         'Deny-MembershipRequest'
         'Export-SecurityCalendar'
         'Get-BackportTarget'
         'Get-CveRecord'
+        'Get-CvssScore'
         'Get-DisclosurePolicy'
         'Get-DisclosureTimeline'
         'Get-DistributorMember'
