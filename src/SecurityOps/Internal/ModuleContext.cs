@@ -26,7 +26,10 @@ namespace SecurityOps
     }
 
     /// <summary>A clock that stands still until moved.</summary>
-    public sealed class FixedTimeProvider : TimeProvider
+    /// <remarks>Internal on purpose: PowerShell lists the module's exported types before the module initializer can
+    /// serve Dependencies/, so a public type deriving from a dependency's type (TimeProvider comes from
+    /// Microsoft.Bcl.TimeProvider) makes Import-Module fail in pwsh. Tests reach it through InternalsVisibleTo.</remarks>
+    internal sealed class FixedTimeProvider : TimeProvider
     {
         private DateTimeOffset now;
 

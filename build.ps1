@@ -1,0 +1,55 @@
+<#
+.SYNOPSIS
+    Builds, stages and tests SecurityOps: a thin wrapper over dotnet that stops on the first failure.
+.EXAMPLE
+    ./build.ps1                 # build and stage out/SecurityOps, run the xunit suite and (when installed) Pester
+.EXAMPLE
+    ./build.ps1 -Task Build -Configuration Release
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'All')]
+    [string] $Task = 'All',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$solution = Join-Path $root 'SecurityOps.sln'
+
+function Invoke-Dotnet {
+    param([Parameter(Mandatory)][string[]] $Arguments)
+    Write-Host "dotnet $($Arguments -join ' ')"
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) {
+        throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE."
+    }
+}
+
+if ($Task -in 'Build', 'All') {
+    # Building the solution stages the module in out/SecurityOps (manifest, DLL, format, MAML help, Dependencies/).
+    Invoke-Dotnet -Arguments @('build', $solution, '--configuration', $Configuration)
+}
+
+if ($Task -in 'Test', 'All') {
+    Invoke-Dotnet -Arguments @('test', $solution, '--configuration', $Configuration, '--no-build')
+
+    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1
+    if ($pester) {
+        Import-Module $pester
+        $config = New-PesterConfiguration
+        $config.Run.Path = Join-Path $root 'tests/Pester'
+        $config.Run.Exit = $false
+        $config.Run.PassThru = $true
+        $config.Output.Verbosity = 'Detailed'
+        $result = Invoke-Pester -Configuration $config
+        if ($result.FailedCount -gt 0) {
+            throw "Pester: $($result.FailedCount) test(s) failed."
+        }
+    }
+    else {
+        Write-Warning 'Pester 5 is not installed; skipped tests/Pester (Install-Module Pester -MinimumVersion 5.0).'
+    }
+}
