@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Add-CveRecord'
         'Get-CveRecord'
+        'Get-SecurityFeed'
+        'Get-SecuritySource'
         'Get-SecurityState'
         'Initialize-SecurityState'
         'Remove-CveRecord'
