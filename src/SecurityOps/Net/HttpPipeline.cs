@@ -91,14 +91,7 @@ namespace SecurityOps.Net
     /// </summary>
     public sealed class HttpPipeline : IDisposable
     {
-        private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(() => new HttpClientHandler
-        {
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 5,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-            UseCookies = false,
-            UseProxy = true,
-        });
+        private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(CreateHandler);
 
         private static readonly Lazy<HttpPipeline> SharedPipeline = new Lazy<HttpPipeline>(() => new HttpPipeline(new HttpPipelineOptions()));
 
@@ -120,6 +113,36 @@ namespace SecurityOps.Net
             Options = options ?? new HttpPipelineOptions();
             client = new HttpClient(handler, disposeHandler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
             ownsClient = true;
+        }
+
+        /// <summary>
+        /// On .NET (PowerShell 7) a SocketsHttpHandler that never drains a refused body (MaxResponseDrainSize = 0: an
+        /// oversized response closes its connection instead of being read to the end in the background) and renews
+        /// pooled connections (DNS changes); on .NET Framework an HttpClientHandler. Set by reflection: this assembly
+        /// targets netstandard2.0.
+        /// </summary>
+        internal static HttpMessageHandler CreateHandler()
+        {
+            Type sockets = Type.GetType("System.Net.Http.SocketsHttpHandler, System.Net.Http", throwOnError: false);
+            if (sockets != null && Activator.CreateInstance(sockets) is HttpMessageHandler handler)
+            {
+                void Set(string name, object value) => sockets.GetProperty(name)?.SetValue(handler, value);
+                Set("AllowAutoRedirect", true);
+                Set("MaxAutomaticRedirections", 5);
+                Set("AutomaticDecompression", DecompressionMethods.GZip | DecompressionMethods.Deflate);
+                Set("UseCookies", false);
+                Set("MaxResponseDrainSize", 0);
+                Set("PooledConnectionLifetime", TimeSpan.FromMinutes(5));
+                return handler;
+            }
+
+            return new HttpClientHandler
+            {
+                AllowAutoRedirect = true,
+                MaxAutomaticRedirections = 5,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                UseCookies = false,
+            };
         }
 
         /// <summary>The process-wide pipeline with default options.</summary>
