@@ -12,14 +12,32 @@
     FormatsToProcess     = @('SecurityOps.Format.ps1xml')
     CmdletsToExport      = @(
         'Add-CveRecord'
+        'Approve-MembershipRequest'
+        'Deny-MembershipRequest'
+        'Get-BackportTarget'
         'Get-CveRecord'
+        'Get-DisclosurePolicy'
+        'Get-DisclosureTimeline'
+        'Get-DistributorMember'
+        'Get-ReleaseWindow'
         'Get-SecurityFeed'
         'Get-SecuritySource'
         'Get-SecurityState'
+        'Get-VulnerabilityReport'
         'Initialize-SecurityState'
+        'New-MembershipRequest'
+        'New-VulnerabilityReport'
         'Remove-CveRecord'
+        'Remove-DistributorMember'
         'Save-SecurityState'
+        'Send-DistributorTestMessage'
         'Set-CveRecord'
+        'Set-VulnerabilityReport'
+        'Test-DisclosurePolicy'
+        'Test-DisclosureSla'
+        'Test-DistributorList'
+        'Test-MembershipRequest'
+        'Update-DistributorKey'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

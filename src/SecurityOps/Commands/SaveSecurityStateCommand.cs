@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using SecurityOps.Model;
+using SecurityOps.Publishing;
 using SecurityOps.State;
 
 namespace SecurityOps.Commands
@@ -27,6 +28,11 @@ namespace SecurityOps.Commands
                 {
                     ThrowFailure(new SecurityOpsException("StateNotGitRepository", FailureKind.InvalidOperation, state.Root,
                         $"{state.Root} is not a git repository. Run 'git init' there, or Initialize-SecurityState without -NoGit."));
+                }
+
+                if (Push)
+                {
+                    StatePushGuard.EnsurePushAllowed(state, ModuleContext.UtcNow);
                 }
 
                 using (state.Files.AcquireLock())

@@ -81,20 +81,41 @@ namespace SecurityOps.Database
         public IEnumerable<CveRecord> Query(CveQuery query, Action<StateFileException> onError = null)
         {
             query ??= new CveQuery();
-            IEnumerable<string> yearDirs = EnumerateYearFolders(query.Years);
-            var paths = yearDirs
-                .SelectMany(dir => Directory.EnumerateFiles(dir, "CVE-*.yaml"))
-                .Where(p => query.IdFilter == null || query.IdFilter(Path.GetFileNameWithoutExtension(p)))
-                .OrderBy(p => Path.GetFileNameWithoutExtension(p), CveIdComparer.Instance)
+            string cvesRoot = files.FullPath("cves");
+            var found = EnumerateYearFolders(query.Years)
+                .SelectMany(dir => new DirectoryInfo(dir).EnumerateFiles("CVE-*.yaml"))
+                .Where(f => query.IdFilter == null || query.IdFilter(Path.GetFileNameWithoutExtension(f.Name)))
+                .Select(f => (File: f, Key: Path.GetFileName(f.DirectoryName) + "/" + f.Name))
+                .OrderBy(f => Path.GetFileNameWithoutExtension(f.File.Name), CveIdComparer.Instance)
                 .ToList();
+
+            // A full read refreshes the cache of parsed records; a filtered read only uses it.
+            bool fullRead = query.Years == null && query.IdFilter == null;
+            var cache = new CveIndexCache(files.Root);
+            Dictionary<string, CveIndexCache.Entry> cached = found.Count > 256 || File.Exists(files.FullPath(CveIndexCache.RelativePath))
+                ? cache.Load()
+                : new Dictionary<string, CveIndexCache.Entry>();
+            var fresh = fullRead ? new List<CveIndexCache.Entry>(found.Count) : null;
+            int parsed = 0;
 
             // Parse in ordered chunks: bounded memory, all cores, output still in id order.
             const int chunk = 2048;
-            for (int start = 0; start < paths.Count; start += chunk)
+            for (int start = 0; start < found.Count; start += chunk)
             {
-                var slice = paths.Skip(start).Take(chunk).ToList();
-                var parsed = slice.AsParallel().AsOrdered().Select(p => Load(p)).ToList();
-                foreach (var (record, error) in parsed)
+                var slice = found.Skip(start).Take(chunk).ToList();
+                var loaded = slice.AsParallel().AsOrdered().Select(f =>
+                {
+                    long size = f.File.Length, ticks = f.File.LastWriteTimeUtc.Ticks;
+                    if (cached.TryGetValue(f.Key, out var hit) && hit.Size == size && hit.ModifiedTicks == ticks)
+                    {
+                        return (Entry: hit, Error: (StateFileException)null, Parsed: false);
+                    }
+
+                    var (record, error) = Load(f.File.FullName);
+                    return (Entry: record == null ? null : new CveIndexCache.Entry { Path = f.Key, Size = size, ModifiedTicks = ticks, Record = record }, Error: error, Parsed: true);
+                }).ToList();
+
+                foreach (var (entry, error, wasParsed) in loaded)
                 {
                     if (error != null)
                     {
@@ -102,15 +123,22 @@ namespace SecurityOps.Database
                         continue;
                     }
 
-                    if (record != null && Matches(record, query))
+                    parsed += wasParsed ? 1 : 0;
+                    fresh?.Add(entry);
+                    if (entry.Record != null && Matches(entry.Record, query))
                     {
-                        yield return record;
+                        yield return entry.Record;
                     }
                 }
             }
+
+            if (fullRead && (parsed > 0 || fresh.Count != cached.Count) && found.Count > 256)
+            {
+                cache.Save(fresh);
+            }
         }
 
-        private (CveRecord, StateFileException) Load(string path)
+        private static (CveRecord, StateFileException) Load(string path)
         {
             try
             {

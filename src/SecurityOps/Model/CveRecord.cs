@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using SecurityOps.State;
+using System.Text.Json.Serialization;
 using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
@@ -74,29 +75,37 @@ namespace SecurityOps.Model
 
         /// <summary>True when this call created the record (not stored).</summary>
         [YamlIgnore]
+        [JsonIgnore]
         public bool IsNew { get; set; }
 
         /// <summary>True when this call changed the record (not stored).</summary>
         [YamlIgnore]
+        [JsonIgnore]
         public bool Changed { get; set; }
 
         [YamlIgnore]
+        [JsonIgnore]
         public string Package => Packages.FirstOrDefault()?.Name;
 
         [YamlIgnore]
+        [JsonIgnore]
         public int? IssueNumber => Issue?.Number;
 
         [YamlIgnore]
+        [JsonIgnore]
         public string Severity => CvssSeverity.FromScore(CvssScore);
 
         [YamlIgnore]
+        [JsonIgnore]
         public IReadOnlyList<string> SourceNames => Sources.Select(s => s.Source).Where(s => s != null).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
         [YamlIgnore]
+        [JsonIgnore]
         public int Year => int.Parse(IdPattern.Match(CveId).Groups["year"].Value);
 
         /// <summary>The path of the record's file inside the state repository.</summary>
         [YamlIgnore]
+        [JsonIgnore]
         public string RelativePath => PathFor(CveId);
 
         public static bool IsValidId(string id) => id != null && IdPattern.IsMatch(id);

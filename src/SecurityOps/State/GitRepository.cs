@@ -90,14 +90,14 @@ namespace SecurityOps.State
 
         public void Push(string remote, string branch)
         {
-            var args = new List<string> { "push", "--quiet", remote ?? "origin" };
-            if (!string.IsNullOrEmpty(branch))
-            {
-                args.Add("HEAD:" + branch);
-            }
+            // Without a configured branch, push to the branch of the same name as the current one.
+            branch = string.IsNullOrEmpty(branch) ? CurrentBranch() : branch;
+            var args = new List<string> { "push", "--quiet", remote ?? "origin", "HEAD:refs/heads/" + branch };
 
             Run(args);
         }
+
+        public string CurrentBranch() => Run(new[] { "rev-parse", "--abbrev-ref", "HEAD" }).Output.Trim();
 
         public string RemoteUrl(string remote)
         {

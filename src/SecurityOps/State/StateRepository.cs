@@ -21,6 +21,18 @@ namespace SecurityOps.State
         private static readonly ConcurrentDictionary<string, LockHolder> Locks =
             new ConcurrentDictionary<string, LockHolder>(StringComparer.Ordinal);
 
+        private static long readCount;
+
+        /// <summary>Documents read by Read&lt;T&gt; in this process (benchmarks check what a command reads).</summary>
+        public static long ReadCount => Interlocked.Read(ref readCount);
+
+        public static void ResetReadCount() => Interlocked.Exchange(ref readCount, 0);
+
+        private long documentsRead;
+
+        /// <summary>Documents this instance has read.</summary>
+        public long DocumentsRead => Interlocked.Read(ref documentsRead);
+
         public StateRepository(string root)
         {
             Root = Path.GetFullPath(root);
@@ -82,6 +94,8 @@ namespace SecurityOps.State
                 return null;
             }
 
+            Interlocked.Increment(ref readCount);
+            Interlocked.Increment(ref documentsRead);
             T value = YamlFormat.Deserialize<T>(text, path);
             CheckSchemaVersion(value, path);
             return value;

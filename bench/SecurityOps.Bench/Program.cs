@@ -1,0 +1,37 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SecurityOps.Bench
+{
+    /// <summary>
+    /// Entry point: `dotnet run -c Release --project bench/SecurityOps.Bench -- &lt;name&gt; [options]`.
+    /// Each benchmark registers itself in <see cref="Benchmarks"/>; `list` shows them.
+    /// </summary>
+    public static class Program
+    {
+        internal static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Benchmarks =
+            new Dictionary<string, (string, Func<string[], int>)>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["cvedb-breakdown"] = ("Where Get-CveRecord time goes (needs the cvedb state)", CveLoadBreakdown.Run),
+                ["embargo-mail"] = ("Embargo notice to 200 members, each encrypted to its own key, over one SMTP connection", _ => EmbargoMailBench.Run()),
+                ["cvedb"] = ("CVE database: 100,000 records; add 5,000 feed items (50 new); load all; import the module", CveDatabaseBenchmark.Run),
+            };
+
+        public static int Main(string[] args)
+        {
+            if (args.Length == 0 || args[0] == "list" || !Benchmarks.ContainsKey(args[0]))
+            {
+                Console.WriteLine("Benchmarks:");
+                foreach (var pair in Benchmarks.OrderBy(p => p.Key))
+                {
+                    Console.WriteLine($"  {pair.Key,-12} {pair.Value.Description}");
+                }
+
+                return args.Length == 0 || args[0] == "list" ? 0 : 2;
+            }
+
+            return Benchmarks[args[0]].Run(args.Skip(1).ToArray());
+        }
+    }
+}

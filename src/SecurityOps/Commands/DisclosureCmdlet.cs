@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SecurityOps.Disclosure;
+using SecurityOps.Model;
+using SecurityOps.State;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>Shared plumbing of the disclosure cmdlets: the case store, the policy of a case, the actor and the clock.</summary>
+    public abstract class DisclosureCmdlet : StateCmdlet
+    {
+        private readonly Dictionary<string, DisclosurePolicy> policies = new Dictionary<string, DisclosurePolicy>(StringComparer.OrdinalIgnoreCase);
+        private CaseStore cases;
+
+        /// <summary>Who is on duty at a time, from the rotation; null when no rotation is available (a seam for the Rotation part).</summary>
+        internal static Func<SecurityState, DateTimeOffset, string> OnDutyLookup { get; set; } = (state, now) => null;
+
+        protected CaseStore Cases => cases ??= new CaseStore(State.Files);
+
+        protected static DateTimeOffset Now => ModuleContext.UtcNow;
+
+        protected TimeSpan DueSoonWindow => TimeSpan.FromHours(Math.Max(0, State.Config.Disclosure?.DueSoonHours ?? 24));
+
+        /// <summary>The policy a case is handled under (cached per command).</summary>
+        protected DisclosurePolicy PolicyFor(VulnerabilityCase c)
+        {
+            string name = c.Policy ?? string.Empty;
+            if (!policies.TryGetValue(name, out DisclosurePolicy policy))
+            {
+                policy = PolicyCatalog.Resolve(State, c.Policy);
+                policies[name] = policy;
+            }
+
+            return policy;
+        }
+
+        /// <summary>The person recorded on timeline events: -Actor, else $env:USER / $env:USERNAME, else git's user.name.</summary>
+        protected string ResolveActor(string actor)
+        {
+            if (!string.IsNullOrWhiteSpace(actor))
+            {
+                return actor.Trim();
+            }
+
+            string user = Environment.GetEnvironmentVariable("USER") ?? Environment.GetEnvironmentVariable("USERNAME");
+            if (!string.IsNullOrWhiteSpace(user))
+            {
+                return user;
+            }
+
+            try
+            {
+                string name = State.Git.Run(new[] { "config", "user.name" }, throwOnError: false).Output.Trim();
+                return string.IsNullOrEmpty(name) ? "unknown" : name;
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                return "unknown";
+            }
+        }
+
+        /// <summary>Cases by id (exact ids read one file each; wildcards list the folder first).</summary>
+        protected IEnumerable<VulnerabilityCase> FindCases(string[] ids)
+        {
+            if (ids == null || ids.Length == 0)
+            {
+                return Cases.All();
+            }
+
+            var patterns = ids.Select(i => new WildcardPattern(i.Trim(), WildcardOptions.IgnoreCase)).ToList();
+            return ids.All(i => !WildcardPattern.ContainsWildcardCharacters(i))
+                ? ids.Select(i => Cases.GetRequired(i))
+                : Cases.Ids().Where(id => patterns.Any(p => p.IsMatch(id))).Select(id => Cases.GetRequired(id));
+        }
+    }
+}

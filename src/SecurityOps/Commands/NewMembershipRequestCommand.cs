@@ -1,0 +1,83 @@
+using System.Collections;
+using System.Linq;
+using System.Management.Automation;
+using SecurityOps.Model;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>New-MembershipRequest: records a request to join the distributors list, from parameters or a request mail.</summary>
+    [Cmdlet(VerbsCommon.New, "MembershipRequest", SupportsShouldProcess = true)]
+    [OutputType(typeof(MembershipRequest))]
+    public sealed class NewMembershipRequestCommand : MessagingCmdlet
+    {
+        /// <summary>The request's id, which becomes the member's handle; default: from the organisation.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Id { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Organisation { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Distribution { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string SecurityAlias { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Requester { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string VouchedBy { get; set; }
+
+        /// <summary>The applicant's armored OpenPGP public key.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string PublicKey { get; set; }
+
+        /// <summary>Answers by criterion id: @{ 'user-base' = '...'; embargo = 'We accept.' }.</summary>
+        [Parameter]
+        public Hashtable Answer { get; set; }
+
+        /// <summary>The request mail's text; answers, alias, key and voucher are read from it.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public string MailText { get; set; }
+
+        /// <summary>The criteria to test against (oci, kubeedge); default: messaging.membershipCriteria.</summary>
+        [Parameter]
+        [ValidateSet("oci", "kubeedge")]
+        public string Criteria { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var request = new MembershipRequest
+            {
+                Id = Id,
+                Organisation = Organisation,
+                Distribution = Distribution,
+                SecurityAlias = SecurityAlias,
+                Requester = Requester,
+                VouchedBy = VouchedBy,
+                PublicKey = PublicKey,
+                Criteria = Criteria,
+            };
+            if (Answer != null)
+            {
+                foreach (DictionaryEntry entry in Answer)
+                {
+                    request.Answers.Add(new CriterionAnswer { Criterion = entry.Key?.ToString(), Answer = entry.Value?.ToString() });
+                }
+            }
+
+            if (!ShouldProcess($"membership/{Id ?? Organisation ?? "(from the mail)"}.yaml in {State.Root}", "Record the membership request"))
+            {
+                return;
+            }
+
+            TryRun(() =>
+            {
+                MembershipRequest saved = Membership.CreateRequest(request, MailText);
+                WriteVerbose($"Recorded request '{saved.Id}' from {saved.Organisation}: {saved.Answers.Count} answer(s), key {(saved.PublicKey == null ? "missing" : "attached")}, vouched by {saved.VouchedBy ?? "nobody"}.");
+                WriteObject(saved);
+            });
+        }
+    }
+}

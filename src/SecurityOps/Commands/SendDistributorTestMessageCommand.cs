@@ -1,0 +1,109 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using SecurityOps.Messaging;
+using SecurityOps.Model;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>
+    /// Send-DistributorTestMessage: sends each chosen member an encrypted test message (no vulnerability information)
+    /// so they can confirm their key works. One SMTP connection; a failure for one member does not stop the others.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "DistributorTestMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(MailDelivery))]
+    public sealed class SendDistributorTestMessageCommand : MessagingCmdlet
+    {
+        private readonly List<string> ids = new List<string>();
+
+        /// <summary>Member ids (wildcards); default: every active member.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("MemberId", "Member")]
+        [SupportsWildcards]
+        public string[] Id { get; set; }
+
+        /// <summary>SMTP credentials; without them no AUTH is attempted.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential Credential { get; set; }
+
+        [Parameter]
+        public string SmtpServer { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int? Port { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ids.AddRange(Id ?? new[] { "*" });
+        }
+
+        protected override void EndProcessing()
+        {
+            var patterns = ids.Select(i => new WildcardPattern(i, WildcardOptions.IgnoreCase)).ToList();
+            List<DistributorMember> members = null;
+            TryRun(() => members = Distributors.Load().Members.Where(m => m.IsActive && patterns.Any(p => p.IsMatch(m.Id))).ToList());
+            if (members == null)
+            {
+                return;
+            }
+
+            var items = new List<(DistributorMember, RenderedMessage)>();
+            foreach (DistributorMember member in members)
+            {
+                RenderedMessage message = null;
+                if (!TryRun(() => message = DistributorMailer.RenderTestMessage(Membership, Templates, member)))
+                {
+                    return; // a template error stops everything before anything is sent
+                }
+
+                if (ShouldProcess($"{member.Id} <{member.SecurityAlias}>", "Send an encrypted test message"))
+                {
+                    items.Add((member, message));
+                }
+            }
+
+            if (items.Count == 0)
+            {
+                WriteVerbose("No message to send.");
+                return;
+            }
+
+            SmtpSettings smtp = State.Config.Messaging?.Smtp ?? new SmtpSettings();
+            var settings = new SmtpSettings
+            {
+                Host = SmtpServer ?? smtp.Host,
+                Port = Port ?? smtp.Port,
+                Security = smtp.Security,
+                CertificateThumbprint = smtp.CertificateThumbprint,
+                MaxAttempts = smtp.MaxAttempts,
+                RetryDelaySeconds = smtp.RetryDelaySeconds,
+                TimeoutSeconds = smtp.TimeoutSeconds,
+            };
+            NetworkCredential credential = Credential?.GetNetworkCredential();
+            List<MailDelivery> deliveries = null;
+            try
+            {
+                DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, credential, settings);
+                deliveries = new PipelineEvents().Run(this, sink => mailer.SendAsync(items, sink, CancellationToken));
+            }
+            catch (SecurityOpsException ex)
+            {
+                ThrowFailure(ex);
+            }
+
+            foreach (MailDelivery delivery in deliveries)
+            {
+                if (delivery.Status != "Sent")
+                {
+                    WriteFailure(new SecurityOpsException(delivery.ErrorId ?? "MailNotSent", delivery.Status == "Refused" ? FailureKind.InvalidData : FailureKind.ConnectionError,
+                        delivery.MemberId, $"{delivery.MemberId}: {delivery.Error}"));
+                }
+
+                WriteObject(delivery);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using SecurityOps.Model;
+
+namespace SecurityOps.Disclosure
+{
+    /// <summary>
+    /// A case's severity: from its CVSS vector through the Scoring part, or as the team gave it. The scorer is a seam:
+    /// until SecurityOps.Scoring is present, a vector alone yields no severity and the caller says so.
+    /// </summary>
+    public static class CaseSeverity
+    {
+        public static readonly string[] Names = { "NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL" };
+
+        /// <summary>Scores a vector: (score, severity) or an error naming what is wrong. Null when no scorer is available.</summary>
+        public static Func<string, (double? Score, string Severity, string Error)> Scorer { get; set; } = DefaultScorer;
+
+        public static string Normalize(string severity)
+        {
+            if (string.IsNullOrWhiteSpace(severity))
+            {
+                return null;
+            }
+
+            string upper = severity.Trim().ToUpperInvariant();
+            return Array.IndexOf(Names, upper) >= 0 ? upper : null;
+        }
+
+        /// <summary>True when the case counts as low severity under the policy (CVSS score below its threshold, or LOW/NONE given).</summary>
+        public static bool IsLow(VulnerabilityCase c, DisclosurePolicy policy)
+        {
+            if (policy.LowSeverity == null)
+            {
+                return false;
+            }
+
+            if (c.CvssScore != null)
+            {
+                return c.CvssScore.Value < policy.LowSeverity.CvssBelow;
+            }
+
+            // No score: LOW (below 4.0) and NONE count as low only when the threshold covers them.
+            return (c.Severity == "LOW" && policy.LowSeverity.CvssBelow >= 4.0) || c.Severity == "NONE";
+        }
+
+        private static (double?, string, string) DefaultScorer(string vector) => (null, null, null);
+    }
+}

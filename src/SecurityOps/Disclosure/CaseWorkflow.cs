@@ -1,0 +1,318 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SecurityOps.Model;
+using SecurityOps.State;
+
+namespace SecurityOps.Disclosure
+{
+    /// <summary>What Set-VulnerabilityReport asks to change; null fields stay as they are.</summary>
+    public sealed class CaseChange
+    {
+        public string Status { get; set; }
+
+        /// <summary>accepted or rejected (with -Status triaged).</summary>
+        public string Resolution { get; set; }
+
+        public string Reason { get; set; }
+
+        public string[] FixTeam { get; set; }
+
+        public string CveId { get; set; }
+
+        public DateTimeOffset? PlannedPublicDate { get; set; }
+
+        public string AdvisoryUrl { get; set; }
+
+        public bool? PubliclyDisclosed { get; set; }
+
+        public string CvssVector { get; set; }
+
+        public string Severity { get; set; }
+
+        /// <summary>The distributors got the second notice before the release.</summary>
+        public bool DistributorsReminded { get; set; }
+
+        public string Note { get; set; }
+
+        /// <summary>When it happened (default now): to record an acknowledgement sent earlier.</summary>
+        public DateTimeOffset? At { get; set; }
+    }
+
+    /// <summary>
+    /// The case state machine. received -> acknowledged -> triaged (or rejected) -> fixing -> distributors-notified ->
+    /// released / disclosed -> retrospective-done. Every change appends a timeline event; an illegal change throws
+    /// InvalidCaseTransition (or a field error) and leaves the case exactly as it was.
+    /// </summary>
+    public static class CaseWorkflow
+    {
+        private static readonly Dictionary<string, string[]> Moves = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            [CaseStatus.Received] = new[] { CaseStatus.Acknowledged, CaseStatus.Rejected },
+            [CaseStatus.Acknowledged] = new[] { CaseStatus.Triaged, CaseStatus.Rejected },
+            [CaseStatus.Triaged] = new[] { CaseStatus.Fixing },
+            [CaseStatus.Fixing] = new[] { CaseStatus.DistributorsNotified, CaseStatus.Released, CaseStatus.Disclosed },
+            [CaseStatus.DistributorsNotified] = new[] { CaseStatus.Released, CaseStatus.Disclosed },
+            [CaseStatus.Released] = new[] { CaseStatus.Disclosed, CaseStatus.RetrospectiveDone },
+            [CaseStatus.Disclosed] = new[] { CaseStatus.RetrospectiveDone },
+            [CaseStatus.RetrospectiveDone] = new string[0],
+            [CaseStatus.Rejected] = new string[0],
+        };
+
+        public static IReadOnlyList<string> NextStatuses(string status) =>
+            Moves.TryGetValue(status ?? string.Empty, out var next) ? next : Array.Empty<string>();
+
+        /// <summary>A new case's first event.</summary>
+        public static CaseEvent Created(VulnerabilityCase c, string actor, DateTimeOffset now) => new CaseEvent
+        {
+            At = now,
+            Actor = actor,
+            Kind = "created",
+            To = CaseStatus.Received,
+            What = $"Report received by {c.Channel} at {DateTimeOffsetConverter.Format(c.ReceivedAt)}; handled under the {c.Policy} policy.",
+        };
+
+        /// <summary>
+        /// Applies a change to a copy of the case and returns the copy with the new events, or throws and changes
+        /// nothing. The caller saves the copy.
+        /// </summary>
+        public static VulnerabilityCase Apply(VulnerabilityCase original, CaseChange change, string actor, DateTimeOffset now)
+        {
+            VulnerabilityCase c = CaseStore.Clone(original);
+            DateTimeOffset at = (change.At ?? now).ToUniversalTime();
+            if (at < c.ReceivedAt)
+            {
+                throw new SecurityOpsException("InvalidEventTime", FailureKind.InvalidArgument, change.At,
+                    $"{c.Id}: {DateTimeOffsetConverter.Format(at)} is before the report was received ({DateTimeOffsetConverter.Format(c.ReceivedAt)}).");
+            }
+
+            if (at > now)
+            {
+                throw new SecurityOpsException("InvalidEventTime", FailureKind.InvalidArgument, change.At,
+                    $"{c.Id}: {DateTimeOffsetConverter.Format(at)} is in the future; record what happened, when it happened.");
+            }
+
+            bool onlyNote = change.Status == null && change.Resolution == null && change.FixTeam == null && change.CveId == null &&
+                            change.PlannedPublicDate == null && change.AdvisoryUrl == null && change.PubliclyDisclosed == null &&
+                            change.CvssVector == null && change.Severity == null && !change.DistributorsReminded;
+            if (c.Status == CaseStatus.Rejected && !onlyNote)
+            {
+                throw Illegal(c, change.Status ?? "(any change)",
+                    $"{c.Id} was rejected ({c.RejectionReason}); a rejected case is closed and only takes notes.");
+            }
+
+            var events = new List<CaseEvent>();
+            void Add(string kind, string what, string from = null, string to = null) =>
+                events.Add(new CaseEvent { At = at, Actor = actor, Kind = kind, What = what, From = from, To = to });
+
+            if (change.FixTeam != null)
+            {
+                var team = change.FixTeam.Where(m => !string.IsNullOrWhiteSpace(m)).Select(m => m.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if (team.Count == 0)
+                {
+                    throw new SecurityOpsException("InvalidFixTeam", FailureKind.InvalidArgument, change.FixTeam, $"{c.Id}: the fix team needs at least one member.");
+                }
+
+                if (!team.SequenceEqual(c.FixTeam, StringComparer.OrdinalIgnoreCase))
+                {
+                    c.FixTeam = team;
+                    Add("fix-team", "Fix team: " + string.Join(", ", team) + ".");
+                }
+            }
+
+            if (change.CveId != null)
+            {
+                string cve = CveRecord.NormalizeId(change.CveId) ?? throw new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, change.CveId,
+                    $"'{change.CveId}' is not a CVE id (expected CVE-YYYY-NNNN).");
+                if (cve != c.CveId)
+                {
+                    c.CveId = cve;
+                    Add("cve", $"CVE id {cve}.");
+                }
+            }
+
+            if (change.PlannedPublicDate != null)
+            {
+                DateTimeOffset date = change.PlannedPublicDate.Value.ToUniversalTime();
+                if (date <= c.ReceivedAt)
+                {
+                    throw new SecurityOpsException("InvalidPublicDate", FailureKind.InvalidArgument, change.PlannedPublicDate,
+                        $"{c.Id}: the planned public date {DateTimeOffsetConverter.Format(date)} is not after the report ({DateTimeOffsetConverter.Format(c.ReceivedAt)}).");
+                }
+
+                if (date != c.PlannedPublicDate)
+                {
+                    string was = c.PlannedPublicDate == null ? string.Empty : $" (was {DateTimeOffsetConverter.Format(c.PlannedPublicDate.Value)})";
+                    c.PlannedPublicDate = date;
+                    Add("public-date", $"Planned public date {DateTimeOffsetConverter.Format(date)}{was}.");
+                }
+            }
+
+            if (change.AdvisoryUrl != null)
+            {
+                if (!Uri.TryCreate(change.AdvisoryUrl, UriKind.Absolute, out Uri url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+                {
+                    throw new SecurityOpsException("InvalidAdvisoryUrl", FailureKind.InvalidArgument, change.AdvisoryUrl,
+                        $"'{change.AdvisoryUrl}' is not an http(s) link.");
+                }
+
+                if (change.AdvisoryUrl != c.AdvisoryUrl)
+                {
+                    c.AdvisoryUrl = change.AdvisoryUrl;
+                    Add("advisory", "Advisory " + change.AdvisoryUrl + ".");
+                }
+            }
+
+            if (change.PubliclyDisclosed != null && change.PubliclyDisclosed.Value != c.PubliclyDisclosed)
+            {
+                c.PubliclyDisclosed = change.PubliclyDisclosed.Value;
+                c.PubliclyDisclosedAt = c.PubliclyDisclosed ? at : (DateTimeOffset?)null;
+                Add("publicly-disclosed", c.PubliclyDisclosed ? "The issue is publicly known." : "Publicly-disclosed flag cleared.");
+            }
+
+            if (change.CvssVector != null || change.Severity != null)
+            {
+                string before = c.Severity;
+                ApplySeverity(c, change.CvssVector, change.Severity);
+                Add("severity", $"Severity {c.Severity ?? "unknown"}" + (c.CvssScore != null ? $" (CVSS {c.CvssScore.Value.ToString("0.0", CultureInfo.InvariantCulture)})" : string.Empty) +
+                    (before != null && before != c.Severity ? $", was {before}." : "."));
+            }
+
+            if (change.Resolution != null && change.Status == null)
+            {
+                change.Status = CaseStatus.Triaged;
+            }
+
+            if (change.Status != null)
+            {
+                string target = change.Status;
+                if (target == CaseStatus.Triaged && string.Equals(change.Resolution, "rejected", StringComparison.OrdinalIgnoreCase))
+                {
+                    target = CaseStatus.Rejected;
+                }
+                else if (change.Resolution != null && !string.Equals(change.Resolution, "accepted", StringComparison.OrdinalIgnoreCase) &&
+                         !string.Equals(change.Resolution, "rejected", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new SecurityOpsException("InvalidResolution", FailureKind.InvalidArgument, change.Resolution, $"'{change.Resolution}' is not a resolution (accepted or rejected).");
+                }
+                else if (change.Resolution != null && target != CaseStatus.Triaged)
+                {
+                    throw new SecurityOpsException("InvalidResolution", FailureKind.InvalidArgument, change.Resolution, "-Resolution goes with -Status triaged.");
+                }
+
+                Move(c, target, change.Reason, Add);
+            }
+
+            if (change.DistributorsReminded)
+            {
+                if (c.Status != CaseStatus.DistributorsNotified)
+                {
+                    throw Illegal(c, "distributors-reminded",
+                        $"{c.Id} is '{c.Status}': the distributors' second notice goes out after the first (status distributors-notified) and before the release.");
+                }
+
+                Add("distributors-reminded", "Distributors reminded ahead of the release.");
+            }
+
+            if (!string.IsNullOrWhiteSpace(change.Note))
+            {
+                Add("note", change.Note.Trim());
+            }
+
+            c.Timeline.AddRange(events);
+            return c;
+        }
+
+        /// <summary>Sets score and severity from a vector and/or an explicit severity (explicit wins).</summary>
+        public static void ApplySeverity(VulnerabilityCase c, string vector, string severity)
+        {
+            string explicitSeverity = null;
+            if (severity != null)
+            {
+                explicitSeverity = CaseSeverity.Normalize(severity) ?? throw new SecurityOpsException("InvalidSeverity", FailureKind.InvalidArgument, severity,
+                    $"'{severity}' is not a severity ({string.Join(", ", CaseSeverity.Names)}).");
+            }
+
+            if (!string.IsNullOrWhiteSpace(vector))
+            {
+                var (score, rating, error) = CaseSeverity.Scorer(vector.Trim());
+                if (error != null)
+                {
+                    throw new SecurityOpsException("InvalidCvssVector", FailureKind.InvalidArgument, vector, $"'{vector}' is not a valid CVSS vector: {error}");
+                }
+
+                c.CvssVector = vector.Trim();
+                c.CvssScore = score;
+                c.Severity = explicitSeverity ?? rating ?? c.Severity;
+            }
+            else if (explicitSeverity != null)
+            {
+                c.Severity = explicitSeverity;
+            }
+        }
+
+        private static void Move(VulnerabilityCase c, string target, string reason, Action<string, string, string, string> add)
+        {
+            if (Array.IndexOf(CaseStatus.All, target) < 0)
+            {
+                throw new SecurityOpsException("InvalidCaseStatus", FailureKind.InvalidArgument, target,
+                    $"'{target}' is not a case status ({string.Join(", ", CaseStatus.All)}).");
+            }
+
+            if (target == c.Status)
+            {
+                throw Illegal(c, target, $"{c.Id} is already '{target}' (since {Since(c, target)}); nothing was changed.");
+            }
+
+            var next = NextStatuses(c.Status);
+            if (!next.Contains(target))
+            {
+                string why = c.Status == CaseStatus.RetrospectiveDone
+                    ? "the case is closed"
+                    : $"from '{c.Status}' it can move to: {string.Join(", ", next)}";
+                if ((target == CaseStatus.Released || target == CaseStatus.Disclosed || target == CaseStatus.Fixing) && c.FirstReached(CaseStatus.Triaged) == null)
+                {
+                    why = "it has not been triaged yet; " + why;
+                }
+
+                throw Illegal(c, target, $"{c.Id} is '{c.Status}' and cannot move to '{target}': {why}.");
+            }
+
+            if (target == CaseStatus.Rejected)
+            {
+                if (string.IsNullOrWhiteSpace(reason))
+                {
+                    throw new SecurityOpsException("RejectionReasonRequired", FailureKind.InvalidArgument, target,
+                        $"{c.Id}: rejecting a report needs a reason (-Reason), which the reporter will be told.");
+                }
+
+                c.Resolution = "rejected";
+                c.RejectionReason = reason.Trim();
+            }
+            else if (target == CaseStatus.Triaged)
+            {
+                c.Resolution = "accepted";
+            }
+
+            string from = c.Status;
+            c.Status = target;
+            string what = target == CaseStatus.Rejected ? $"Rejected: {c.RejectionReason}" : $"Status {from} -> {target}.";
+            if (target != CaseStatus.Rejected && !string.IsNullOrWhiteSpace(reason))
+            {
+                what += " " + reason.Trim();
+            }
+
+            add("status", what, from, target);
+        }
+
+        private static string Since(VulnerabilityCase c, string status)
+        {
+            DateTimeOffset? at = status == CaseStatus.Received ? c.ReceivedAt : c.FirstReached(status);
+            return at == null ? "unknown" : DateTimeOffsetConverter.Format(at.Value);
+        }
+
+        private static SecurityOpsException Illegal(VulnerabilityCase c, string target, string message) =>
+            new SecurityOpsException("InvalidCaseTransition", FailureKind.InvalidOperation, c.Id + " -> " + target, message);
+    }
+}

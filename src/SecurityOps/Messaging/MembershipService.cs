@@ -1,0 +1,492 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using SecurityOps.Model;
+
+namespace SecurityOps.Messaging
+{
+    /// <summary>
+    /// The distributors list's life: requests (from parameters or a request mail), their checks, approval with a
+    /// welcome message, denial, removal with a notice, and the list's health.
+    /// </summary>
+    public sealed class MembershipService
+    {
+        private static readonly Regex MailAddress = new Regex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant);
+        private static readonly Regex KeyBlock = new Regex(@"-----BEGIN PGP PUBLIC KEY BLOCK-----.*?-----END PGP PUBLIC KEY BLOCK-----", RegexOptions.Singleline | RegexOptions.CultureInvariant);
+        private static readonly Regex SubjectHeader = new Regex(@"^Subject:[ \t]*(?<s>.+)$", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex FromHeader = new Regex(@"^From:[ \t]*(?<s>.+)$", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly string[] TeamWords =
+        {
+            "security", "secure", "sec", "psirt", "cert", "csirt", "response", "team", "announce", "distro", "distros",
+            "vuln", "vulns", "vulnerability", "incident", "incidents", "product-security", "secalert", "oss", "disclosure", "alerts", "alert",
+        };
+
+        private readonly DistributorStore store;
+        private readonly TemplateRenderer templates;
+        private readonly Model.SecurityConfig config;
+
+        public MembershipService(DistributorStore store, TemplateRenderer templates, Model.SecurityConfig config)
+        {
+            this.store = store;
+            this.templates = templates;
+            this.config = config ?? new Model.SecurityConfig();
+        }
+
+        public string CriteriaName => config.Messaging?.MembershipCriteria ?? "oci";
+
+        /// <summary>
+        /// Reads a request mail in which the applicant answers each criterion in turn: a quoted criterion ("> ...",
+        /// continued until a blank line) or an unquoted line that states a criterion, then the answer. Numbering and
+        /// quoting vary, so criteria are matched by their words, not their numbers.
+        /// </summary>
+        public static List<CriterionAnswer> ParseAnswers(string mailText, IList<MembershipCriterion> criteria)
+        {
+            string[] lines = (mailText ?? string.Empty).Replace("\r\n", "\n").Split('\n');
+            var headers = new List<(int Start, int End, string Text)>();
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string trimmed = lines[i].TrimStart();
+                if (trimmed.StartsWith(">", StringComparison.Ordinal))
+                {
+                    int start = i;
+                    var text = new StringBuilder();
+                    // A quote goes on while lines are quoted, or indented (a wrapped criterion, as in OCI's example).
+                    do
+                    {
+                        text.Append(' ').Append(lines[i].Trim().TrimStart('>').Trim());
+                        i++;
+                    }
+                    while (i < lines.Length && lines[i].Trim().Length > 0 && (lines[i].TrimStart().StartsWith(">", StringComparison.Ordinal) || char.IsWhiteSpace(lines[i][0])));
+
+                    i--;
+
+                    headers.Add((start, i + 1, text.ToString().Trim()));
+                }
+                else if (trimmed.Length > 0 && BestMatch(trimmed, criteria).Score >= 0.75)
+                {
+                    headers.Add((i, i + 1, trimmed));
+                }
+            }
+
+            // Each header is paired with its best criterion; a criterion is answered by its best-matching header.
+            var candidates = new List<(int Header, MembershipCriterion Criterion, double Score)>();
+            for (int h = 0; h < headers.Count; h++)
+            {
+                foreach (MembershipCriterion criterion in criteria)
+                {
+                    double score = Similarity(headers[h].Text, criterion.Text);
+                    if (score >= 0.5)
+                    {
+                        candidates.Add((h, criterion, score));
+                    }
+                }
+            }
+
+            var usedHeaders = new HashSet<int>();
+            var answered = new Dictionary<string, CriterionAnswer>();
+            foreach (var c in candidates.OrderByDescending(c => c.Score))
+            {
+                if (usedHeaders.Contains(c.Header) || answered.ContainsKey(c.Criterion.Id))
+                {
+                    continue;
+                }
+
+                usedHeaders.Add(c.Header);
+                int from = headers[c.Header].End;
+                int to = c.Header + 1 < headers.Count ? headers[c.Header + 1].Start : lines.Length;
+                string answer = string.Join("\n", lines.Skip(from).Take(Math.Max(0, to - from))).Trim();
+                int keyStart = answer.IndexOf("-----BEGIN PGP", StringComparison.Ordinal);
+                if (keyStart >= 0)
+                {
+                    answer = answer.Substring(0, keyStart).Trim();
+                }
+
+                answered[c.Criterion.Id] = new CriterionAnswer { Criterion = c.Criterion.Id, Text = headers[c.Header].Text, Answer = answer };
+            }
+
+            return criteria.Where(c => answered.ContainsKey(c.Id)).Select(c => answered[c.Id]).ToList();
+        }
+
+        public MembershipRequest CreateRequest(MembershipRequest request, string mailText)
+        {
+            List<MembershipCriterion> criteria = MembershipCriteria.For(request.Criteria ?? CriteriaName);
+            request.Criteria = request.Criteria ?? CriteriaName;
+            if (!string.IsNullOrWhiteSpace(mailText))
+            {
+                request.MailText = mailText;
+                var parsed = ParseAnswers(mailText, criteria);
+                foreach (CriterionAnswer answer in parsed)
+                {
+                    if (!request.Answers.Any(a => a.Criterion == answer.Criterion))
+                    {
+                        request.Answers.Add(answer);
+                    }
+                }
+
+                request.PublicKey = request.PublicKey ?? KeyBlock.Match(mailText).Value.NullIfEmpty();
+                string aliasAnswer = parsed.FirstOrDefault(a => a.Criterion == "alias")?.Answer;
+                request.SecurityAlias = request.SecurityAlias ?? (aliasAnswer == null ? null : MailAddress.Match(aliasAnswer).Value.NullIfEmpty());
+                Match subject = SubjectHeader.Match(mailText);
+                if (request.Organisation == null && subject.Success)
+                {
+                    Match org = Regex.Match(subject.Groups["s"].Value, @"^(?<o>.+?)\s+(membership|request)\b", RegexOptions.IgnoreCase);
+                    request.Organisation = org.Success ? org.Groups["o"].Value.Trim() : null;
+                }
+
+                Match from = FromHeader.Match(mailText);
+                request.Requester = request.Requester ?? (from.Success ? from.Groups["s"].Value.Trim() : null);
+                if (request.VouchedBy == null)
+                {
+                    string vouch = parsed.FirstOrDefault(a => a.Criterion == "vouch")?.Answer ?? string.Empty;
+                    request.VouchedBy = store.Load().Members
+                        .Where(m => m.IsActive && Regex.IsMatch(vouch, @"(?<![\w-])" + Regex.Escape(m.Id) + @"(?![\w-])", RegexOptions.IgnoreCase))
+                        .Select(m => m.Id).FirstOrDefault();
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(request.Organisation))
+            {
+                throw new SecurityOpsException("MembershipOrganisationMissing", FailureKind.InvalidArgument, request.Id,
+                    "The request names no organisation: pass -Organisation (it could not be read from the mail's Subject).");
+            }
+
+            request.Id = request.Id ?? Slug(request.Organisation);
+            if (!DistributorStore.IsValidId(request.Id))
+            {
+                throw new SecurityOpsException("MembershipRequestIdInvalid", FailureKind.InvalidArgument, request.Id,
+                    $"'{request.Id}' cannot be a member id (letters, digits, '.', '_', '-'; up to 64).");
+            }
+
+            request.Distribution = request.Distribution ?? request.Organisation;
+            request.Status = "pending";
+            request.Received = request.Received ?? ModuleContext.UtcNow;
+            using (store.Files.AcquireLock())
+            {
+                if (store.RequestExists(request.Id))
+                {
+                    throw new SecurityOpsException("MembershipRequestExists", FailureKind.ResourceExists, request.Id,
+                        $"A membership request '{request.Id}' already exists; pass another -Id.");
+                }
+
+                if (store.Load().Members.Any(m => string.Equals(m.Id, request.Id, StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw new SecurityOpsException("DistributorMemberExists", FailureKind.ResourceExists, request.Id,
+                        $"'{request.Id}' is already on the distributors list.");
+                }
+
+                store.SaveRequest(request);
+            }
+
+            return request;
+        }
+
+        public List<MembershipCheckResult> Test(MembershipRequest request)
+        {
+            DateTimeOffset now = ModuleContext.UtcNow;
+            var results = new List<MembershipCheckResult>();
+            DistributorList list = store.Load();
+            foreach (MembershipCriterion criterion in MembershipCriteria.For(request.Criteria ?? CriteriaName))
+            {
+                CriterionAnswer answer = request.Answers?.FirstOrDefault(a => a.Criterion == criterion.Id);
+                bool answered = !string.IsNullOrWhiteSpace(answer?.Answer);
+                results.Add(Result(request, criterion.Id, "Answered", answered,
+                    answered ? Shorten(answer.Answer) : $"No answer to: {criterion.Text}"));
+                switch (criterion.Check)
+                {
+                    case "alias":
+                        results.Add(CheckAlias(request));
+                        break;
+                    case "vouch":
+                        DistributorMember voucher = list.Members.FirstOrDefault(m => string.Equals(m.Id, request.VouchedBy, StringComparison.OrdinalIgnoreCase));
+                        results.Add(Result(request, criterion.Id, "VouchedByActiveMember", voucher != null && voucher.IsActive,
+                            request.VouchedBy == null ? "No member vouches for the request."
+                            : voucher == null ? $"'{request.VouchedBy}' is not on the list."
+                            : voucher.IsActive ? $"Vouched for by {voucher.Id} ({voucher.Organisation})."
+                            : $"'{voucher.Id}' is {voucher.Status}, not active."));
+                        break;
+                }
+            }
+
+            results.AddRange(CheckKey(request.Id, request.PublicKey, now));
+            return results;
+        }
+
+        public MembershipDecision Approve(string requestId, bool force)
+        {
+            MembershipRequest request = store.GetRequest(requestId);
+            RequirePending(request);
+            List<MembershipCheckResult> failed = Test(request).Where(r => !r.Passed).ToList();
+            bool keyFailed = failed.Any(r => r.Criterion == "pgp-key");
+            if (keyFailed || (failed.Count > 0 && !force))
+            {
+                throw new SecurityOpsException("MembershipChecksFailed", FailureKind.InvalidData, requestId,
+                    $"Request '{requestId}' fails {failed.Count} check(s): {string.Join("; ", failed.Select(f => f.Check + " (" + f.Criterion + ")"))}. " +
+                    (keyFailed ? "A member needs a usable OpenPGP key; -Force does not override that." : "Run Test-MembershipRequest; -Force approves anyway."));
+            }
+
+            OpenPgpKeyInfo key = OpenPgpKeys.Inspect(request.PublicKey, ModuleContext.UtcNow);
+            var member = new DistributorMember
+            {
+                Id = request.Id,
+                Organisation = request.Organisation,
+                Distribution = request.Distribution,
+                SecurityAlias = request.SecurityAlias,
+                PublicKey = request.PublicKey.Trim() + "\n",
+                Fingerprint = key.Fingerprint,
+                Joined = ModuleContext.UtcNow,
+                VouchedBy = request.VouchedBy,
+                RequestId = request.Id,
+                Answers = request.Answers,
+                Status = "active",
+            };
+
+            RenderedMessage welcome = templates.Render("welcome", Model(member), member.SecurityAlias);
+            store.Update(list =>
+            {
+                if (list.Members.Any(m => string.Equals(m.Id, member.Id, StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw new SecurityOpsException("DistributorMemberExists", FailureKind.ResourceExists, member.Id, $"'{member.Id}' is already on the distributors list.");
+                }
+
+                list.Members.Add(member);
+                return true;
+            });
+            request.Status = "approved";
+            request.Decided = ModuleContext.UtcNow;
+            request.DecisionReason = failed.Count > 0 ? "approved with -Force despite: " + string.Join(", ", failed.Select(f => f.Check)) : null;
+            store.SaveRequest(request);
+            return new MembershipDecision { RequestId = request.Id, MemberId = member.Id, Decision = "approved", Reason = request.DecisionReason, At = request.Decided.Value, Message = welcome };
+        }
+
+        public MembershipDecision Deny(string requestId, string reason)
+        {
+            MembershipRequest request = store.GetRequest(requestId);
+            RequirePending(request);
+            var model = BaseModel();
+            model["request"] = new Dictionary<string, object>
+            {
+                ["id"] = request.Id, ["organisation"] = request.Organisation, ["distribution"] = request.Distribution,
+            };
+            model["decision"] = new Dictionary<string, object> { ["reason"] = reason };
+            RenderedMessage message = templates.Render("membership-denied", model, request.SecurityAlias);
+            request.Status = "denied";
+            request.Decided = ModuleContext.UtcNow;
+            request.DecisionReason = reason;
+            store.SaveRequest(request);
+            return new MembershipDecision { RequestId = request.Id, Decision = "denied", Reason = reason, At = request.Decided.Value, Message = message };
+        }
+
+        public MembershipDecision Remove(string memberId, string reason)
+        {
+            DateTimeOffset now = ModuleContext.UtcNow;
+            DistributorMember current = store.Get(memberId);
+            if (!current.IsActive && string.Equals(current.Status, "removed", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SecurityOpsException("DistributorMemberAlreadyRemoved", FailureKind.InvalidOperation, memberId, $"'{memberId}' was already removed on {current.Removed:yyyy-MM-dd}.");
+            }
+
+            var model = Model(current);
+            model["removal"] = new Dictionary<string, object> { ["reason"] = reason, ["date"] = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
+            RenderedMessage notice = templates.Render("removal", model, current.SecurityAlias);
+            store.Update(list =>
+            {
+                DistributorMember member = list.Members.First(m => string.Equals(m.Id, memberId, StringComparison.OrdinalIgnoreCase));
+                member.Status = "removed";
+                member.RemovalReason = reason;
+                member.Removed = now;
+                member.FlaggedForRemoval = false;
+                return member;
+            });
+            return new MembershipDecision { MemberId = current.Id, Decision = "removed", Reason = reason, At = now, Message = notice };
+        }
+
+        /// <summary>The list's health: expiring or expired keys, swapped keys, members without a usable key, removals due.</summary>
+        public List<DistributorHealthFinding> Health(int warningDays)
+        {
+            DateTimeOffset now = ModuleContext.UtcNow;
+            var findings = new List<DistributorHealthFinding>();
+            foreach (DistributorMember member in store.Load().Members.Where(m => !string.Equals(m.Status, "removed", StringComparison.OrdinalIgnoreCase)))
+            {
+                if (member.FlaggedForRemoval)
+                {
+                    findings.Add(Finding(member, "FlaggedForRemoval", "warning", $"{member.OffenseCount} offense(s) recorded; the removal notice is ready (Remove-DistributorMember).", null));
+                }
+
+                if (!member.IsActive)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    OpenPgpKeyInfo key = OpenPgpKeys.RequireUsable(member, now);
+                    DateTimeOffset? expires = new[] { key.Expires, key.EncryptionKeyExpires }.Where(e => e != null).OrderBy(e => e).FirstOrDefault();
+                    if (expires != null && expires <= now.AddDays(warningDays))
+                    {
+                        findings.Add(Finding(member, "KeyExpiringSoon", "warning",
+                            $"Key {key.Fingerprint} (or its encryption subkey) expires on {expires:yyyy-MM-dd}, in {Math.Max(0, (int)Math.Ceiling((expires.Value - now).TotalDays))} day(s): ask {member.SecurityAlias} for an extended or new key.", expires));
+                    }
+                }
+                catch (SecurityOpsException ex)
+                {
+                    string finding = ex.ErrorId == "PgpKeyExpired" ? "KeyExpired"
+                        : ex.ErrorId == "PgpKeyFingerprintMismatch" ? "FingerprintMismatch"
+                        : "NoUsableKey";
+                    findings.Add(Finding(member, finding, "error", ex.Message + " Notices to this member are refused.",
+                        OpenPgpKeys.Inspect(member.PublicKey, now).Expires));
+                }
+            }
+
+            return findings;
+        }
+
+        /// <summary>Records that a person confirmed a member's new key (its fingerprint checked out of band).</summary>
+        public DistributorMember ConfirmKey(string memberId, string publicKey, string confirmedFingerprint)
+        {
+            DateTimeOffset now = ModuleContext.UtcNow;
+            return store.Update(list =>
+            {
+                DistributorMember member = list.Members.FirstOrDefault(m => string.Equals(m.Id, memberId, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new SecurityOpsException("DistributorMemberNotFound", FailureKind.ObjectNotFound, memberId, $"No member '{memberId}' on the distributors list.");
+                string armored = string.IsNullOrWhiteSpace(publicKey) ? member.PublicKey : publicKey.Trim() + "\n";
+                OpenPgpKeyInfo key = OpenPgpKeys.Inspect(armored, now);
+                string expected = OpenPgpKeys.NormalizeFingerprint(confirmedFingerprint);
+                if (!key.Readable || key.Fingerprint != expected)
+                {
+                    throw new SecurityOpsException("PgpKeyFingerprintMismatch", FailureKind.SecurityError, memberId,
+                        $"The key's fingerprint is {key.Fingerprint ?? "(unreadable)"}, not the confirmed {expected}: nothing was changed.");
+                }
+
+                member.PublicKey = armored;
+                member.Fingerprint = key.Fingerprint;
+                OpenPgpKeys.RequireUsable(member, now);
+                return member;
+            });
+        }
+
+        public Dictionary<string, object> Model(DistributorMember member)
+        {
+            var model = BaseModel();
+            model["member"] = new Dictionary<string, object>
+            {
+                ["id"] = member.Id,
+                ["organisation"] = member.Organisation,
+                ["distribution"] = member.Distribution,
+                ["securityAlias"] = member.SecurityAlias,
+                ["fingerprint"] = FormatFingerprint(member.Fingerprint),
+                ["joined"] = member.Joined?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["vouchedBy"] = member.VouchedBy,
+            };
+            return model;
+        }
+
+        public Dictionary<string, object> BaseModel() => new Dictionary<string, object>
+        {
+            ["project"] = new Dictionary<string, object> { ["name"] = config.Project?.Name, ["securityContact"] = config.Project?.SecurityContact },
+            ["team"] = new Dictionary<string, object> { ["name"] = config.Messaging?.TeamName ?? (config.Project?.Name + " security team"), ["from"] = config.Messaging?.From },
+        };
+
+        public static string FormatFingerprint(string fingerprint)
+        {
+            string fpr = OpenPgpKeys.NormalizeFingerprint(fingerprint);
+            if (string.IsNullOrEmpty(fpr))
+            {
+                return null;
+            }
+
+            var groups = Enumerable.Range(0, (fpr.Length + 3) / 4).Select(i => fpr.Substring(i * 4, Math.Min(4, fpr.Length - i * 4)));
+            return string.Join(" ", groups);
+        }
+
+        internal static IEnumerable<MembershipCheckResult> CheckKey(string requestId, string armored, DateTimeOffset now)
+        {
+            const string c = "pgp-key";
+            var request = new MembershipRequest { Id = requestId };
+            bool present = !string.IsNullOrWhiteSpace(armored);
+            yield return Result(request, c, "PgpKeyPresent", present, present ? "An OpenPGP public key is attached." : "No OpenPGP public key: notices cannot be encrypted.");
+            if (!present)
+            {
+                yield break;
+            }
+
+            OpenPgpKeyInfo key = OpenPgpKeys.Inspect(armored, now);
+            yield return Result(request, c, "PgpKeyReadable", key.Readable, key.Readable ? $"Key {key.Fingerprint} ({string.Join(", ", key.UserIds)})." : "The key cannot be read: " + key.ReadError);
+            if (!key.Readable)
+            {
+                yield break;
+            }
+
+            yield return Result(request, c, "PgpKeyNotExpired", !key.IsExpired(now), key.Expires == null ? "The key does not expire." : $"The key expires on {key.Expires:yyyy-MM-dd}.");
+            yield return Result(request, c, "PgpKeyNotRevoked", !key.Revoked, key.Revoked ? "The key is revoked." : "The key is not revoked.");
+            yield return Result(request, c, "PgpKeyCanEncrypt", key.EncryptionKey != null,
+                key.EncryptionKey != null ? $"Encryption key {key.EncryptionKeyId}{(key.EncryptionKey.IsMasterKey ? " (the primary key)" : " (a subkey)")}." : "No valid key flagged for encryption (sign-only, or its encryption subkey expired or was revoked).");
+        }
+
+        private static MembershipCheckResult CheckAlias(MembershipRequest request)
+        {
+            string alias = request.SecurityAlias;
+            if (string.IsNullOrWhiteSpace(alias) || !MailAddress.IsMatch(alias))
+            {
+                return Result(request, "alias", "TeamAlias", false, "No security alias address was given.");
+            }
+
+            string local = alias.Split('@')[0].ToLowerInvariant();
+            string[] parts = Regex.Split(local, "[._+-]");
+            bool team = TeamWords.Any(w => local == w || parts.Contains(w) || local.Contains(w));
+            string requester = (request.Requester ?? string.Empty).ToLowerInvariant();
+            bool personal = !team && (Regex.IsMatch(local, @"^[a-z]+[._][a-z]+$") || (requester.Length > 0 && parts.Any(p => p.Length > 2 && requester.Contains(p))));
+            bool passed = team && !personal;
+            return Result(request, "alias", "TeamAlias", passed, passed
+                ? $"{alias} looks like a team address."
+                : $"{alias} looks like a person's address, not a monitored team alias (for example security@ or psirt@).");
+        }
+
+        private static void RequirePending(MembershipRequest request)
+        {
+            if (!string.Equals(request.Status, "pending", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SecurityOpsException("MembershipRequestDecided", FailureKind.InvalidOperation, request.Id,
+                    $"Request '{request.Id}' was already {request.Status} on {request.Decided:yyyy-MM-dd}.");
+            }
+        }
+
+        private static MembershipCheckResult Result(MembershipRequest request, string criterion, string check, bool passed, string detail) =>
+            new MembershipCheckResult { RequestId = request.Id, Criterion = criterion, Check = check, Passed = passed, Detail = detail };
+
+        private static DistributorHealthFinding Finding(DistributorMember m, string finding, string severity, string detail, DateTimeOffset? expires) =>
+            new DistributorHealthFinding { MemberId = m.Id, Finding = finding, Severity = severity, Detail = detail, KeyExpires = expires };
+
+        private static (MembershipCriterion Criterion, double Score) BestMatch(string text, IList<MembershipCriterion> criteria) =>
+            criteria.Select(c => (c, Similarity(text, c.Text))).OrderByDescending(x => x.Item2).FirstOrDefault();
+
+        /// <summary>The share of a criterion's significant words found in the text.</summary>
+        private static double Similarity(string text, string criterion)
+        {
+            HashSet<string> want = Words(criterion);
+            if (want.Count == 0)
+            {
+                return 0;
+            }
+
+            HashSet<string> have = Words(text);
+            return want.Count(have.Contains) / (double)want.Count;
+        }
+
+        private static readonly HashSet<string> StopWords = new HashSet<string> { "a", "an", "the", "of", "to", "for", "on", "in", "be", "your", "our", "by", "and", "or", "as", "up", "is", "that", "with" };
+
+        private static HashSet<string> Words(string text) =>
+            new HashSet<string>(Regex.Matches((text ?? string.Empty).ToLowerInvariant(), "[a-z]+").Cast<Match>().Select(m => m.Value).Where(w => !StopWords.Contains(w)));
+
+        private static string Shorten(string text) => text.Length <= 160 ? text.Replace('\n', ' ') : text.Substring(0, 157).Replace('\n', ' ') + "...";
+
+        private static string Slug(string name) => Regex.Replace((name ?? string.Empty).Trim().ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
+    }
+
+    internal static class StringExtensions
+    {
+        public static string NullIfEmpty(this string value) => string.IsNullOrEmpty(value) ? null : value;
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using SecurityOps.State;
+using YamlDotNet.Serialization;
+
+namespace SecurityOps.Model
+{
+    /// <summary>distributors.yaml: the vetted distributors who get embargoed notices.</summary>
+    public sealed class DistributorList : IVersionedDocument
+    {
+        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+
+        public List<DistributorMember> Members { get; set; } = new List<DistributorMember>();
+    }
+
+    /// <summary>One distributor on the list: who they are, where notices go and the key they are encrypted to.</summary>
+    public sealed class DistributorMember
+    {
+        public static readonly string[] Statuses = { "active", "suspended", "removed" };
+
+        /// <summary>The member's handle, unique on the list (bound by -Id / -Member downstream).</summary>
+        public string Id { get; set; }
+
+        public string Organisation { get; set; }
+
+        public string Distribution { get; set; }
+
+        /// <summary>The monitored team address notices go to (never a person's).</summary>
+        public string SecurityAlias { get; set; }
+
+        /// <summary>The member's armored OpenPGP public key.</summary>
+        public string PublicKey { get; set; }
+
+        /// <summary>The fingerprint recorded when the key was accepted; a stored key that differs is refused.</summary>
+        public string Fingerprint { get; set; }
+
+        public DateTimeOffset? Joined { get; set; }
+
+        public string VouchedBy { get; set; }
+
+        /// <summary>The membership request this member came from.</summary>
+        public string RequestId { get; set; }
+
+        public List<CriterionAnswer> Answers { get; set; } = new List<CriterionAnswer>();
+
+        public string Status { get; set; } = "active";
+
+        public List<MemberOffense> Offenses { get; set; } = new List<MemberOffense>();
+
+        /// <summary>Set when the member reached the policy's threshold of offenses or no longer meets the criteria.</summary>
+        public bool FlaggedForRemoval { get; set; }
+
+        public string RemovalReason { get; set; }
+
+        public DateTimeOffset? Removed { get; set; }
+
+        [YamlIgnore]
+        public bool IsActive => string.Equals(Status, "active", StringComparison.OrdinalIgnoreCase);
+
+        [YamlIgnore]
+        public int OffenseCount => Offenses?.Count ?? 0;
+    }
+
+    /// <summary>An applicant's answer to one membership criterion.</summary>
+    public sealed class CriterionAnswer
+    {
+        /// <summary>The criterion's id in the preset (alias, user-base, track-record...).</summary>
+        public string Criterion { get; set; }
+
+        /// <summary>The criterion as the applicant quoted it (or the preset's text).</summary>
+        public string Text { get; set; }
+
+        public string Answer { get; set; }
+    }
+
+    /// <summary>A recorded breach of the embargo (a leak) or another offense.</summary>
+    public sealed class MemberOffense
+    {
+        public DateTimeOffset? At { get; set; }
+
+        public string What { get; set; }
+
+        /// <summary>The case it concerned, when any.</summary>
+        public string CaseId { get; set; }
+
+        public string Note { get; set; }
+    }
+}

@@ -1,0 +1,71 @@
+using System;
+using System.IO;
+using System.Linq;
+using SecurityOps.Database;
+using SecurityOps.Model;
+using SecurityOps.State;
+using SecurityOps.Tests.Infrastructure;
+using Xunit;
+
+namespace SecurityOps.Tests.Database
+{
+    public sealed class CveDatabaseTests
+    {
+        private static CveDatabase Seed(TempFolder temp, int count, StateRepository files = null)
+        {
+            files ??= new StateRepository(temp.Path);
+            var db = new CveDatabase(files);
+            for (int i = 0; i < count; i++)
+            {
+                db.Record(new CveObservation { CveId = $"CVE-2024-{1000 + i}", Source = "seed", Packages = { new PackageRef("pkg" + (i % 7)) } });
+            }
+
+            return db;
+        }
+
+        [Fact]
+        public void TheParsedRecordCacheNeverHidesAHandEdit()
+        {
+            using var temp = new TempFolder();
+            var db = Seed(temp, 300);
+            Assert.Equal(300, db.Query(null).Count());
+            string cachePath = Path.Combine(temp.Path, ".cache", "cve-index.json");
+            Assert.True(File.Exists(cachePath));
+
+            // A person edits one record by hand (the size changes too, but the time alone must be enough).
+            string edited = Path.Combine(temp.Path, "cves", "2024", "CVE-2024-1005.yaml");
+            File.WriteAllText(edited, File.ReadAllText(edited).Replace("status: new", "status: fixed"));
+            File.SetLastWriteTimeUtc(edited, DateTime.UtcNow.AddMinutes(1));
+            File.Delete(Path.Combine(temp.Path, "cves", "2024", "CVE-2024-1006.yaml"));
+
+            var all = db.Query(null).ToList();
+            Assert.Equal(299, all.Count);
+            Assert.Equal("fixed", all.Single(r => r.CveId == "CVE-2024-1005").Status);
+            Assert.DoesNotContain(all, r => r.CveId == "CVE-2024-1006");
+
+            File.WriteAllText(cachePath, "{ not json");
+            Assert.Equal(299, db.Query(null).Count());
+            Assert.Equal(new[] { "CVE-2024-1005" }, db.Query(new CveQuery { Statuses = new System.Collections.Generic.HashSet<string> { "fixed" } }).Select(r => r.CveId));
+        }
+
+        [Fact]
+        public void RecordingAnObservationReadsOnlyThatRecord()
+        {
+            using var temp = new TempFolder();
+            var files = new StateRepository(temp.Path);
+            var db = Seed(temp, 50, files);
+            long before = files.DocumentsRead;
+            var record = db.Record(new CveObservation { CveId = "CVE-2024-1010", Source = "seed", Packages = { new PackageRef("pkg3") } });
+            Assert.False(record.IsNew);
+            Assert.False(record.Changed);
+            Assert.Equal(1, files.DocumentsRead - before);
+        }
+
+        [Fact]
+        public void IdsSortByYearThenNumber()
+        {
+            var ids = new[] { "CVE-2024-10000", "CVE-2023-99999", "CVE-2024-9999" }.OrderBy(i => i, CveIdComparer.Instance);
+            Assert.Equal(new[] { "CVE-2023-99999", "CVE-2024-9999", "CVE-2024-10000" }, ids);
+        }
+    }
+}

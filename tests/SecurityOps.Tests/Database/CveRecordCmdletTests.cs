@@ -1,0 +1,126 @@
+using System.IO;
+using System.Linq;
+using SecurityOps.Model;
+using SecurityOps.Tests.Infrastructure;
+using Xunit;
+
+namespace SecurityOps.Tests.Database
+{
+    [Collection(PowerShellCollection.Name)]
+    public sealed class CveRecordCmdletTests
+    {
+        private readonly PowerShellFixture ps;
+
+        public CveRecordCmdletTests(PowerShellFixture ps) => this.ps = ps;
+
+        private const string FeedLikeItems = @"
+$items = @(
+  [pscustomobject]@{ Source = 'gentoo-glsa'; Id = 'GLSA 202601-01'; Title = 'OpenSSL: Multiple Vulnerabilities'; Link = 'https://security.gentoo.org/glsa/202601-01'; CveIds = @('CVE-2025-1111', 'CVE-2025-2222'); Packages = @([pscustomobject]@{ Name = 'dev-libs/openssl'; Ecosystem = 'Gentoo' }); Summary = 'Several flaws.' }
+  [pscustomobject]@{ Source = 'rustsec'; Id = 'RUSTSEC-2025-0001'; Title = 'openssl crate'; Link = 'https://rustsec.org/advisories/RUSTSEC-2025-0001'; CveIds = @('CVE-2025-1111'); Packages = @('openssl@crates.io') }
+)";
+
+        [Fact]
+        public void FeedItemsBecomeRecordsFlaggedNewThenMerged()
+        {
+            using var state = new StateScope(ps);
+            var result = state.Run(FeedLikeItems + "\n$items | Add-CveRecord -StatePath $state").AssertNoErrors();
+            var records = result.Objects<CveRecord>().ToList();
+            Assert.Equal(new[] { "CVE-2025-1111", "CVE-2025-2222", "CVE-2025-1111" }, records.Select(r => r.CveId));
+            Assert.Equal(new[] { true, true, false }, records.Select(r => r.IsNew));
+
+            var merged = state.Run("Get-CveRecord -StatePath $state -Id CVE-2025-1111").AssertNoErrors().Objects<CveRecord>().Single();
+            Assert.Equal(new[] { "gentoo-glsa", "rustsec" }, merged.SourceNames);
+            Assert.Contains(merged.Packages, p => p.Name == "dev-libs/openssl" && p.Ecosystem == "Gentoo");
+            Assert.Contains(merged.Packages, p => p.Name == "openssl" && p.Ecosystem == "crates.io");
+            Assert.Equal("GLSA 202601-01", merged.Sources[0].AdvisoryId);
+            Assert.Equal("OpenSSL: Multiple Vulnerabilities", merged.Title);
+            Assert.True(File.Exists(state.File("cves/2025/CVE-2025-1111.yaml")));
+
+            // The same feed again adds nothing: no record is new, and no file changes.
+            string before = state.ReadFile("cves/2025/CVE-2025-1111.yaml");
+            var again = state.Run(FeedLikeItems + "\n$items | Add-CveRecord -StatePath $state | Where-Object IsNew").AssertNoErrors();
+            Assert.Empty(again.Output);
+            Assert.Equal(before, state.ReadFile("cves/2025/CVE-2025-1111.yaml"));
+        }
+
+        [Fact]
+        public void InvalidIdsAreNonTerminatingErrorsNamingTheValue()
+        {
+            using var state = new StateScope(ps);
+            var result = state.Run("Add-CveRecord -StatePath $state -CveId 'CVE-2024-123','cve-2024-12345','GHSA-xxxx-yyyy','CVE-24-1234' -Package curl");
+            var created = result.Objects<CveRecord>().Select(r => r.CveId).ToList();
+            Assert.Equal(new[] { "CVE-2024-12345" }, created);
+            Assert.Equal(3, result.Errors.Count);
+            Assert.All(result.Errors, e => Assert.Equal("InvalidCveId,SecurityOps.Commands.AddCveRecordCommand", e.FullyQualifiedErrorId));
+            Assert.Equal(new object[] { "CVE-2024-123", "GHSA-xxxx-yyyy", "CVE-24-1234" }, result.Errors.Select(e => e.TargetObject));
+        }
+
+        [Fact]
+        public void WhatPeopleWroteIsNeverReplacedByAFeed()
+        {
+            using var state = new StateScope(ps);
+            state.Run("Add-CveRecord -StatePath $state -CveId CVE-2024-3094 -Package xz-utils -Title 'xz backdoor' | Out-Null").AssertNoErrors();
+            state.Run("Set-CveRecord -StatePath $state -CveId CVE-2024-3094 -Status tracked -AddNote 'Flatcar ships 5.4.6, not affected by the tarball' | Out-Null").AssertNoErrors();
+            state.Run("Add-CveRecord -StatePath $state -CveId CVE-2024-3094 -Package app-arch/xz-utils -Title 'XZ Utils: Backdoor' -Source gentoo-glsa | Out-Null").AssertNoErrors();
+            var record = state.Run("Get-CveRecord -StatePath $state CVE-2024-3094").AssertNoErrors().Objects<CveRecord>().Single();
+            Assert.Equal("xz backdoor", record.Title);
+            Assert.Equal("tracked", record.Status);
+            Assert.Contains("not affected by the tarball", record.Notes);
+            Assert.Equal(2, record.Packages.Count);
+        }
+
+        [Fact]
+        public void QueriesFilterByWildcardPackageStatusAndSince()
+        {
+            using var state = new StateScope(ps);
+            state.Run(@"
+[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-01-01T00:00:00Z')
+try {
+  Add-CveRecord -StatePath $state -CveId CVE-2023-0001 -Package openssl | Out-Null
+  Add-CveRecord -StatePath $state -CveId CVE-2024-0002 -Package curl | Out-Null
+  [SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-02-01T00:00:00Z')
+  Add-CveRecord -StatePath $state -CveId CVE-2024-10003 -Package openssh | Out-Null
+  Add-CveRecord -StatePath $state -CveId CVE-2024-0004 -Package open-iscsi | Out-Null
+  Set-CveRecord -StatePath $state -CveId CVE-2024-0004 -Status fixed -FixedIn 4152.2.1 | Out-Null
+} finally { [SecurityOps.ModuleContext]::UseSystemTime() }").AssertNoErrors();
+
+            string Ids(string script) => string.Join(",", state.Run(script).AssertNoErrors().Objects<CveRecord>().Select(r => r.CveId));
+            Assert.Equal("CVE-2023-0001,CVE-2024-0002,CVE-2024-0004,CVE-2024-10003", Ids("Get-CveRecord -StatePath $state"));
+            Assert.Equal("CVE-2024-0002,CVE-2024-0004,CVE-2024-10003", Ids("Get-CveRecord -StatePath $state -Id 'cve-2024-*'"));
+            Assert.Equal("CVE-2023-0001,CVE-2024-10003", Ids("Get-CveRecord -StatePath $state -Package 'openss*'"));
+            Assert.Equal("CVE-2024-0004", Ids("Get-CveRecord -StatePath $state -Status fixed"));
+            Assert.Equal("CVE-2024-0004,CVE-2024-10003", Ids("Get-CveRecord -StatePath $state -Since '2026-01-15'"));
+            Assert.Equal("CVE-2024-0002", Ids("'CVE-2024-0002' | Get-CveRecord -StatePath $state"));
+        }
+
+        [Fact]
+        public void UnknownIdIsNotFoundAndBrokenRecordFileStopsTheCommand()
+        {
+            using var state = new StateScope(ps);
+            var missing = state.Run("Get-CveRecord -StatePath $state -Id CVE-2020-0001");
+            Assert.Equal(new[] { "CveRecordNotFound,SecurityOps.Commands.GetCveRecordCommand" }, missing.ErrorIds);
+
+            state.WriteFile("cves/2020/CVE-2020-0002.yaml", "schemaVersion: 1\ncveId: CVE-2020-0002\npackages: {name: [x\n");
+            var broken = state.Run("Add-CveRecord -StatePath $state -CveId CVE-2020-0002 -Package x");
+            Assert.Contains("StateFileInvalid,SecurityOps.Commands.AddCveRecordCommand", broken.ErrorIds);
+            Assert.Contains("CVE-2020-0002.yaml:3:", (broken.Terminating?.ErrorRecord ?? broken.Errors[0]).ToString());
+        }
+
+        [Fact]
+        public void SetAndRemoveHonourWhatIfAndRecordTheIssue()
+        {
+            using var state = new StateScope(ps);
+            state.Run("Add-CveRecord -StatePath $state -CveId CVE-2025-5555 -Package runc | Out-Null").AssertNoErrors();
+            state.Run("Set-CveRecord -StatePath $state -CveId CVE-2025-5555 -Status rejected -WhatIf").AssertNoErrors();
+            var set = state.Run("Set-CveRecord -StatePath $state -CveId CVE-2025-5555 -IssueNumber 42 -Repository flatcar/Flatcar -PassThru").AssertNoErrors().Objects<CveRecord>().Single();
+            Assert.Equal("new", set.Status);
+            Assert.Equal(42, set.IssueNumber);
+            Assert.Contains("repository: flatcar/Flatcar", state.ReadFile("cves/2025/CVE-2025-5555.yaml"));
+
+            state.Run("Remove-CveRecord -StatePath $state -CveId CVE-2025-5555 -WhatIf").AssertNoErrors();
+            Assert.True(File.Exists(state.File("cves/2025/CVE-2025-5555.yaml")));
+            state.Run("Get-CveRecord -StatePath $state -Id CVE-2025-5555 | Remove-CveRecord -StatePath $state -Confirm:$false").AssertNoErrors();
+            Assert.False(File.Exists(state.File("cves/2025/CVE-2025-5555.yaml")));
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SecurityOps.Model;
+using SecurityOps.State;
+using SecurityOps.Tests.Infrastructure;
+using Xunit;
+
+namespace SecurityOps.Tests.State
+{
+    public sealed class StateRepositoryTests
+    {
+        [Fact]
+        public void UnknownKeysAPersonAddedSurviveARewrite()
+        {
+            using var temp = new TempFolder();
+            var repo = new StateRepository(temp.Path);
+            string path = CveRecord.PathFor("CVE-2024-0042");
+            Directory.CreateDirectory(Path.GetDirectoryName(repo.FullPath(path)));
+            File.WriteAllText(repo.FullPath(path),
+                "schemaVersion: 1\ncveId: CVE-2024-0042\nstatus: triaged\ntriageOwner: alice\npackages:\n- name: openssl\n  ecosystem: Gentoo\n  ebuild: dev-libs/openssl-3.0.13\nissue:\n  repository: o/r\n  number: 7\n  milestone: beta\n");
+
+            var record = repo.Read<CveRecord>(path);
+            record.Packages.Add(new PackageRef("libssl", "Debian"));
+            record.Notes = "checked";
+            repo.Write(path, record);
+
+            string text = File.ReadAllText(repo.FullPath(path));
+            Assert.Contains("triageOwner: alice", text);
+            Assert.Contains("ebuild: dev-libs/openssl-3.0.13", text);
+            Assert.Contains("milestone: beta", text);
+            Assert.Contains("libssl", text);
+            Assert.Contains("notes: checked", text);
+            var again = repo.Read<CveRecord>(path);
+            Assert.Equal(2, again.Packages.Count);
+            Assert.Equal(7, again.Issue.Number);
+        }
+
+        [Fact]
+        public void AReaderNeverSeesAHalfWrittenFile()
+        {
+            using var temp = new TempFolder();
+            var repo = new StateRepository(temp.Path);
+            var big = new CveRecord { CveId = "CVE-2024-9999", Summary = new string('x', 200_000) };
+            repo.Write(big.RelativePath, big);
+            using var stop = new CancellationTokenSource();
+            int reads = 0;
+            var reader = Task.Run(() =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var seen = repo.Read<CveRecord>(big.RelativePath);
+                    Assert.Equal(200_000, seen.Summary.Length);
+                    reads++;
+                }
+            });
+
+            var until = Stopwatch.StartNew();
+            for (int i = 0; (i < 30 || Volatile.Read(ref reads) < 30) && until.Elapsed < TimeSpan.FromSeconds(20); i++)
+            {
+                big.Notes = "write " + i;
+                repo.Write(big.RelativePath, big);
+            }
+
+            stop.Cancel();
+            reader.GetAwaiter().GetResult();
+            Assert.True(reads > 0);
+            Assert.Empty(Directory.EnumerateFiles(temp.Path, "*.tmp-*", SearchOption.AllDirectories));
+        }
+
+        [Fact]
+        public void ABrokenFileIsNeverOverwritten()
+        {
+            using var temp = new TempFolder();
+            var repo = new StateRepository(temp.Path);
+            string path = CveRecord.PathFor("CVE-2024-0001");
+            Directory.CreateDirectory(Path.GetDirectoryName(repo.FullPath(path)));
+            File.WriteAllText(repo.FullPath(path), "cveId: CVE-2024-0001\nstatus: [\n");
+            var error = Assert.Throws<StateFileException>(() => repo.Write(path, new CveRecord { CveId = "CVE-2024-0001" }));
+            Assert.Equal("StateFileInvalid", error.ErrorId);
+            Assert.True(error.Line >= 2, $"line {error.Line}");
+            Assert.Equal("cveId: CVE-2024-0001\nstatus: [\n", File.ReadAllText(repo.FullPath(path)));
+        }
+
+        [Fact]
+        public void WrongTypeNamesTheLine()
+        {
+            using var temp = new TempFolder();
+            var repo = new StateRepository(temp.Path);
+            File.WriteAllText(repo.FullPath("securityops.yaml"), "schemaVersion: 1\nstate:\n  lockTimeoutSeconds: soon\n");
+            var error = Assert.Throws<StateFileException>(() => repo.Read<SecurityConfig>("securityops.yaml"));
+            Assert.Equal(3, error.Line);
+            Assert.Contains("securityops.yaml:3:", error.Message);
+        }
+
+        [Fact]
+        public void ASecondWriterInTheProcessWaitsThenFailsClearly()
+        {
+            using var temp = new TempFolder();
+            var holder = new StateRepository(temp.Path);
+            var other = new StateRepository(temp.Path) { LockTimeout = TimeSpan.FromMilliseconds(300) };
+            using var held = new ManualResetEventSlim();
+            using var release = new ManualResetEventSlim();
+            var owner = Task.Run(() =>
+            {
+                using (holder.AcquireLock())
+                {
+                    held.Set();
+                    release.Wait();
+                }
+            });
+            held.Wait();
+            var sw = Stopwatch.StartNew();
+            var error = Assert.Throws<SecurityOpsException>(() => other.WriteTextAtomic("x.yaml", "a: 1\n"));
+            Assert.Equal("StateLocked", error.ErrorId);
+            Assert.True(sw.ElapsedMilliseconds >= 250);
+            Assert.False(File.Exists(Path.Combine(temp.Path, "x.yaml")));
+            release.Set();
+            owner.GetAwaiter().GetResult();
+            other.WriteTextAtomic("x.yaml", "a: 1\n");
+            Assert.True(File.Exists(Path.Combine(temp.Path, "x.yaml")));
+        }
+
+        [Fact]
+        public void AnotherProcessHoldingTheLockBlocksWrites()
+        {
+            using var temp = new TempFolder();
+            string lockFile = Path.Combine(temp.Path, StateRepository.LockFileName);
+            File.WriteAllText(lockFile, string.Empty);
+
+            // flock(1) takes the same kind of lock .NET takes for FileShare.None on Unix.
+            using var holder = Process.Start(new ProcessStartInfo("flock", $"-x \"{lockFile}\" sleep 3") { UseShellExecute = false });
+            Thread.Sleep(400);
+            var repo = new StateRepository(temp.Path) { LockTimeout = TimeSpan.FromMilliseconds(500) };
+            var error = Assert.Throws<SecurityOpsException>(() => repo.WriteTextAtomic("y.yaml", "b: 2\n"));
+            Assert.Equal("StateLocked", error.ErrorId);
+            Assert.Contains(temp.Path, error.Message);
+            holder.WaitForExit();
+            repo.LockTimeout = TimeSpan.FromSeconds(5);
+            repo.WriteTextAtomic("y.yaml", "b: 2\n");
+        }
+
+        [Fact]
+        public void CommitMessageGroupsChangesByKind()
+        {
+            var message = CommitMessage.Describe(new List<GitChange>
+            {
+                new GitChange("??", "cves/2024/CVE-2024-0001.yaml"),
+                new GitChange("M", "cves/2023/CVE-2023-0002.yaml"),
+                new GitChange("M", "roster.yaml"),
+                new GitChange("D", "cves/2020/CVE-2020-0003.yaml"),
+            });
+            Assert.StartsWith("securityops: add 1 CVE record, update 1 CVE record, remove 1 CVE record, update 1 file\n", message);
+            Assert.Contains("- Updated file: roster.yaml", message);
+        }
+    }
+}
