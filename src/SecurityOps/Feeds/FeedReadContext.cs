@@ -95,6 +95,13 @@ namespace SecurityOps.Feeds
             return result;
         }
 
+        /// <summary>Fetches the source's feed (conditionally) and streams its entries; none when it is unchanged (304).</summary>
+        public async Task<IEnumerable<FeedEntry>> FetchEntriesAsync(string accept)
+        {
+            HttpFetchResult feed = await FetchAsync(Source.Url, conditional: true, accept: accept).ConfigureAwait(false);
+            return feed.NotModified ? Enumerable.Empty<FeedEntry>() : FeedEntries.Read(feed.Content, Shown(Source.Url));
+        }
+
         /// <summary>The validators of the main document, kept when the read ends without problems.</summary>
         public HttpFetchResult PendingValidators { get; private set; }
 

@@ -1,6 +1,5 @@
 using System.Threading.Tasks;
 using SecurityOps.Model;
-using SecurityOps.Net;
 
 namespace SecurityOps.Feeds.Readers
 {
@@ -14,13 +13,7 @@ namespace SecurityOps.Feeds.Readers
 
         public async Task ReadAsync(FeedReadContext context)
         {
-            HttpFetchResult feed = await context.FetchAsync(context.Source.Url, conditional: true, accept: "application/rss+xml, application/xml;q=0.9").ConfigureAwait(false);
-            if (feed.NotModified)
-            {
-                return;
-            }
-
-            foreach (FeedEntry entry in FeedEntries.Read(feed.Content, context.Shown(context.Source.Url)))
+            foreach (FeedEntry entry in await context.FetchEntriesAsync("application/rss+xml, application/xml;q=0.9").ConfigureAwait(false))
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
                 string id = IdFromLink(entry.Link) ?? entry.Id ?? entry.Title;

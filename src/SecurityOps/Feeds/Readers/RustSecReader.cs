@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using SecurityOps.Model;
-using SecurityOps.Net;
 
 namespace SecurityOps.Feeds.Readers
 {
@@ -25,13 +24,7 @@ namespace SecurityOps.Feeds.Readers
 
         public async Task ReadAsync(FeedReadContext context)
         {
-            HttpFetchResult feed = await context.FetchAsync(context.Source.Url, conditional: true, accept: "application/atom+xml, application/xml;q=0.9").ConfigureAwait(false);
-            if (feed.NotModified)
-            {
-                return;
-            }
-
-            foreach (FeedEntry entry in FeedEntries.Read(feed.Content, context.Shown(context.Source.Url)))
+            foreach (FeedEntry entry in await context.FetchEntriesAsync("application/atom+xml, application/xml;q=0.9").ConfigureAwait(false))
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
                 SecurityFeedItem item = ToItem(entry);
