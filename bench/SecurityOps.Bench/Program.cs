@@ -16,6 +16,7 @@ namespace SecurityOps.Bench
                 ["cvss"] = ("CVSS scoring: 1,000,000 vectors per version (v3.0, v3.1, v4.0), vectors per second", CvssBenchmark.Run),
                 ["cvedb-breakdown"] = ("Where Get-CveRecord time goes (needs the cvedb state)", CveLoadBreakdown.Run),
                 ["embargo-mail"] = ("Embargo notice to 200 members, each encrypted to its own key, over one SMTP connection", _ => EmbargoMailBench.Run()),
+                ["feeds"] = ("Feed readers: a 3,800-item RSS feed and 14,000 OSV files vs a bare XmlReader / Utf8JsonReader pass", FeedBenchmark.Run),
                 ["cvedb"] = ("CVE database: 100,000 records; add 5,000 feed items (50 new); load all; import the module", CveDatabaseBenchmark.Run),
             };
 

@@ -1,0 +1,179 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml;
+using SecurityOps.Feeds;
+using SecurityOps.Model;
+using SecurityOps.Net;
+
+namespace SecurityOps.Bench
+{
+    /// <summary>
+    /// Feed readers against the floor: a 3,800-item RSS feed (made from the real Gentoo items) and 14,000 OSV files
+    /// (made from the 32 real records), each read through FeedService (the cmdlet's path: pipeline, safe parser,
+    /// extraction, items) and by a bare XmlReader / Utf8JsonReader pass over the same bytes.
+    /// </summary>
+    internal static class FeedBenchmark
+    {
+        public static int Run(string[] args)
+        {
+            string shared = args.Length > 0 ? args[0] : FindShared();
+            string work = Path.Combine(Path.GetTempPath(), "secops-feedbench-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+            Directory.CreateDirectory(work);
+            try
+            {
+                string rss = MakeRss(Path.Combine(shared, "gentoo", "feed.rss"), Path.Combine(work, "feed.rss"), 3800);
+                string osv = MakeOsv(Path.Combine(shared, "osv"), Path.Combine(work, "osv"), 14000);
+                Console.WriteLine($"RSS: 3,800 items, {new FileInfo(rss).Length / 1024} KB; OSV: 14,000 files, {Directory.GetFiles(osv).Sum(f => new FileInfo(f).Length) / 1024} KB");
+
+                Report("RSS oss-security reader (streaming)", 3800, () => ReadItems("oss-security", rss), () => XmlFloor(rss));
+                Report("RSS generic rss reader (FeedReader)", 3800, () => ReadItems("rss", rss), () => XmlFloor(rss));
+                Report("OSV folder reader", 14000, () => ReadItems("osv", osv), () => JsonFloor(osv));
+                Console.WriteLine($"Peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
+                return 0;
+            }
+            finally
+            {
+                Directory.Delete(work, true);
+            }
+        }
+
+        private static void Report(string name, int expected, Func<int> reader, Func<int> floor)
+        {
+            reader();
+            floor(); // warm up
+            var (readerMs, count, readerAlloc) = Best(reader);
+            var (floorMs, _, floorAlloc) = Best(floor);
+            if (count != expected)
+            {
+                Console.WriteLine($"  !! {name}: {count} items, expected {expected}");
+            }
+
+            Console.WriteLine($"{name}: {count} items in {readerMs:0} ms = {count / (readerMs / 1000):0} items/s, allocated {readerAlloc / (1024 * 1024)} MB; " +
+                              $"floor {floorMs:0} ms (allocated {floorAlloc / (1024 * 1024)} MB); ratio {readerMs / floorMs:0.00}x");
+        }
+
+        private static (double Ms, int Count, long Allocated) Best(Func<int> work)
+        {
+            double best = double.MaxValue;
+            int count = 0;
+            long allocated = 0;
+            for (int i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                long before = GC.GetTotalAllocatedBytes(true);
+                var watch = Stopwatch.StartNew();
+                count = work();
+                watch.Stop();
+                allocated = GC.GetTotalAllocatedBytes(true) - before;
+                best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+            }
+
+            return (best, count, allocated);
+        }
+
+        private static int ReadItems(string type, string location)
+        {
+            var service = new FeedService(new SecurityConfig(), null, new HttpPipeline(new HttpPipelineOptions()));
+            int n = 0;
+            var source = new SecuritySource { Name = type, Type = type, Url = location };
+            var result = service.ReadSourceAsync(source, null, item => n += item.CveIds.Length >= 0 ? 1 : 0, null, default).GetAwaiter().GetResult();
+            if (result.Error != null)
+            {
+                throw result.Error;
+            }
+
+            return n;
+        }
+
+        /// <summary>The floor: read the file and walk every node with a bare XmlReader, touching text values.</summary>
+        private static int XmlFloor(string path)
+        {
+            int items = 0;
+            long chars = 0;
+            using (var reader = XmlReader.Create(new MemoryStream(File.ReadAllBytes(path)), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore }))
+            {
+                while (reader.Read())
+                {
+                    if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "item")
+                    {
+                        items++;
+                    }
+                    else if (reader.NodeType == XmlNodeType.Text)
+                    {
+                        chars += reader.Value.Length;
+                    }
+                }
+            }
+
+            return chars > 0 ? items : 0;
+        }
+
+        /// <summary>The floor: read each file and walk every token with Utf8JsonReader.</summary>
+        private static int JsonFloor(string folder)
+        {
+            int files = 0;
+            foreach (string file in Directory.EnumerateFiles(folder, "*.json"))
+            {
+                var reader = new Utf8JsonReader(File.ReadAllBytes(file));
+                while (reader.Read())
+                {
+                }
+
+                files++;
+            }
+
+            return files;
+        }
+
+        private static string MakeRss(string realFeed, string target, int count)
+        {
+            string text = File.ReadAllText(realFeed);
+            var items = Regex.Matches(text, "<item>.*?</item>", RegexOptions.Singleline).Select(m => m.Value).ToList();
+            var sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>bench</title>\n");
+            for (int i = 0; i < count; i++)
+            {
+                string item = items[i % items.Count];
+                item = Regex.Replace(item, @"glsa/(\d{6}-\d{2})", m => $"glsa/{m.Groups[1].Value}-{i}");
+                item = item.Replace("</title>", $" CVE-2025-{10000 + i}</title>");
+                sb.Append(item).Append('\n');
+            }
+
+            sb.Append("</channel></rss>");
+            File.WriteAllText(target, sb.ToString());
+            return target;
+        }
+
+        private static string MakeOsv(string realFolder, string target, int count)
+        {
+            Directory.CreateDirectory(target);
+            var records = Directory.GetFiles(realFolder, "*.json", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
+            for (int i = 0; i < count; i++)
+            {
+                string record = records[i % records.Count];
+                string text = Regex.Replace(record, "\"id\"\\s*:\\s*\"([^\"]+)\"", m => $"\"id\": \"{m.Groups[1].Value}-{i}\"", RegexOptions.None, TimeSpan.FromSeconds(1));
+                File.WriteAllText(Path.Combine(target, $"rec-{i:D5}.json"), text);
+            }
+
+            return target;
+        }
+
+        private static string FindShared()
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "shared", "data", "feeds");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            throw new DirectoryNotFoundException("../shared/data/feeds not found; pass its path.");
+        }
+    }
+}

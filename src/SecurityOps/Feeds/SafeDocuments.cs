@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace SecurityOps.Feeds
+{
+    /// <summary>
+    /// The one place XML is opened. DTDs are never processed: Gentoo's real GLSA files carry a DOCTYPE, so the
+    /// declaration is skipped (DtdProcessing.Ignore) rather than refused; nothing is resolved (XmlResolver = null),
+    /// so no external entity, file or URL is ever read; and an entity reference can only fail, so entity expansion
+    /// (billion laughs) is refused as a parse error. Document size is capped as well.
+    /// </summary>
+    public static class SafeXml
+    {
+        public static XmlReaderSettings Settings(long maxCharacters) => new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Ignore,
+            XmlResolver = null,
+            MaxCharactersFromEntities = 1024,
+            MaxCharactersInDocument = maxCharacters,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            IgnoreWhitespace = true,
+            CloseInput = true,
+        };
+
+        public static XmlReader Create(byte[] bytes, long maxCharacters = 0) =>
+            XmlReader.Create(new MemoryStream(bytes, writable: false), Settings(maxCharacters));
+
+        public static XDocument Load(byte[] bytes, string where)
+        {
+            try
+            {
+                using (XmlReader reader = Create(bytes))
+                {
+                    XDocument doc = XDocument.Load(reader, LoadOptions.None);
+                    doc.DocumentType?.Remove();
+                    return doc;
+                }
+            }
+            catch (XmlException ex)
+            {
+                throw ParseError(ex, where);
+            }
+        }
+
+        /// <summary>A clear FeedParseFailed for broken or hostile XML, with line and position.</summary>
+        public static SecurityOpsException ParseError(XmlException ex, string where)
+        {
+            string reason = ex.Message;
+            if (reason.IndexOf("entity", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                reason = "it references an entity, and entities are never expanded (no DTD is processed): " + reason;
+            }
+            else if (reason.IndexOf("end of file", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                     reason.IndexOf("not closed", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                reason = "the document is truncated or not well-formed: " + reason;
+            }
+
+            return new SecurityOpsException("FeedParseFailed", FailureKind.ParserError, where, $"{where} is not usable XML: {reason}", ex);
+        }
+    }
+
+    /// <summary>The one place JSON is opened: System.Text.Json with a depth limit, comments skipped, nothing lenient.</summary>
+    public static class SafeJson
+    {
+        public const int MaxDepth = 64;
+
+        public static readonly JsonDocumentOptions Options = new JsonDocumentOptions
+        {
+            MaxDepth = MaxDepth,
+            AllowTrailingCommas = false,
+            CommentHandling = JsonCommentHandling.Skip,
+        };
+
+        public static JsonDocument Parse(byte[] bytes, string where)
+        {
+            try
+            {
+                return JsonDocument.Parse(bytes, Options);
+            }
+            catch (JsonException ex)
+            {
+                throw ParseError(ex, where);
+            }
+        }
+
+        public static SecurityOpsException ParseError(JsonException ex, string where)
+        {
+            string position = ex.LineNumber.HasValue ? $" (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})" : string.Empty;
+            string reason = ex.Message.IndexOf("end of data", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                            ex.Message.IndexOf("incomplete", StringComparison.OrdinalIgnoreCase) >= 0
+                ? "the document is truncated"
+                : ex.Message.IndexOf("depth", StringComparison.OrdinalIgnoreCase) >= 0
+                    ? $"it nests deeper than {MaxDepth} levels"
+                    : "it is not well-formed JSON";
+            return new SecurityOpsException("FeedParseFailed", FailureKind.ParserError, where, $"{where} is not usable JSON: {reason}{position}.", ex);
+        }
+
+        public static string String(JsonElement element, string property) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+
+        public static IEnumerable<JsonElement> Array(JsonElement element, string property)
+        {
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement item in value.EnumerateArray())
+                {
+                    yield return item;
+                }
+            }
+        }
+    }
+
+    /// <summary>Text helpers every reader shares: CVE ids, tolerant dates, HTML to text.</summary>
+    public static class FeedText
+    {
+        private static readonly Regex Cve = new Regex(@"\bCVE-\d{4}-\d{4,}\b", RegexOptions.IgnoreCase | RegexOptions.Compiled);
+        private static readonly Regex Tags = new Regex(@"<[^>]*>", RegexOptions.Compiled);
+        private static readonly Regex Spaces = new Regex(@"\s+", RegexOptions.Compiled);
+
+        private static readonly string[] Rfc822Formats =
+        {
+            "ddd, d MMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm:ss zzz", "ddd, d MMM yyyy HH:mm zzz", "ddd, d MMM yyyy HH:mm:ss",
+        };
+
+        /// <summary>Adds every CVE id found in the texts to <paramref name="into"/> (upper case, each once, in order).</summary>
+        public static void CollectCves(List<string> into, params string[] texts)
+        {
+            foreach (string text in texts)
+            {
+                if (string.IsNullOrEmpty(text))
+                {
+                    continue;
+                }
+
+                for (Match m = Cve.Match(text); m.Success; m = m.NextMatch())
+                {
+                    string id = m.Value.ToUpperInvariant();
+                    if (!into.Contains(id))
+                    {
+                        into.Add(id);
+                    }
+                }
+            }
+        }
+
+        public static string[] Cves(params string[] texts)
+        {
+            var list = new List<string>();
+            CollectCves(list, texts);
+            return list.ToArray();
+        }
+
+        public static bool IsCve(string text) => text != null && Cve.IsMatch(text) && Cve.Match(text).Length == text.Trim().Length;
+
+        /// <summary>
+        /// RFC 822/1123 (RSS), ISO 8601 (Atom, OSV, JSON), or a bare date. Anything else, and placeholder dates before
+        /// 1970 (Go's 0001-01-01), give null: the item is kept without a date.
+        /// </summary>
+        public static DateTimeOffset? Date(string text)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            text = text.Trim();
+            DateTimeOffset value;
+            string rfc = Regex.Replace(text, @"\s(GMT|UT|UTC|Z)$", " +0000");
+            rfc = Regex.Replace(rfc, @"([+-]\d\d)(\d\d)$", "$1:$2");
+            bool ok = DateTimeOffset.TryParseExact(rfc, Rfc822Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out value)
+                   || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out value);
+            if (!ok || value.Year < 1970)
+            {
+                return null;
+            }
+
+            return value.ToUniversalTime();
+        }
+
+        /// <summary>Markup removed, entities decoded, white space collapsed.</summary>
+        public static string PlainText(string html, int maxLength = 2000)
+        {
+            if (string.IsNullOrEmpty(html))
+            {
+                return html;
+            }
+
+            string text = Spaces.Replace(WebUtility.HtmlDecode(Tags.Replace(html, " ")), " ").Trim();
+            return text.Length > maxLength ? text.Substring(0, maxLength) + "..." : text;
+        }
+    }
+}

@@ -1,0 +1,446 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SecurityOps.Net
+{
+    /// <summary>How the pipeline behaves; one instance per pipeline, the defaults suit feeds.</summary>
+    public sealed class HttpPipelineOptions
+    {
+        /// <summary>Time for one attempt, headers and body together.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Retries after the first attempt (on 5xx, 408, 429, timeouts and connection faults).</summary>
+        public int MaxRetries { get; set; } = 3;
+
+        /// <summary>The first backoff delay; each retry doubles it, with up to 50% random jitter on top.</summary>
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+        /// <summary>The longest single wait, Retry-After included: a server asking for longer fails the request.</summary>
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Responses larger than this are refused (by Content-Length before reading, else while streaming).</summary>
+        public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+
+        public string UserAgent { get; set; } = DefaultUserAgent;
+
+        public static string DefaultUserAgent { get; } =
+            "SecurityOps/" + (typeof(HttpPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0")
+            + " (+https://github.com/securityops/SecurityOps)";
+    }
+
+    /// <summary>One GET: where, the validators of the copy we hold, and extra headers (Authorization stays out of messages).</summary>
+    public sealed class HttpFetchRequest
+    {
+        public HttpFetchRequest(string location) => Location = location;
+
+        /// <summary>An http(s) URL, a file:// URL or a plain file path.</summary>
+        public string Location { get; }
+
+        /// <summary>The ETag of the copy we hold: sent as If-None-Match.</summary>
+        public string ETag { get; set; }
+
+        /// <summary>The Last-Modified of the copy we hold (RFC 1123): sent as If-Modified-Since.</summary>
+        public string LastModified { get; set; }
+
+        /// <summary>Overrides the pipeline's size cap for this request.</summary>
+        public long? MaxResponseBytes { get; set; }
+
+        public string Accept { get; set; }
+
+        public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>What came back: the bytes (null on 304), the validators to keep, and how many attempts it took.</summary>
+    public sealed class HttpFetchResult
+    {
+        public Uri Uri { get; set; }
+
+        public int StatusCode { get; set; }
+
+        public bool NotModified => StatusCode == 304;
+
+        public byte[] Content { get; set; }
+
+        public string ContentType { get; set; }
+
+        public string ETag { get; set; }
+
+        public string LastModified { get; set; }
+
+        public int Attempts { get; set; }
+
+        public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The one road out for HTTP: a shared HttpClient with per-attempt timeouts, retries with exponential backoff and
+    /// jitter (honouring Retry-After), conditional GET, a size cap enforced while streaming, cancellation, a
+    /// User-Agent, and file:// URLs and plain paths served through the same call. Every message names the location
+    /// with user info and secret query values removed.
+    /// Errors: HttpRequestFailed (final status not 2xx/304), HttpConnectionFailed (no answer after the retries),
+    /// HttpTimeout, ResponseTooLarge, HttpRetryAfterTooLong, LocalFileNotFound; cancellation is an OperationCanceledException.
+    /// </summary>
+    public sealed class HttpPipeline : IDisposable
+    {
+        private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(CreateHandler);
+
+        private static readonly Lazy<HttpPipeline> SharedPipeline = new Lazy<HttpPipeline>(() => new HttpPipeline(new HttpPipelineOptions()));
+
+        [ThreadStatic]
+        private static Random jitterRandom;
+
+        private readonly HttpClient client;
+        private readonly bool ownsClient;
+
+        /// <summary>A pipeline over the process-wide handler (connections are pooled across pipelines).</summary>
+        public HttpPipeline(HttpPipelineOptions options)
+            : this(options, SharedHandler.Value, disposeHandler: false)
+        {
+        }
+
+        /// <summary>A pipeline over a given handler (tests, or a caller that needs its own proxy settings).</summary>
+        public HttpPipeline(HttpPipelineOptions options, HttpMessageHandler handler, bool disposeHandler)
+        {
+            Options = options ?? new HttpPipelineOptions();
+            client = new HttpClient(handler, disposeHandler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            ownsClient = true;
+        }
+
+        /// <summary>
+        /// On .NET (PowerShell 7) a SocketsHttpHandler that never drains a refused body (MaxResponseDrainSize = 0: an
+        /// oversized response closes its connection instead of being read to the end in the background) and renews
+        /// pooled connections (DNS changes); on .NET Framework an HttpClientHandler. Set by reflection: this assembly
+        /// targets netstandard2.0.
+        /// </summary>
+        internal static HttpMessageHandler CreateHandler()
+        {
+            Type sockets = Type.GetType("System.Net.Http.SocketsHttpHandler, System.Net.Http", throwOnError: false);
+            if (sockets != null && Activator.CreateInstance(sockets) is HttpMessageHandler handler)
+            {
+                void Set(string name, object value) => sockets.GetProperty(name)?.SetValue(handler, value);
+                Set("AllowAutoRedirect", true);
+                Set("MaxAutomaticRedirections", 5);
+                Set("AutomaticDecompression", DecompressionMethods.GZip | DecompressionMethods.Deflate);
+                Set("UseCookies", false);
+                Set("MaxResponseDrainSize", 0);
+                Set("PooledConnectionLifetime", TimeSpan.FromMinutes(5));
+                return handler;
+            }
+
+            return new HttpClientHandler
+            {
+                AllowAutoRedirect = true,
+                MaxAutomaticRedirections = 5,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                UseCookies = false,
+            };
+        }
+
+        /// <summary>The process-wide pipeline with default options.</summary>
+        public static HttpPipeline Shared => SharedPipeline.Value;
+
+        public HttpPipelineOptions Options { get; }
+
+        /// <summary>Raised before each retry wait: (location for display, attempt just failed, delay, reason).</summary>
+        public event Action<string, int, TimeSpan, string> Retrying;
+
+        /// <summary>A location as it may be shown: no user info, no token, no secret query value.</summary>
+        public static string Display(string location) => Redact.Urls(location);
+
+        /// <summary>Turns a location into a URI: http(s) and file URLs as given, anything else as a file path.</summary>
+        public static Uri ToUri(string location)
+        {
+            if (string.IsNullOrWhiteSpace(location))
+            {
+                throw new SecurityOpsException("InvalidLocation", FailureKind.InvalidArgument, location, "No URL or path was given.");
+            }
+
+            if (Uri.TryCreate(location, UriKind.Absolute, out Uri uri) &&
+                (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeFile))
+            {
+                return uri;
+            }
+
+            if (Uri.TryCreate(location, UriKind.Absolute, out uri) && uri.Scheme.Length > 1 && !Path.IsPathRooted(location))
+            {
+                throw new SecurityOpsException("UnsupportedScheme", FailureKind.InvalidArgument, Display(location),
+                    $"'{Display(location)}' uses the scheme '{uri.Scheme}'; only http, https, file and plain paths are read.");
+            }
+
+            return new Uri(Path.GetFullPath(location));
+        }
+
+        public async Task<HttpFetchResult> GetAsync(HttpFetchRequest request, CancellationToken cancellationToken)
+        {
+            Uri uri = ToUri(request.Location);
+            long cap = request.MaxResponseBytes ?? Options.MaxResponseBytes;
+            return uri.IsFile
+                ? ReadFile(uri, request, cap)
+                : await GetHttpAsync(uri, request, cap, cancellationToken).ConfigureAwait(false);
+        }
+
+        public void Dispose()
+        {
+            if (ownsClient)
+            {
+                client.Dispose();
+            }
+        }
+
+        private static HttpFetchResult ReadFile(Uri uri, HttpFetchRequest request, long cap)
+        {
+            string path = uri.LocalPath;
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                throw new SecurityOpsException("LocalFileNotFound", FailureKind.ObjectNotFound, path, $"{path} does not exist.");
+            }
+
+            // Files answer conditional reads too: the modification time (to the second) plays Last-Modified.
+            string lastModified = new DateTimeOffset(info.LastWriteTimeUtc).ToString("R", CultureInfo.InvariantCulture);
+            var result = new HttpFetchResult { Uri = uri, LastModified = lastModified, Attempts = 1 };
+            if (request.LastModified != null && request.LastModified == lastModified)
+            {
+                result.StatusCode = 304;
+                return result;
+            }
+
+            if (info.Length > cap)
+            {
+                throw TooLarge(path, cap, info.Length);
+            }
+
+            result.StatusCode = 200;
+            result.Content = File.ReadAllBytes(path);
+            return result;
+        }
+
+        private async Task<HttpFetchResult> GetHttpAsync(Uri uri, HttpFetchRequest request, long cap, CancellationToken cancellationToken)
+        {
+            string shown = Display(uri.OriginalString);
+            for (int attempt = 1; ; attempt++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string retryReason;
+                TimeSpan? retryAfter = null;
+                using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    attemptCts.CancelAfter(Options.Timeout);
+                    try
+                    {
+                        using (HttpRequestMessage message = BuildRequest(uri, request))
+                        using (HttpResponseMessage response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false))
+                        {
+                            int status = (int)response.StatusCode;
+                            if (status == 304 || (status >= 200 && status < 300))
+                            {
+                                return await ReadResponseAsync(uri, response, cap, attempt, shown, attemptCts.Token).ConfigureAwait(false);
+                            }
+
+                            if (!IsRetryable(status))
+                            {
+                                throw new SecurityOpsException("HttpRequestFailed", FailureKind.ConnectionError, shown,
+                                    $"GET {shown} answered {status} {Reason(response)}.");
+                            }
+
+                            retryReason = $"{status} {Reason(response)}";
+                            retryAfter = ParseRetryAfter(response);
+                        }
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        throw;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        retryReason = $"no complete answer within {Options.Timeout.TotalSeconds:0.###} s";
+                        if (attempt > Options.MaxRetries)
+                        {
+                            throw new SecurityOpsException("HttpTimeout", FailureKind.OperationTimeout, shown,
+                                $"GET {shown}: {retryReason} (tried {attempt} times).");
+                        }
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        retryReason = "connection failed: " + Redact.Urls(Innermost(ex).Message);
+                    }
+                    catch (IOException ex)
+                    {
+                        retryReason = "connection broke: " + Redact.Urls(Innermost(ex).Message);
+                    }
+                }
+
+                if (attempt > Options.MaxRetries)
+                {
+                    throw new SecurityOpsException(retryReason.StartsWith("connection", StringComparison.Ordinal) ? "HttpConnectionFailed" : "HttpRequestFailed",
+                        FailureKind.ConnectionError, shown, $"GET {shown}: {retryReason} (tried {attempt} times).");
+                }
+
+                TimeSpan delay = Backoff(attempt);
+                if (retryAfter.HasValue)
+                {
+                    if (retryAfter.Value > Options.MaxDelay)
+                    {
+                        throw new SecurityOpsException("HttpRetryAfterTooLong", FailureKind.LimitsExceeded, shown,
+                            $"GET {shown}: {retryReason}, and the server asks to wait {retryAfter.Value.TotalSeconds:0} s (more than the {Options.MaxDelay.TotalSeconds:0} s allowed).");
+                    }
+
+                    delay = retryAfter.Value > delay ? retryAfter.Value : delay;
+                }
+
+                Retrying?.Invoke(shown, attempt, delay, retryReason);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private HttpRequestMessage BuildRequest(Uri uri, HttpFetchRequest request)
+        {
+            // User info in a URL becomes Basic authentication and leaves the URL (so it never reaches a log).
+            Uri target = uri;
+            string basic = null;
+            if (!string.IsNullOrEmpty(uri.UserInfo))
+            {
+                basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(uri.UserInfo)));
+                target = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri;
+            }
+
+            var message = new HttpRequestMessage(HttpMethod.Get, target);
+            message.Headers.TryAddWithoutValidation("User-Agent", Options.UserAgent);
+            message.Headers.TryAddWithoutValidation("Accept", request.Accept ?? "*/*");
+            if (basic != null)
+            {
+                message.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
+            }
+
+            if (!string.IsNullOrEmpty(request.ETag))
+            {
+                message.Headers.TryAddWithoutValidation("If-None-Match", request.ETag);
+            }
+
+            if (!string.IsNullOrEmpty(request.LastModified))
+            {
+                message.Headers.TryAddWithoutValidation("If-Modified-Since", request.LastModified);
+            }
+
+            foreach (var header in request.Headers)
+            {
+                message.Headers.Remove(header.Key);
+                message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            return message;
+        }
+
+        private static async Task<HttpFetchResult> ReadResponseAsync(Uri uri, HttpResponseMessage response, long cap, int attempt, string shown, CancellationToken token)
+        {
+            var result = new HttpFetchResult
+            {
+                Uri = uri,
+                StatusCode = (int)response.StatusCode,
+                Attempts = attempt,
+                ETag = response.Headers.ETag?.ToString(),
+                LastModified = response.Content?.Headers.LastModified?.ToString("R", CultureInfo.InvariantCulture),
+                ContentType = response.Content?.Headers.ContentType?.MediaType,
+            };
+            foreach (var header in response.Headers)
+            {
+                result.Headers[header.Key] = string.Join(",", header.Value);
+            }
+
+            if (result.NotModified || response.Content == null)
+            {
+                return result;
+            }
+
+            long? declared = response.Content.Headers.ContentLength;
+            if (declared.HasValue && declared.Value > cap)
+            {
+                throw TooLarge(shown, cap, declared.Value);
+            }
+
+            using (Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (var buffer = new MemoryStream(declared.HasValue ? (int)Math.Min(declared.Value, int.MaxValue) : 64 * 1024))
+            {
+                byte[] chunk = new byte[81920];
+                while (true)
+                {
+                    int read = await body.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    if (buffer.Length + read > cap)
+                    {
+                        throw TooLarge(shown, cap, null);
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+
+                if (declared.HasValue && buffer.Length < declared.Value)
+                {
+                    throw new IOException($"the body ended after {buffer.Length} of {declared.Value} bytes");
+                }
+
+                result.Content = buffer.ToArray();
+            }
+
+            return result;
+        }
+
+        private static SecurityOpsException TooLarge(string shown, long cap, long? size) =>
+            new SecurityOpsException("ResponseTooLarge", FailureKind.LimitsExceeded, shown,
+                size.HasValue
+                    ? $"{shown} is {size.Value} bytes, over the {cap}-byte cap; it was not read."
+                    : $"{shown} grew past the {cap}-byte cap while being read; it was refused.");
+
+        private static bool IsRetryable(int status) => status == 408 || status == 429 || status >= 500;
+
+        private static string Reason(HttpResponseMessage response) => response.ReasonPhrase ?? string.Empty;
+
+        private static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException != null)
+            {
+                ex = ex.InnerException;
+            }
+
+            return ex;
+        }
+
+        internal static TimeSpan? ParseRetryAfter(HttpResponseMessage response)
+        {
+            RetryConditionHeaderValue value = response.Headers.RetryAfter;
+            if (value?.Delta != null)
+            {
+                return value.Delta.Value < TimeSpan.Zero ? TimeSpan.Zero : value.Delta.Value;
+            }
+
+            if (value?.Date != null)
+            {
+                TimeSpan wait = value.Date.Value - ModuleContext.UtcNow;
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+
+            return null;
+        }
+
+        private TimeSpan Backoff(int attempt)
+        {
+            double baseMs = Options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+            jitterRandom = jitterRandom ?? new Random(Guid.NewGuid().GetHashCode());
+            double ms = baseMs + (baseMs * 0.5 * jitterRandom.NextDouble());
+            return TimeSpan.FromMilliseconds(Math.Min(ms, Options.MaxDelay.TotalMilliseconds));
+        }
+    }
+}

@@ -1,0 +1,289 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using SecurityOps.Feeds;
+using SecurityOps.Tests.Infrastructure;
+using Xunit;
+
+namespace SecurityOps.Tests.Feeds
+{
+    /// <summary>Every reader on the real shared data, served over loopback HTTP or read from files.</summary>
+    public sealed class FeedReaderTests
+    {
+        [Fact]
+        public async Task GentooFollowsEachItemToItsAdvisoryXml()
+        {
+            await using var server = new LoopbackServer(LoopbackServer.StaticFiles(FeedFixtures.Folder("gentoo")));
+            var (items, result, warnings) = FeedFixtures.Read("gentoo-glsa", server.Url("feed.rss").ToString());
+
+            Assert.Null(result.Error);
+            Assert.Equal(45, items.Count); // 50 items, 45 advisory files: the 5 missing ones are problems, not items
+            Assert.Equal(5, result.Problems.Count);
+            Assert.All(result.Problems, p => Assert.Contains("404", p));
+            Assert.Equal(51, server.Requests.Count);
+            Assert.True(server.Requests.Skip(1).All(r => r.Path.EndsWith(".xml")));
+
+            var beanutils = items.Single(i => i.Id == "GLSA-202601-05");
+            Assert.Equal(new[] { "CVE-2025-48734" }, beanutils.CveIds);
+            Assert.Equal("dev-java/commons-beanutils", beanutils.Packages.Single().Name);
+            Assert.Equal("Gentoo", beanutils.Packages.Single().Ecosystem);
+            Assert.Equal("https://security.gentoo.org/glsa/202601-05", beanutils.Link);
+            Assert.Equal(new DateTimeOffset(2026, 1, 26, 0, 0, 0, TimeSpan.Zero), beanutils.Published);
+            Assert.Equal("test-gentoo-glsa", beanutils.Source);
+            Assert.True(items.Sum(i => i.CveIds.Length) > 100);
+            // Items stream in feed order even though the advisories are fetched in parallel.
+            Assert.Equal("GLSA-202601-05", items[0].Id);
+        }
+
+        [Fact]
+        public async Task GentooFollowsOnlyNewItemsAndAnUnchangedFeedCostsOneRequest()
+        {
+            using var state = new TempFolder();
+            using var site = new TempFolder();
+            // The real feed, less the 5 items whose advisory XML is not in the fixtures (a complete read keeps the validators).
+            string feed = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(FeedFixtures.Folder("gentoo", "feed.rss")),
+                @"<item>(?:(?!</item>).)*glsa/(202511-0[4-7]|202512-01)</link>.*?</item>", string.Empty, System.Text.RegularExpressions.RegexOptions.Singleline);
+            Assert.Equal(45, System.Text.RegularExpressions.Regex.Matches(feed, "<item>").Count);
+            foreach (var file in Directory.GetFiles(FeedFixtures.Folder("gentoo"), "2*.xml"))
+            {
+                File.Copy(file, site.Combine(Path.GetFileName(file)));
+            }
+
+            // Day 1: the feed without its newest item.
+            int cut = feed.IndexOf("<item>", StringComparison.Ordinal);
+            int next = feed.IndexOf("<item>", cut + 1, StringComparison.Ordinal);
+            File.WriteAllText(site.Combine("feed.rss"), feed.Remove(cut, next - cut));
+            await using var server = new LoopbackServer(LoopbackServer.StaticFiles(site.Path));
+            var day1 = FeedFixtures.Read("gentoo-glsa", server.Url("feed.rss").ToString(), state.Path);
+            Assert.Equal(44, day1.Items.Count);
+            int afterDay1 = server.Requests.Count;
+
+            // Day 2: the same feed: one conditional request, a 304, nothing emitted.
+            var day2 = FeedFixtures.Read("gentoo-glsa", server.Url("feed.rss").ToString(), state.Path);
+            Assert.Empty(day2.Items);
+            Assert.Equal(afterDay1 + 1, server.Requests.Count);
+            Assert.True(day2.Result.NotModified);
+            Assert.True(server.Requests.Last().Headers.ContainsKey("If-None-Match"));
+
+            // Day 3: the newest item appears: the feed, then only that item's advisory.
+            File.WriteAllText(site.Combine("feed.rss"), feed);
+            File.SetLastWriteTimeUtc(site.Combine("feed.rss"), DateTime.UtcNow.AddMinutes(1));
+            var day3 = FeedFixtures.Read("gentoo-glsa", server.Url("feed.rss").ToString(), state.Path);
+            Assert.Equal("GLSA-202601-05", Assert.Single(day3.Items).Id);
+            var followed = server.Requests.Skip(afterDay1 + 2).Select(r => r.Path).ToList();
+            Assert.Equal(new[] { "/202601-05.xml" }, followed);
+            Assert.True(File.Exists(Path.Combine(state.Path, "feeds", "test-gentoo-glsa.yaml")));
+        }
+
+        [Fact]
+        public void GentooFromAFileFindsAdvisoriesBesideTheFeed()
+        {
+            var (items, result, _) = FeedFixtures.Read("gentoo-glsa", FeedFixtures.Folder("gentoo", "feed.rss"),
+                options: new FeedReadOptions { Since = new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero) });
+            Assert.Null(result.Error);
+            Assert.NotEmpty(items);
+            Assert.All(items, i => Assert.True(i.Published >= new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+            Assert.Contains(items, i => i.Id == "GLSA-202511-01");
+        }
+
+        [Fact]
+        public void GentooNeverFollowsALinkToAnotherHostOrAFile()
+        {
+            Uri feed = new Uri("http://127.0.0.1:9/mirror/feed.rss");
+            var source = new Model.SecuritySource { Name = "g", Type = "gentoo-glsa", Url = feed.AbsoluteUri };
+            Assert.Equal("http://127.0.0.1:9/mirror/202601-05.xml", SecurityOps.Feeds.Readers.GentooGlsaReader.AdvisoryUrl(source, feed, "https://security.gentoo.org/glsa/202601-05", "202601-05"));
+            Assert.Equal("http://127.0.0.1:9/mirror/202601-05.xml", SecurityOps.Feeds.Readers.GentooGlsaReader.AdvisoryUrl(source, feed, "file:///etc/passwd", "202601-05"));
+            var real = new Uri("https://security.gentoo.org/glsa/feed.rss");
+            Assert.Equal("https://security.gentoo.org/glsa/202601-05.xml", SecurityOps.Feeds.Readers.GentooGlsaReader.AdvisoryUrl(source, real, "https://security.gentoo.org/glsa/202601-05", "202601-05"));
+        }
+
+        [Theory]
+        [InlineData("feed-2023-06.xml", "RUSTSEC-2023-0034", "h2", "CVE-2023-26964")]
+        [InlineData("feed-2025-02.xml", "RUSTSEC-2025-0001", "gix-worktree-state", "CVE-2025-22620")]
+        public async Task RustSecTakesIdCrateAndCvesFromTheEscapedContent(string file, string id, string crate, string cve)
+        {
+            await using var server = new LoopbackServer(LoopbackServer.StaticFiles(FeedFixtures.Folder("rustsec")));
+            var (items, result, _) = FeedFixtures.Read("rustsec", server.Url(file).ToString());
+            Assert.Null(result.Error);
+            Assert.Equal(10, items.Count);
+            var item = items.Single(i => i.Id == id);
+            Assert.Equal(new[] { cve }, item.CveIds);
+            Assert.Equal(crate, item.Packages.Single().Name);
+            Assert.Equal("crates.io", item.Packages.Single().Ecosystem);
+            Assert.NotNull(item.Published);
+            Assert.Equal(items.Count, items.Select(i => i.Packages.Single().Name).Count());
+            Assert.Contains(items, i => i.Id == "RUSTSEC-2025-0004" || i.Id == "RUSTSEC-2023-0040");
+        }
+
+        [Fact]
+        public void RustSecEmitsAnEntryAgainWhenItIsUpdated()
+        {
+            using var state = new TempFolder();
+            using var site = new TempFolder();
+            string text = File.ReadAllText(FeedFixtures.Folder("rustsec", "feed-2025-02.xml"));
+            File.WriteAllText(site.Combine("feed.xml"), text);
+            Assert.Equal(10, FeedFixtures.Read("rustsec", site.Combine("feed.xml"), state.Path).Items.Count);
+
+            // An alias added later: the entry's <updated> moves; only it comes back.
+            int at = text.IndexOf("<updated>2025-02-02T12:00:00+00:00</updated><category", StringComparison.Ordinal);
+            File.WriteAllText(site.Combine("feed.xml"), text.Remove(at, 44).Insert(at, "<updated>2025-02-09T12:00:00+00:00</updated>"));
+            File.SetLastWriteTimeUtc(site.Combine("feed.xml"), DateTime.UtcNow.AddMinutes(1));
+            var again = FeedFixtures.Read("rustsec", site.Combine("feed.xml"), state.Path);
+            Assert.Equal("RUSTSEC-2025-0004", Assert.Single(again.Items).Id);
+        }
+
+        [Fact]
+        public async Task GoVulnDbReadsTheIndexThenOnlyNewRecords()
+        {
+            using var state = new TempFolder();
+            using var site = new TempFolder();
+            CopyFolder(FeedFixtures.Folder("go-vulndb"), site.Path);
+            await using var server = new LoopbackServer(LoopbackServer.StaticFiles(site.Path));
+            var first = FeedFixtures.Read("go-vulndb", server.BaseUri.ToString(), state.Path);
+            Assert.Null(first.Result.Error);
+            Assert.Equal(8, first.Items.Count);
+            var k8s = first.Items.Single(i => i.Id == "GO-2022-0890");
+            Assert.Equal(new[] { "CVE-2020-8555" }, k8s.CveIds);
+            Assert.Equal("k8s.io/kubernetes", k8s.Packages.Single().Name);
+            Assert.Equal("Go", k8s.Packages.Single().Ecosystem);
+            Assert.Null(k8s.Published); // Go's placeholder 0001-01-01 is no date
+            Assert.Equal("https://pkg.go.dev/vuln/GO-2022-0890", k8s.Link);
+            Assert.Equal("/index/vulns.json", server.Requests[0].Path);
+            Assert.Equal(9, server.Requests.Count);
+
+            // One record changes in the index: the index, then that record only.
+            string index = File.ReadAllText(site.Combine("index", "vulns.json"));
+            int at = index.IndexOf("\"GO-2022-0890\"", StringComparison.Ordinal);
+            int mod = index.IndexOf("\"modified\": \"", at, StringComparison.Ordinal) + 13;
+            File.WriteAllText(site.Combine("index", "vulns.json"), index.Remove(mod, 20).Insert(mod, "2025-06-01T00:00:00Z"));
+            File.SetLastWriteTimeUtc(site.Combine("index", "vulns.json"), DateTime.UtcNow.AddMinutes(1));
+            var second = FeedFixtures.Read("go-vulndb", server.BaseUri.ToString(), state.Path);
+            Assert.Equal("GO-2022-0890", Assert.Single(second.Items).Id);
+            Assert.Equal("/ID/GO-2022-0890.json", server.Requests.Last().Path);
+            Assert.Equal(11, server.Requests.Count);
+        }
+
+        [Fact]
+        public void OsvFolderTakesCvesFromAliasesRelatedAndUpstream()
+        {
+            var (items, result, _) = FeedFixtures.Read("osv", FeedFixtures.Folder("osv"));
+            Assert.Null(result.Error);
+            Assert.Equal(32, items.Count);
+            var alma = items.Single(i => i.Id == "ALSA-2025:10549");
+            Assert.Equal(new[] { "CVE-2025-6032" }, alma.CveIds); // AlmaLinux: in related
+            Assert.Equal("AlmaLinux:10", alma.Packages.First().Ecosystem);
+            Assert.Contains(items, i => i.Id.StartsWith("PYSEC-") && i.CveIds.Length > 0 && i.Packages.Any(p => p.Ecosystem == "PyPI"));
+            Assert.Contains(items, i => i.Id.StartsWith("RUSTSEC-") && i.Packages.Any(p => p.Ecosystem == "crates.io"));
+            Assert.All(items, i => Assert.All(i.CveIds, c => Assert.Matches(@"^CVE-\d{4}-\d{4,}$", c)));
+        }
+
+        [Fact]
+        public async Task OsvZipOverHttpAndSingleFiles()
+        {
+            using var site = new TempFolder();
+            System.IO.Compression.ZipFile.CreateFromDirectory(FeedFixtures.Folder("osv", "pypi"), site.Combine("all.zip"));
+            await using var server = new LoopbackServer(LoopbackServer.StaticFiles(site.Path, "application/zip"));
+            var zip = FeedFixtures.Read("osv", server.Url("all.zip").ToString());
+            Assert.Null(zip.Result.Error);
+            Assert.Equal(8, zip.Items.Count);
+            Assert.Single(server.Requests);
+
+            var single = FeedFixtures.Read("osv", FeedFixtures.Folder("osv", "go", "GO-2022-0890.json"));
+            Assert.Equal("CVE-2020-8555", Assert.Single(Assert.Single(single.Items).CveIds));
+        }
+
+        [Fact]
+        public void OssSecurityTakesCvesFromSubjectAndBodyAndKeepsUndatedItems()
+        {
+            var (items, result, _) = FeedFixtures.Read("oss-security", FeedFixtures.Folder("oss-security", "oss-sec.rss"));
+            Assert.Null(result.Error);
+            Assert.Equal(3, items.Count);
+            Assert.Equal(new[] { "CVE-2025-48734" }, items[0].CveIds);
+            Assert.Equal(new[] { "CVE-2025-6032", "CVE-2024-9676" }, items[1].CveIds);
+            Assert.Equal("oss-sec/2025/q2/181", items[1].Id);
+            Assert.Null(items[2].Published); // "not a date": kept, without a date
+            Assert.Empty(items[2].CveIds);
+        }
+
+        [Theory]
+        [InlineData("rss", "gentoo/feed.rss", 50)]
+        [InlineData("atom", "rustsec/feed-2023-06.xml", 10)]
+        public void GenericReadersUseFeedReaderOnSanitisedXml(string type, string file, int count)
+        {
+            var (items, result, _) = FeedFixtures.Read(type, FeedFixtures.Folder(file.Split('/')));
+            Assert.Null(result.Error);
+            Assert.Equal(count, items.Count);
+            Assert.All(items, i => Assert.False(string.IsNullOrEmpty(i.Title)));
+            Assert.All(items, i => Assert.NotNull(i.Published));
+            if (type == "atom")
+            {
+                Assert.Contains(items, i => i.CveIds.Contains("CVE-2023-26964"));
+            }
+        }
+
+        [Fact]
+        public async Task GitHubAdvisoriesThroughThePipelineWithFiltersAndPaging()
+        {
+            string page = File.ReadAllText(FeedFixtures.Folder("github", "advisories.json"));
+            await using var server = new LoopbackServer(async (ctx, req) =>
+            {
+                ctx.Response.ContentType = "application/json";
+                if (req.Query.Contains("page=2"))
+                {
+                    await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(ctx.Response, "[]");
+                    return;
+                }
+
+                ctx.Response.Headers["Link"] = $"<http://127.0.0.1:{ctx.Connection.LocalPort}/advisories?page=2>; rel=\"next\", <https://evil.example/x>; rel=\"last\"";
+                await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(ctx.Response, page);
+            });
+            Environment.SetEnvironmentVariable("SECOPS_TEST_GH_TOKEN", "ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+            try
+            {
+                var (items, result, _) = FeedFixtures.Read("github-advisories", server.BaseUri.ToString(),
+                    sourceOptions: new() { ["ecosystem"] = "go", ["type"] = "reviewed", ["tokenVariable"] = "SECOPS_TEST_GH_TOKEN" });
+                Assert.Null(result.Error);
+                Assert.Equal(2, items.Count);
+                Assert.Equal(new[] { "CVE-2025-24898" }, items[0].CveIds);
+                Assert.Equal("openssl", items[0].Packages.Single().Name);
+                Assert.Equal(new[] { "CVE-2020-8555" }, items[1].CveIds);
+                Assert.Equal(2, server.Requests.Count);
+                Assert.Contains("ecosystem=go", server.Requests[0].Query);
+                Assert.Contains("type=reviewed", server.Requests[0].Query);
+                Assert.Equal("Bearer ghp_abcdefghijklmnopqrstuvwxyz0123456789", server.Requests[0].Headers["Authorization"]);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("SECOPS_TEST_GH_TOKEN", null);
+            }
+        }
+
+        [Fact]
+        public async Task AFailingSourceIsAResultNamingItWhileOthersStillRun()
+        {
+            await using var server = new LoopbackServer((ctx, req) => { ctx.Response.StatusCode = 500; return Task.CompletedTask; });
+            var config = new Model.SecurityConfig { Feeds = new Model.FeedSettings { UseDefaults = false } };
+            config.Sources.Add(new Model.FeedSourceConfig { Name = "broken", Type = "rss", Url = server.Url("feed.rss").ToString() });
+            config.Sources.Add(new Model.FeedSourceConfig { Name = "local", Type = "rustsec", Url = FeedFixtures.Folder("rustsec", "feed-2025-02.xml") });
+            var service = new FeedService(config, null, FeedFixtures.FastPipeline(retries: 1));
+            int items = 0;
+            var results = await service.ReadAllAsync(service.EnabledSources, null, _ => items++, null, default);
+            Assert.Equal("FeedDownloadFailed", results[0].Error.ErrorId);
+            Assert.Contains("broken", results[0].Error.Message);
+            Assert.Contains("500", results[0].Error.Message);
+            Assert.True(results[1].Succeeded);
+            Assert.Equal(10, items);
+        }
+
+        private static void CopyFolder(string from, string to)
+        {
+            foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            {
+                string target = Path.Combine(to, Path.GetRelativePath(from, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target));
+                File.Copy(file, target);
+            }
+        }
+    }
+}
