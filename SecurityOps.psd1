@@ -15,6 +15,7 @@
         'Get-CveRecord'
         'Get-SecurityState'
         'Initialize-SecurityState'
+        'New-CveIssue'
         'Remove-CveRecord'
         'Save-SecurityState'
         'Set-CveRecord'
