@@ -94,7 +94,7 @@ namespace SecurityOps.GitHub
         {
             string summary = records.Count == 1
                 ? OneLine(records[0].Summary ?? records[0].Title)
-                : string.Join("\n", records.Where(r => !string.IsNullOrWhiteSpace(r.Summary ?? r.Title)).Select(r => $"{r.CveId}: {OneLine(r.Summary ?? r.Title)}"));
+                : string.Concat(records.Where(r => !string.IsNullOrWhiteSpace(r.Summary ?? r.Title)).Select(r => $"\n{r.CveId}: {OneLine(r.Summary ?? r.Title)}"));
             string text = BodyTemplate
                 .Replace("{package}", package)
                 .Replace("{cves}", string.Join(", ", records.Select(r => r.CveId)))
