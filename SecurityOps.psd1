@@ -30,6 +30,7 @@
         'Get-SecurityState'
         'Get-VulnerabilityReport'
         'Initialize-SecurityState'
+        'New-CveIssue'
         'New-MembershipRequest'
         'New-VulnerabilityReport'
         'Remove-CveRecord'

@@ -1,0 +1,229 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using SecurityOps.Database;
+using SecurityOps.GitHub;
+using SecurityOps.Model;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>
+    /// New-CveIssue: files CVE records from the pipeline as advisory issues on GitHub (Flatcar's format by default),
+    /// exactly once: a package with an open issue gets the CVE appended and a comment; the record keeps the issue number.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "CveIssue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
+    [OutputType(typeof(CveIssueResult))]
+    public sealed class NewCveIssueCommand : StateCmdlet
+    {
+        private const string TokenSet = "Token";
+        private const string CredentialSet = "Credential";
+
+        private readonly List<string> ids = new List<string>();
+
+        /// <summary>The CVE ids of records in the database (bound from Get-CveRecord / Add-CveRecord output).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Cve")]
+        public string[] CveId { get; set; }
+
+        /// <summary>owner/name; default: github.issueRepository in the config.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Repository { get; set; }
+
+        /// <summary>The REST API root, used as given (GitHub Enterprise: https://HOST/api/v3/).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ApiUrl { get; set; }
+
+        [Parameter(ParameterSetName = TokenSet)]
+        public SecureString Token { get; set; }
+
+        [Parameter(ParameterSetName = CredentialSet)]
+        [Credential]
+        public PSCredential Credential { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (string raw in CveId ?? Array.Empty<string>())
+            {
+                string id = CveRecord.NormalizeId(raw);
+                if (id == null)
+                {
+                    WriteFailure(new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, raw, $"'{raw}' is not a CVE id (expected CVE-YYYY-NNNN)."));
+                }
+                else if (!ids.Contains(id))
+                {
+                    ids.Add(id);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ids.Count == 0)
+            {
+                return;
+            }
+
+            GitHubSettings settings = State.Config.GitHub ?? new GitHubSettings();
+            GitHubRepositoryName repo = null;
+            Uri apiUrl = null;
+            CveIssueFormat format = null;
+            GitHubToken token = null;
+            try
+            {
+                string repoText = Repository ?? settings.IssueRepository;
+                if (string.IsNullOrWhiteSpace(repoText))
+                {
+                    throw new SecurityOpsException("GitHubRepositoryNotSet", FailureKind.InvalidArgument, null,
+                        "No repository: pass -Repository owner/name or set github.issueRepository in securityops.yaml.");
+                }
+
+                repo = GitHubRepositoryName.Parse(repoText);
+                apiUrl = GitHubGatewayOptions.ParseApiUrl(ApiUrl ?? settings.ApiUrl);
+                format = new CveIssueFormat(settings.Templates, ReadBodyTemplate(settings), settings.ActionNeeded);
+                token = GitHubToken.TryResolve(ExplicitToken());
+            }
+            catch (SecurityOpsException ex)
+            {
+                ThrowFailure(ex);
+            }
+
+            bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") ? ((SwitchParameter)MyInvocation.BoundParameters["WhatIf"]).IsPresent : false;
+            whatIf |= (SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter s && s.IsPresent) || (SessionState.PSVariable.GetValue("WhatIfPreference") is bool b && b);
+            if (token == null && !whatIf)
+            {
+                ThrowFailure(GitHubToken.NotFound());
+            }
+
+            WriteVerbose(token == null
+                ? $"No GitHub token: planning offline for {repo}."
+                : $"Filing in {repo} through {apiUrl} with the {token}.");
+
+            var database = new CveDatabase(State.Files);
+            var records = new List<CveRecord>();
+            foreach (string id in ids)
+            {
+                TryRun(() =>
+                {
+                    CveRecord record = database.Get(id) ?? throw new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, id,
+                        $"No record for {id}; add it with Add-CveRecord first.");
+                    if (string.IsNullOrWhiteSpace(record.Package))
+                    {
+                        throw new SecurityOpsException("CveRecordHasNoPackage", FailureKind.InvalidData, id,
+                            $"{id} names no package, so it has no 'update: <package>' issue; add one with Add-CveRecord -Package.");
+                    }
+
+                    records.Add(record);
+                });
+            }
+
+            if (records.Count == 0)
+            {
+                return;
+            }
+
+            var relay = new EventRelay();
+            GitHubGateway gateway = token == null ? null : new GitHubGateway(new GitHubGatewayOptions
+            {
+                ApiUrl = apiUrl,
+                Token = token,
+                Events = relay,
+                WritesPerMinute = settings.WritesPerMinute,
+                WritesPerHour = settings.WritesPerHour,
+                MaxAttempts = Math.Max(1, settings.MaxAttempts),
+                MaxWait = TimeSpan.FromSeconds(Math.Max(0, settings.MaxWaitSeconds)),
+            });
+            try
+            {
+                var filer = new CveIssueFiler(gateway, repo, settings, format, database, relay);
+                CveIssuePlan plan = null;
+                if (!Step(relay, sink => filer.PlanAsync(records, CancellationToken), out plan))
+                {
+                    return;
+                }
+
+                foreach (SecurityOpsException refused in plan.Refused)
+                {
+                    WriteFailure(refused);
+                }
+
+                foreach (CveIssueResult unchanged in plan.Unchanged)
+                {
+                    WriteObject(unchanged);
+                }
+
+                foreach (CveIssuePlanItem item in plan.Items)
+                {
+                    string description = item.Describe(repo);
+                    if (ShouldProcess(description, description + "?", "New-CveIssue", out ShouldProcessReason reason))
+                    {
+                        if (Step(relay, sink => filer.ExecuteAsync(item, CancellationToken), out IReadOnlyList<CveIssueResult> results))
+                        {
+                            WriteObject(results, enumerateCollection: true);
+                        }
+                    }
+                    else if ((reason & ShouldProcessReason.WhatIf) != 0)
+                    {
+                        WriteObject(filer.WhatIf(item), enumerateCollection: true);
+                    }
+                }
+
+                if (gateway != null)
+                {
+                    WriteVerbose($"GitHub: {gateway.Statistics.Requests} request(s), {gateway.Statistics.Writes} write(s), {gateway.Statistics.Retries} retried, {gateway.Statistics.Waited.TotalSeconds:0} s waited.");
+                }
+            }
+            finally
+            {
+                gateway?.Dispose();
+            }
+        }
+
+        /// <summary>Runs one async step with its events written on the pipeline thread; a failure is a non-terminating error.</summary>
+        private bool Step<T>(EventRelay relay, Func<IEventSink, System.Threading.Tasks.Task<T>> work, out T result)
+        {
+            T value = default;
+            bool ok = TryRun(() => value = new PipelineEvents().Run(this, sink =>
+            {
+                relay.Target = sink;
+                return work(sink);
+            }));
+            relay.Target = null;
+            result = value;
+            return ok;
+        }
+
+        private GitHubToken ExplicitToken()
+        {
+            if (Token != null)
+            {
+                return GitHubToken.FromValue(new NetworkCredential(string.Empty, Token).Password, "-Token");
+            }
+
+            return Credential == null ? null : GitHubToken.FromValue(Credential.GetNetworkCredential().Password, "-Credential");
+        }
+
+        private string ReadBodyTemplate(GitHubSettings settings)
+        {
+            string file = settings.Templates?.BodyFile;
+            if (string.IsNullOrWhiteSpace(file))
+            {
+                return null;
+            }
+
+            string path = State.Files.FullPath(file);
+            if (!File.Exists(path))
+            {
+                throw new SecurityOpsException("IssueTemplateNotFound", FailureKind.ObjectNotFound, file,
+                    $"The issue body template '{file}' (github.templates.bodyFile) does not exist in {State.Root}.");
+            }
+
+            return File.ReadAllText(path);
+        }
+    }
+}

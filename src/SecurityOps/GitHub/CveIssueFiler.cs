@@ -1,0 +1,378 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SecurityOps.Database;
+using SecurityOps.Model;
+
+namespace SecurityOps.GitHub
+{
+    /// <summary>One issue to open or edit for one package's records.</summary>
+    public sealed class CveIssuePlanItem
+    {
+        public string Package { get; set; }
+
+        /// <summary>The open issue of the package; null when a new one is opened.</summary>
+        public GitHubIssue Existing { get; set; }
+
+        /// <summary>Records whose CVE is not yet in the issue.</summary>
+        public List<CveRecord> ToAdd { get; set; } = new List<CveRecord>();
+
+        /// <summary>Records whose CVE is already in the open issue but not linked (a rerun after a crash, or added by hand).</summary>
+        public List<CveRecord> ToLink { get; set; } = new List<CveRecord>();
+
+        public string Title { get; set; }
+
+        /// <summary>Labels of a new issue, or the labels an existing one is given (null: unchanged).</summary>
+        public List<string> Labels { get; set; }
+
+        public bool IsNew => Existing == null;
+
+        /// <summary>What ShouldProcess shows: the title and labels.</summary>
+        public string Describe(GitHubRepositoryName repo)
+        {
+            string labels = string.Join(", ", Labels ?? Existing?.Labels ?? new List<string>());
+            return IsNew
+                ? $"Open issue '{Title}' in {repo} with labels [{labels}] for {string.Join(", ", ToAdd.Select(r => r.CveId))}"
+                : ToAdd.Count > 0
+                    ? $"Add {string.Join(", ", ToAdd.Select(r => r.CveId))} to issue #{Existing.Number} '{Existing.Title}' in {repo} (labels [{labels}]) and comment"
+                    : $"Link {string.Join(", ", ToLink.Select(r => r.CveId))} to issue #{Existing.Number} '{Existing.Title}' in {repo}, which already lists them";
+        }
+    }
+
+    /// <summary>A plan: the issues to write, the records already filed, and the records refused.</summary>
+    public sealed class CveIssuePlan
+    {
+        public List<CveIssuePlanItem> Items { get; } = new List<CveIssuePlanItem>();
+
+        public List<CveIssueResult> Unchanged { get; } = new List<CveIssueResult>();
+
+        public List<SecurityOpsException> Refused { get; } = new List<SecurityOpsException>();
+    }
+
+    /// <summary>
+    /// Files CVE records as advisory issues, exactly once. Open issues carrying the listing label are read once per
+    /// run (all pages) and matched by their hidden marker (else by title); a package with an open issue gets its new
+    /// CVEs appended and a comment; every record is written back with its issue number as soon as its issue exists.
+    /// Re-running finds the issues through the marker and never duplicates; a record whose CVE is already in an
+    /// issue is only linked. Embargoed records are refused for public repositories.
+    /// </summary>
+    public sealed class CveIssueFiler
+    {
+        private static readonly Dictionary<string, string> Colors = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["security"] = "d73a4a",
+            ["advisory"] = "5319e7",
+            ["cvss/CRITICAL"] = "b60205",
+            ["cvss/HIGH"] = "d93f0b",
+            ["cvss/MEDIUM"] = "fbca04",
+        };
+
+        private readonly GitHubGateway gateway;
+        private readonly GitHubRepositoryName repo;
+        private readonly GitHubSettings settings;
+        private readonly CveIssueFormat format;
+        private readonly CveDatabase database;
+        private readonly IEventSink events;
+        private Dictionary<string, GitHubIssue> byPackage;
+        private Dictionary<string, GitHubIssue> byTitle;
+        private HashSet<string> knownLabels;
+        private bool? isPublic;
+
+        /// <param name="gateway">Null plans offline (-WhatIf without a token): every package looks new.</param>
+        public CveIssueFiler(GitHubGateway gateway, GitHubRepositoryName repo, GitHubSettings settings, CveIssueFormat format, CveDatabase database, IEventSink events = null)
+        {
+            this.gateway = gateway;
+            this.repo = repo;
+            this.settings = settings ?? new GitHubSettings();
+            this.format = format ?? new CveIssueFormat();
+            this.database = database;
+            this.events = events ?? NullEventSink.Instance;
+        }
+
+        private string ListingLabel => settings.Labels?.LastOrDefault() ?? "advisory";
+
+        /// <summary>Decides, with reads only, what each record needs.</summary>
+        public async Task<CveIssuePlan> PlanAsync(IReadOnlyList<CveRecord> records, CancellationToken token = default)
+        {
+            var plan = new CveIssuePlan();
+            var pending = new List<CveRecord>();
+            foreach (CveRecord record in records)
+            {
+                if (record.Issue != null && record.Issue.Number > 0 && string.Equals(record.Issue.Repository, repo.ToString(), StringComparison.OrdinalIgnoreCase))
+                {
+                    events.Verbose($"{record.CveId}: already filed as {repo}#{record.Issue.Number}.");
+                    plan.Unchanged.Add(Result(record, record.Issue.Number, record.Issue.Url, CveIssueAction.Unchanged, null, null));
+                    continue;
+                }
+
+                if (record.EmbargoedUntil != null && record.EmbargoedUntil > ModuleContext.UtcNow && await IsPublicAsync(token).ConfigureAwait(false))
+                {
+                    plan.Refused.Add(new SecurityOpsException("EmbargoedRecordRefused", FailureKind.SecurityError, record.CveId,
+                        $"{record.CveId} is embargoed until {record.EmbargoedUntil.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; {repo} is public (or its visibility could not be confirmed), so no issue was filed. File it after the embargo or in a private repository."));
+                    continue;
+                }
+
+                pending.Add(record);
+            }
+
+            if (pending.Count == 0)
+            {
+                return plan;
+            }
+
+            await LoadOpenIssuesAsync(token).ConfigureAwait(false);
+            foreach (var group in pending.GroupBy(r => r.Package, StringComparer.OrdinalIgnoreCase))
+            {
+                string package = group.Key;
+                GitHubIssue existing = Find(package);
+                var item = new CveIssuePlanItem { Package = package, Existing = existing, Title = existing?.Title ?? format.Title(package) };
+                var groupRecords = group.OrderBy(r => r.CveId, CveIdComparer.Instance).ToList();
+                if (existing == null)
+                {
+                    item.ToAdd.AddRange(groupRecords);
+                    item.Labels = NewLabels(groupRecords);
+                }
+                else
+                {
+                    ISet<string> present = CveIssueFormat.CvesIn(existing.Body);
+                    item.ToAdd.AddRange(groupRecords.Where(r => !present.Contains(r.CveId)));
+                    item.ToLink.AddRange(groupRecords.Where(r => present.Contains(r.CveId)));
+                    string severity = settings.SeverityLabels ? CveIssueFormat.SeverityLabel(groupRecords.Select(r => r.CvssScore)) : null;
+                    if (item.ToAdd.Count > 0 && severity != null && !existing.Labels.Any(l => l.StartsWith("cvss/", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        item.Labels = existing.Labels.Concat(new[] { severity }).ToList();
+                    }
+                }
+
+                plan.Items.Add(item);
+            }
+
+            return plan;
+        }
+
+        /// <summary>Writes one plan item and links its records. Returns one result per record.</summary>
+        public async Task<IReadOnlyList<CveIssueResult>> ExecuteAsync(CveIssuePlanItem item, CancellationToken token = default)
+        {
+            RequireOnline();
+            var results = new List<CveIssueResult>();
+            if (item.IsNew)
+            {
+                await EnsureLabelsAsync(item.Labels, token).ConfigureAwait(false);
+                string package = item.Package;
+                GitHubIssue created = await gateway.CreateIssueAsync(repo,
+                    new GitHubNewIssue { Title = item.Title, Body = format.Body(package, item.ToAdd), Labels = item.Labels },
+                    issue => IsFor(issue, package), token).ConfigureAwait(false);
+                events.Verbose($"Opened {repo}#{created.Number} '{created.Title}' for {string.Join(", ", item.ToAdd.Select(r => r.CveId))}.");
+                Remember(package, created);
+                foreach (CveRecord record in item.ToAdd)
+                {
+                    Link(record, created);
+                    results.Add(Result(record, created.Number, created.HtmlUrl, CveIssueAction.Opened, created.Title, item.Labels));
+                }
+
+                return results;
+            }
+
+            GitHubIssue issue = item.Existing;
+            var comment = new List<string>();
+            if (item.ToAdd.Count > 0)
+            {
+                var (body, added) = format.Append(issue.Body, item.Package, item.ToAdd);
+                if (item.Labels != null)
+                {
+                    await EnsureLabelsAsync(item.Labels, token).ConfigureAwait(false);
+                }
+
+                issue = await gateway.UpdateIssueAsync(repo, issue.Number, body, item.Labels, token).ConfigureAwait(false);
+                Remember(item.Package, issue);
+                comment.AddRange(added);
+            }
+
+            if (item.ToLink.Count > 0)
+            {
+                // Already in the body: announced unless the issue was opened with it or a comment names it already.
+                ISet<string> opened = CveIssueFormat.ReadMarker(issue.Body)?.Opened ?? new HashSet<string>();
+                var unannounced = item.ToLink.Where(r => !opened.Contains(r.CveId)).ToList();
+                if (unannounced.Count > 0)
+                {
+                    var comments = await gateway.ListCommentsAsync(repo, issue.Number, token).ConfigureAwait(false);
+                    ISet<string> mentioned = CveIssueFormat.CvesIn(string.Join("\n", comments.Select(c => c.Body)));
+                    comment.AddRange(unannounced.Where(r => !mentioned.Contains(r.CveId)).Select(r => r.CveId));
+                }
+            }
+
+            if (comment.Count > 0)
+            {
+                comment.Sort(CveIdComparer.Instance);
+                await gateway.AddCommentAsync(repo, issue.Number, format.Comment(comment), token).ConfigureAwait(false);
+                events.Verbose($"Added {string.Join(", ", comment)} to {repo}#{issue.Number}.");
+            }
+
+            foreach (CveRecord record in item.ToAdd)
+            {
+                Link(record, issue);
+                results.Add(Result(record, issue.Number, issue.HtmlUrl, CveIssueAction.Updated, issue.Title, issue.Labels));
+            }
+
+            foreach (CveRecord record in item.ToLink)
+            {
+                Link(record, issue);
+                results.Add(Result(record, issue.Number, issue.HtmlUrl, CveIssueAction.Unchanged, issue.Title, issue.Labels));
+            }
+
+            return results;
+        }
+
+        /// <summary>What -WhatIf reports for an item: no call is made.</summary>
+        public IReadOnlyList<CveIssueResult> WhatIf(CveIssuePlanItem item)
+        {
+            var labels = item.Labels ?? item.Existing?.Labels;
+            return item.ToAdd.Select(r => Result(r, item.Existing?.Number ?? 0, item.Existing?.HtmlUrl, item.IsNew ? CveIssueAction.WouldOpen : CveIssueAction.WouldUpdate, item.Title, labels))
+                .Concat(item.ToLink.Select(r => Result(r, item.Existing.Number, item.Existing.HtmlUrl, CveIssueAction.Unchanged, item.Title, labels)))
+                .ToList();
+        }
+
+        private List<string> NewLabels(IEnumerable<CveRecord> records)
+        {
+            var labels = (settings.Labels ?? new List<string> { "security", "advisory" }).ToList();
+            string severity = settings.SeverityLabels ? CveIssueFormat.SeverityLabel(records.Select(r => r.CvssScore)) : null;
+            if (severity != null)
+            {
+                labels.Add(severity);
+            }
+
+            return labels;
+        }
+
+        private async Task LoadOpenIssuesAsync(CancellationToken token)
+        {
+            if (byPackage != null)
+            {
+                return;
+            }
+
+            byPackage = new Dictionary<string, GitHubIssue>(StringComparer.OrdinalIgnoreCase);
+            byTitle = new Dictionary<string, GitHubIssue>(StringComparer.OrdinalIgnoreCase);
+            if (gateway == null)
+            {
+                events.Warning($"No GitHub token: the plan for {repo} was made offline, without its open issues; packages that already have an issue show as WouldOpen.");
+                return;
+            }
+
+            var open = await gateway.ListOpenIssuesAsync(repo, ListingLabel, token).ConfigureAwait(false);
+            foreach (GitHubIssue issue in open.OrderBy(i => i.Number))
+            {
+                var marker = CveIssueFormat.ReadMarker(issue.Body);
+                if (marker != null && !byPackage.ContainsKey(marker.Value.Package))
+                {
+                    byPackage[marker.Value.Package] = issue;
+                }
+                else if (marker == null && issue.Title != null && !byTitle.ContainsKey(issue.Title.Trim()))
+                {
+                    byTitle[issue.Title.Trim()] = issue;
+                }
+            }
+
+            events.Verbose($"Read {open.Count} open '{ListingLabel}' issue(s) of {repo}; {byPackage.Count} carry a SecurityOps marker.");
+        }
+
+        private GitHubIssue Find(string package) =>
+            byPackage.TryGetValue(package, out GitHubIssue issue) ? issue
+            : byTitle.TryGetValue(format.Title(package), out issue) ? issue : null;
+
+        private void Remember(string package, GitHubIssue issue) => byPackage[package] = issue;
+
+        private static bool IsFor(GitHubIssue issue, string package) =>
+            string.Equals(CveIssueFormat.ReadMarker(issue.Body)?.Package, package, StringComparison.OrdinalIgnoreCase) &&
+            string.Equals(issue.State, "open", StringComparison.OrdinalIgnoreCase);
+
+        private async Task<bool> IsPublicAsync(CancellationToken token)
+        {
+            if (isPublic != null)
+            {
+                return isPublic.Value;
+            }
+
+            if ((settings.PublicRepositories ?? new List<string>()).Any(r => string.Equals(r?.Trim(), repo.ToString(), StringComparison.OrdinalIgnoreCase)))
+            {
+                isPublic = true;
+            }
+            else if (!settings.CheckVisibility)
+            {
+                isPublic = false;
+            }
+            else if (gateway == null)
+            {
+                isPublic = true; // cannot confirm it is private: treat it as public
+            }
+            else
+            {
+                try
+                {
+                    isPublic = (await gateway.GetRepositoryAsync(repo, token).ConfigureAwait(false)).IsPublic;
+                }
+                catch (SecurityOpsException ex)
+                {
+                    events.Warning($"Could not read the visibility of {repo} ({ex.ErrorId}); treating it as public.");
+                    isPublic = true;
+                }
+            }
+
+            return isPublic.Value;
+        }
+
+        private async Task EnsureLabelsAsync(IEnumerable<string> labels, CancellationToken token)
+        {
+            if (labels == null)
+            {
+                return;
+            }
+
+            if (knownLabels == null)
+            {
+                var existing = await gateway.ListLabelsAsync(repo, token).ConfigureAwait(false);
+                knownLabels = new HashSet<string>(existing.Select(l => l.Name), StringComparer.OrdinalIgnoreCase);
+            }
+
+            foreach (string label in labels.Where(l => !knownLabels.Contains(l)).ToList())
+            {
+                await gateway.CreateLabelAsync(repo, new GitHubLabel(label, Colors.TryGetValue(label, out string color) ? color : "ededed", "Created by SecurityOps"), token).ConfigureAwait(false);
+                knownLabels.Add(label);
+                events.Verbose($"Created the label '{label}' in {repo}.");
+            }
+        }
+
+        private void Link(CveRecord record, GitHubIssue issue)
+        {
+            record.Issue = new IssueLink { Repository = repo.ToString(), Number = issue.Number, Url = issue.HtmlUrl, FiledAt = ModuleContext.UtcNow };
+            if (string.IsNullOrEmpty(record.Status) || record.Status == "new")
+            {
+                record.Status = "tracked";
+            }
+
+            database?.Save(record);
+        }
+
+        private CveIssueResult Result(CveRecord record, int number, string url, CveIssueAction action, string title, IEnumerable<string> labels) => new CveIssueResult
+        {
+            CveId = record.CveId,
+            Package = record.Package,
+            Repository = repo.ToString(),
+            IssueNumber = number,
+            Url = url,
+            Action = action,
+            Title = title,
+            Labels = labels?.ToArray() ?? Array.Empty<string>(),
+        };
+
+        private void RequireOnline()
+        {
+            if (gateway == null)
+            {
+                throw GitHubToken.NotFound();
+            }
+        }
+    }
+}
