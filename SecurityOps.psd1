@@ -13,7 +13,9 @@
     CmdletsToExport      = @(
         'Add-CveRecord'
         'Approve-MembershipRequest'
+        'Complete-SecurityRetrospective'
         'Deny-MembershipRequest'
+        'Export-OsvAdvisory'
         'Get-BackportTarget'
         'Get-CveRecord'
         'Get-DisclosurePolicy'
@@ -24,6 +26,8 @@
         'Get-VulnerabilityReport'
         'Initialize-SecurityState'
         'New-MembershipRequest'
+        'New-SecurityReleaseNote'
+        'New-SecurityRetrospective'
         'New-VulnerabilityReport'
         'Remove-CveRecord'
         'Remove-DistributorMember'
