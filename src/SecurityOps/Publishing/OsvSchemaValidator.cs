@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -26,7 +27,7 @@ namespace SecurityOps.Publishing
         private readonly JsonSchema schema;
         private readonly EvaluationOptions options = new EvaluationOptions
         {
-            OutputFormat = OutputFormat.List,
+            OutputFormat = OutputFormat.Hierarchical,
             RequireFormatValidation = true,
         };
 
@@ -95,11 +96,31 @@ namespace SecurityOps.Publishing
                 return null;
             }
 
-            var failures = (results.HasDetails ? results.Details : new[] { results }.ToList())
-                .Where(d => d.HasErrors)
-                .Select(d => (Path: ToJsonPath(d.InstanceLocation?.ToString()), Message: string.Join("; ", d.Errors.Values)))
-                .OrderByDescending(f => f.Path.Length)
-                .ToList();
+            // Walk down only through failing nodes: a oneOf that passed has failing branches that are not the problem.
+            var failures = new List<(string Path, string Message)>();
+            void Walk(EvaluationResults node)
+            {
+                if (node.IsValid)
+                {
+                    return;
+                }
+
+                if (node.HasErrors)
+                {
+                    failures.Add((ToJsonPath(node.InstanceLocation?.ToString()), string.Join("; ", node.Errors.Values)));
+                }
+
+                if (node.HasDetails)
+                {
+                    foreach (EvaluationResults child in node.Details)
+                    {
+                        Walk(child);
+                    }
+                }
+            }
+
+            Walk(results);
+            failures = failures.OrderByDescending(f => f.Path.Length).ToList();
             if (failures.Count == 0)
             {
                 return "at $: the document does not match the schema";
