@@ -126,7 +126,13 @@ namespace SecurityOps.Publishing
             switch (m.State)
             {
                 case MilestoneState.Met:
-                    return m.DueAt != null && m.MetAt != null ? $"met, {Span(m.DueAt.Value - m.MetAt.Value)} before the deadline" + Note(m) : "met" + Note(m);
+                    if (m.DueAt == null || m.MetAt == null)
+                    {
+                        return "met" + Note(m);
+                    }
+
+                    TimeSpan margin = m.DueAt.Value - m.MetAt.Value;
+                    return (margin.TotalMinutes < 1 ? "met, at the deadline" : $"met, {Span(margin)} before the deadline") + Note(m);
                 case MilestoneState.MetLate:
                     return $"missed by {Span(m.MetAt.Value - m.DueAt.Value)}" + Note(m);
                 case MilestoneState.Overdue:
