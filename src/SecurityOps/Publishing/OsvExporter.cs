@@ -50,11 +50,14 @@ namespace SecurityOps.Publishing
             };
         }
 
-        /// <summary>Writes a rendered (hence valid) file atomically as &lt;folder&gt;/&lt;id&gt;.json.</summary>
+        /// <summary>
+        /// Writes a rendered (hence valid) file atomically as &lt;folder&gt;/&lt;id&gt;.json. Not flushed to disk one by
+        /// one: the files are regenerated from the state on every export, and a crash leaves old or new files, never half.
+        /// </summary>
         public static string Write(string folder, OsvAdvisoryFile file)
         {
             string path = Path.Combine(folder, file.Id + ".json");
-            StateRepository.WriteFileAtomic(path, file.Json);
+            StateRepository.WriteFileAtomic(path, file.Json, durable: false);
             file.Path = path;
             return path;
         }
