@@ -31,6 +31,22 @@ namespace SecurityOps.Disclosure
 
         public string Severity { get; set; }
 
+        /// <summary>The release that fixed the issue.</summary>
+        public string FixedIn { get; set; }
+
+        /// <summary>Links to what introduced the issue (replace the list).</summary>
+        public string[] IntroducedBy { get; set; }
+
+        /// <summary>Links to what fixed the issue (replace the list).</summary>
+        public string[] FixedBy { get; set; }
+
+        public string Impact { get; set; }
+
+        public string Mitigation { get; set; }
+
+        /// <summary>Who is credited publicly (replaces the list).</summary>
+        public string[] Credits { get; set; }
+
         /// <summary>The distributors got the second notice before the release.</summary>
         public bool DistributorsReminded { get; set; }
 
@@ -95,7 +111,8 @@ namespace SecurityOps.Disclosure
 
             bool onlyNote = change.Status == null && change.Resolution == null && change.FixTeam == null && change.CveId == null &&
                             change.PlannedPublicDate == null && change.AdvisoryUrl == null && change.PubliclyDisclosed == null &&
-                            change.CvssVector == null && change.Severity == null && !change.DistributorsReminded;
+                            change.CvssVector == null && change.Severity == null && !change.DistributorsReminded &&
+                            !HasPublishingChange(change);
             if (c.Status == CaseStatus.Rejected && !onlyNote)
             {
                 throw Illegal(c, change.Status ?? "(any change)",
@@ -179,6 +196,8 @@ namespace SecurityOps.Disclosure
                     (before != null && before != c.Severity ? $", was {before}." : "."));
             }
 
+            ApplyPublishing(c, change, Add);
+
             if (change.Resolution != null && change.Status == null)
             {
                 change.Status = CaseStatus.Triaged;
@@ -222,6 +241,86 @@ namespace SecurityOps.Disclosure
 
             c.Timeline.AddRange(events);
             return c;
+        }
+
+        private static bool HasPublishingChange(CaseChange change) =>
+            change.FixedIn != null || change.IntroducedBy != null || change.FixedBy != null || change.Impact != null ||
+            change.Mitigation != null || change.Credits != null;
+
+        /// <summary>The fields release notes, retrospectives and OSV export read: fixed-in release, PR links, impact, mitigation, credits.</summary>
+        private static void ApplyPublishing(VulnerabilityCase c, CaseChange change, Action<string, string, string, string> add)
+        {
+            if (change.FixedIn != null)
+            {
+                string release = change.FixedIn.Trim();
+                if (release.Length == 0 || release.Any(char.IsWhiteSpace))
+                {
+                    throw new SecurityOpsException("InvalidRelease", FailureKind.InvalidArgument, change.FixedIn,
+                        $"{c.Id}: '{change.FixedIn}' is not a release version (one word, such as v0.8.1 or 4152.2.1).");
+                }
+
+                if (release != c.FixedIn)
+                {
+                    c.FixedIn = release;
+                    add("release", $"Fixed in {release}.", null, null);
+                }
+            }
+
+            List<string> Links(string[] values, string name)
+            {
+                var list = values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.Ordinal).ToList();
+                foreach (string link in list)
+                {
+                    if (!Uri.TryCreate(link, UriKind.Absolute, out Uri url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+                    {
+                        throw new SecurityOpsException("InvalidLink", FailureKind.InvalidArgument, link, $"{c.Id}: {name} '{link}' is not an http(s) link.");
+                    }
+                }
+
+                return list;
+            }
+
+            if (change.IntroducedBy != null)
+            {
+                var links = Links(change.IntroducedBy, "-IntroducedBy");
+                if (!links.SequenceEqual(c.IntroducedBy))
+                {
+                    c.IntroducedBy = links;
+                    add("links", "Introduced by " + (links.Count == 0 ? "(cleared)" : string.Join(", ", links)) + ".", null, null);
+                }
+            }
+
+            if (change.FixedBy != null)
+            {
+                var links = Links(change.FixedBy, "-FixedBy");
+                if (!links.SequenceEqual(c.FixedBy))
+                {
+                    c.FixedBy = links;
+                    add("links", "Fixed by " + (links.Count == 0 ? "(cleared)" : string.Join(", ", links)) + ".", null, null);
+                }
+            }
+
+            if (change.Impact != null && change.Impact.Trim() != (c.Impact ?? string.Empty))
+            {
+                c.Impact = change.Impact.Trim().Length == 0 ? null : change.Impact.Trim();
+                add("note", "Impact described.", null, null);
+            }
+
+            if (change.Mitigation != null && change.Mitigation.Trim() != (c.Mitigation ?? string.Empty))
+            {
+                c.Mitigation = change.Mitigation.Trim().Length == 0 ? null : change.Mitigation.Trim();
+                add("note", "Mitigation described.", null, null);
+            }
+
+            if (change.Credits != null)
+            {
+                var credits = change.Credits.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if (!credits.SequenceEqual(c.Credits))
+                {
+                    c.Credits = credits;
+                    add("note", $"Credits: {credits.Count} name(s).", null, null);
+                }
+            }
         }
 
         /// <summary>Sets score and severity from a vector and/or an explicit severity (explicit wins).</summary>

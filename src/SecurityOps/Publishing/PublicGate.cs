@@ -10,6 +10,27 @@ namespace SecurityOps.Publishing
     /// </summary>
     public static class PublicGate
     {
+        /// <summary>True when the case's details may be made public now (the non-throwing form, for outputs that leave a case out).</summary>
+        public static bool IsPublic(VulnerabilityCase c, DateTimeOffset now) => c != null && !c.IsEmbargoed(now);
+
+        /// <summary>True when a CVE record may be made public now: it has no embargo, or its embargo has ended.</summary>
+        public static bool IsPublic(CveRecord r, DateTimeOffset now) => r != null && (r.EmbargoedUntil == null || now >= r.EmbargoedUntil.Value);
+
+        /// <summary>Throws EmbargoActive while a CVE record (from a private case) is embargoed.</summary>
+        public static void EnsurePublic(CveRecord r, DateTimeOffset now, string what)
+        {
+            if (r == null)
+            {
+                throw new ArgumentNullException(nameof(r));
+            }
+
+            if (!IsPublic(r, now))
+            {
+                throw new SecurityOpsException("EmbargoActive", FailureKind.SecurityError, r.CveId,
+                    $"Refused to {what}: {r.CveId} is under embargo until {DateTimeOffsetConverter.Format(r.EmbargoedUntil.Value)}.");
+            }
+        }
+
         public static void EnsurePublic(VulnerabilityCase c, DateTimeOffset now, string what)
         {
             if (c == null)

@@ -124,34 +124,44 @@ namespace SecurityOps.State
         {
             using (AcquireLock())
             {
-                string path = FullPath(relativePath);
-                string dir = Path.GetDirectoryName(path);
-                Directory.CreateDirectory(dir);
-                string temp = Path.Combine(dir, "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N"));
-                try
-                {
-                    using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
-                    {
-                        byte[] bytes = Utf8NoBom.GetBytes(text);
-                        stream.Write(bytes, 0, bytes.Length);
-                        stream.Flush(true);
-                    }
+                WriteFileAtomic(FullPath(relativePath), text);
+            }
+        }
 
-                    if (File.Exists(path))
-                    {
-                        File.Replace(temp, path, null);
-                    }
-                    else
-                    {
-                        File.Move(temp, path);
-                    }
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        /// <summary>
+        /// The atomic write itself, for any file (outputs outside the state, such as OSV files or release notes): a temp
+        /// file in the same folder, flushed to disk, then renamed over the target. On failure nothing is left behind.
+        /// <paramref name="durable"/> false skips the flush to disk (outputs that can be regenerated, written by the
+        /// thousand): the rename still means a reader sees the old file or the new one, never half of one.
+        /// </summary>
+        public static void WriteFileAtomic(string path, string text, bool durable = true)
+        {
+            string dir = Path.GetDirectoryName(path);
+            Directory.CreateDirectory(dir);
+            string temp = Path.Combine(dir, "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, durable ? FileOptions.WriteThrough : FileOptions.None))
                 {
-                    TryDelete(temp);
-                    throw new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path,
-                        $"Could not write {path}: {ex.Message}", ex);
+                    byte[] bytes = Utf8NoBom.GetBytes(text);
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(durable);
                 }
+
+                if (File.Exists(path))
+                {
+                    File.Replace(temp, path, null);
+                }
+                else
+                {
+                    File.Move(temp, path);
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                TryDelete(temp);
+                throw new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path,
+                    $"Could not write {path}: {ex.Message}", ex);
             }
         }
 

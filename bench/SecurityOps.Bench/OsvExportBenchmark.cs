@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using SecurityOps.Model;
+using SecurityOps.Publishing;
+using SecurityOps.State;
+
+namespace SecurityOps.Bench
+{
+    /// <summary>
+    /// Issue 7's figure: export 10,000 CVE records as schema-validated OSV files (target under 10 s), through the real
+    /// cmdlet and the staged module; then, in process on the same records, the cost of each step with validation on its own.
+    /// </summary>
+    internal static class OsvExportBenchmark
+    {
+        public static int Run(string[] args)
+        {
+            int total = args.Length > 0 ? int.Parse(args[0]) : 10_000;
+            string root = Path.Combine(Path.GetTempPath(), "secops-bench-osv");
+            string output = Path.Combine(Path.GetTempPath(), "secops-bench-osv-out");
+            string module = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../out/SecurityOps/SecurityOps.psd1"));
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, true);
+            }
+
+            using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+            runspace.Open();
+            Invoke(runspace, $"Import-Module '{module}' -ErrorAction Stop");
+            Invoke(runspace, "Initialize-SecurityState -Path $args[0] -NoGit | Out-Null", root);
+            File.AppendAllText(Path.Combine(root, "securityops.yaml"), "\nosv:\n  idPrefix: GO\n  ecosystem: Go\n  package: github.com/example/project\n");
+            var records = Enumerable.Range(0, total).Select(Record).ToList();
+            var setup = Stopwatch.StartNew();
+            foreach (CveRecord r in records)
+            {
+                string path = Path.Combine(root, r.RelativePath);
+                Directory.CreateDirectory(Path.GetDirectoryName(path));
+                File.WriteAllText(path, YamlFormat.Serialize(r));
+            }
+
+            Console.WriteLine($"Wrote {total:N0} CVE records in {setup.Elapsed.TotalSeconds:0.0} s (setup, not measured).");
+
+            // Warm the validator's one-time schema build separately, so the figure below is the steady state of a run.
+            var warm = Stopwatch.StartNew();
+            OsvSchemaValidator.For("GO", strict: false);
+            Console.WriteLine($"Schema load and build (once per process): {warm.ElapsedMilliseconds} ms");
+
+            for (int round = 1; round <= 2; round++)
+            {
+                if (Directory.Exists(output))
+                {
+                    Directory.Delete(output, true);
+                }
+
+                var sw = Stopwatch.StartNew();
+                var count = Invoke(runspace, "(Export-OsvAdvisory -StatePath $args[0] -Path $args[1] -Confirm:$false | Where-Object Valid).Count", root, output);
+                sw.Stop();
+                Console.WriteLine($"Export-OsvAdvisory, {count[0]} records -> {Directory.GetFiles(output).Length:N0} validated files (round {round}): {sw.Elapsed.TotalSeconds:0.00} s");
+            }
+
+            // The same work in process, step by step.
+            var settings = new OsvSettings { IdPrefix = "GO", Ecosystem = "Go", Package = "github.com/example/project" };
+            var exporter = new OsvExporter(settings, null);
+            var now = DateTimeOffset.UtcNow;
+            var build = Stopwatch.StartNew();
+            var docs = records.Select(r => OsvDocumentBuilder.FromRecord(r, settings, now)).ToList();
+            build.Stop();
+            var validate = Stopwatch.StartNew();
+            foreach (var d in docs)
+            {
+                exporter.Validator.Validate(d.Json, d.Id);
+            }
+
+            validate.Stop();
+            var render = Stopwatch.StartNew();
+            var files = docs.Select(exporter.Render).ToList();
+            render.Stop();
+            string folder = Path.Combine(output, "inproc");
+            var write = Stopwatch.StartNew();
+            foreach (var f in files)
+            {
+                OsvExporter.Write(folder, f);
+            }
+
+            write.Stop();
+            Console.WriteLine($"In process, {total:N0} records: build {build.ElapsedMilliseconds} ms; schema validation alone {validate.ElapsedMilliseconds} ms " +
+                              $"({validate.Elapsed.TotalMilliseconds * 1000 / total:0} us per document); validate + serialize {render.ElapsedMilliseconds} ms; atomic file writes {write.ElapsedMilliseconds} ms");
+            return 0;
+        }
+
+        private static CveRecord Record(int n)
+        {
+            var r = new CveRecord
+            {
+                CveId = $"CVE-{2015 + (n % 11)}-{10000 + n}",
+                Status = n % 2 == 0 ? "fixed" : "tracked",
+                Title = $"Buffer overflow in parser {n}",
+                Summary = $"A crafted input makes the parser of package-{n % 300} write past its buffer.\nFixed upstream.",
+                CvssScore = 7.5,
+                CvssVector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H",
+                FixedIn = $"1.{n % 40}.{n % 7}",
+                FirstSeen = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(n),
+                LastUpdated = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero).AddMinutes(n),
+            };
+            r.Packages.Add(new PackageRef($"dev-libs/package-{n % 300}", "Gentoo"));
+            r.Sources.Add(new CveSighting { Source = "gentoo", AdvisoryId = $"GLSA 2026{n % 12:00}-{n % 30:00}", Link = $"https://security.gentoo.org/glsa/2026{n % 12:00}-{n % 30:00}" });
+            r.References.Add($"https://example.org/advisories/{n}");
+            return r;
+        }
+
+        private static List<PSObject> Invoke(Runspace runspace, string script, params string[] args)
+        {
+            using var ps = PowerShell.Create();
+            ps.Runspace = runspace;
+            ps.AddScript(script);
+            foreach (string a in args)
+            {
+                ps.AddArgument(a);
+            }
+
+            var result = ps.Invoke().ToList();
+            if (ps.Streams.Error.Count > 0)
+            {
+                throw new InvalidOperationException(ps.Streams.Error[0].ToString());
+            }
+
+            return result;
+        }
+    }
+}

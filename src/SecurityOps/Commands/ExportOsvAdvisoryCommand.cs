@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using SecurityOps.Database;
+using SecurityOps.Disclosure;
+using SecurityOps.Model;
+using SecurityOps.Publishing;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>
+    /// Export-OsvAdvisory: OSV JSON (schema 1.7) for the public cases and the tracked CVE records, one file per
+    /// advisory, each validated against the official OSV schema shipped with the module. An invalid document is an
+    /// error and never a file; an embargoed case or record is refused through the public gate.
+    /// </summary>
+    [Cmdlet(VerbsData.Export, "OsvAdvisory", SupportsShouldProcess = true)]
+    [OutputType(typeof(OsvAdvisoryFile))]
+    public sealed class ExportOsvAdvisoryCommand : DisclosureCmdlet
+    {
+        private static readonly HashSet<string> ExportedStatuses = new HashSet<string>(StringComparer.Ordinal) { "tracked", "fixed" };
+        private readonly List<string> caseIds = new List<string>();
+        private readonly List<string> cveIds = new List<string>();
+
+        /// <summary>The folder to write to (default: the state's osv/ folder, config osv.folder).</summary>
+        [Parameter(Position = 0)]
+        public string Path { get; set; }
+
+        /// <summary>Only these CVE records (any status); without -CveId and -Id, every tracked or fixed record.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string[] CveId { get; set; }
+
+        /// <summary>Only these cases; without -CveId and -Id, every public case.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("CaseId")]
+        public string[] Id { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            TryRun(() =>
+            {
+                foreach (string id in Id ?? Array.Empty<string>())
+                {
+                    caseIds.Add(VulnerabilityCase.NormalizeId(id) ?? throw CaseStore.InvalidId(id));
+                }
+
+                foreach (string id in CveId ?? Array.Empty<string>())
+                {
+                    cveIds.Add(CveRecord.NormalizeId(id) ?? throw new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, id,
+                        $"'{id}' is not a CVE id (expected CVE-YYYY-NNNN)."));
+                }
+            });
+        }
+
+        protected override void EndProcessing()
+        {
+            TryRun(() =>
+            {
+                var settings = State.Config.Osv ?? new OsvSettings();
+                OsvExporter exporter = new PipelineEvents().Run(this, sink => Task.FromResult(new OsvExporter(settings, sink)));
+                string folder = Path != null
+                    ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path)
+                    : State.Files.FullPath(string.IsNullOrWhiteSpace(settings.Folder) ? "osv" : settings.Folder);
+                bool chosen = caseIds.Count > 0 || cveIds.Count > 0;
+                DateTimeOffset now = Now;
+
+                var documents = new List<OsvDocument>();
+                var privateCves = new HashSet<string>(StringComparer.Ordinal);
+                int leftOut = 0;
+                IEnumerable<VulnerabilityCase> cases = chosen
+                    ? caseIds.Distinct().Select(id => Cases.Get(id) ?? Missing<VulnerabilityCase>("VulnerabilityReportNotFound", id)).Where(c => c != null)
+                    : Cases.All();
+                foreach (VulnerabilityCase c in cases)
+                {
+                    if (!PublicGate.IsPublic(c, now))
+                    {
+                        if (c.CveId != null)
+                        {
+                            privateCves.Add(c.CveId);
+                        }
+
+                        if (chosen)
+                        {
+                            Refuse(() => PublicGate.EnsurePublic(c, now, "export it as OSV"));
+                        }
+                        else if (c.Status != CaseStatus.Rejected)
+                        {
+                            leftOut++;
+                        }
+
+                        continue;
+                    }
+
+                    documents.Add(OsvDocumentBuilder.FromCase(c, settings, now));
+                }
+
+                var covered = new HashSet<string>(documents.SelectMany(d => d.CveIds), StringComparer.Ordinal);
+                var database = new CveDatabase(State.Files);
+                IEnumerable<CveRecord> records = chosen
+                    ? cveIds.Distinct().Select(id => database.Get(id) ?? Missing<CveRecord>("CveRecordNotFound", id)).Where(r => r != null)
+                    : database.Query(new CveQuery { Statuses = ExportedStatuses }, ex => WriteFailure(ex));
+                foreach (CveRecord r in records)
+                {
+                    if (covered.Contains(r.CveId))
+                    {
+                        WriteVerbose($"{r.CveId}: covered by the advisory of its case.");
+                        continue;
+                    }
+
+                    if (privateCves.Contains(r.CveId) || !PublicGate.IsPublic(r, now))
+                    {
+                        if (chosen)
+                        {
+                            Refuse(() =>
+                            {
+                                PublicGate.EnsurePublic(r, now, "export it as OSV");
+                                throw new SecurityOpsException("EmbargoActive", FailureKind.SecurityError, r.CveId,
+                                    $"Refused to export it as OSV: {r.CveId} belongs to a case under embargo.");
+                            });
+                        }
+                        else if (!privateCves.Contains(r.CveId))
+                        {
+                            leftOut++;
+                        }
+
+                        continue;
+                    }
+
+                    documents.Add(OsvDocumentBuilder.FromRecord(r, settings, now));
+                }
+
+                if (leftOut > 0)
+                {
+                    WriteWarning($"{leftOut} case(s) or CVE record(s) are still under embargo and were not exported.");
+                }
+
+                WriteVerbose($"{documents.Count} OSV document(s) to validate against the OSV schema {OsvSchemaValidator.SchemaVersion}; writing to {folder}.");
+                foreach (OsvDocument doc in documents)
+                {
+                    OsvAdvisoryFile file;
+                    try
+                    {
+                        file = exporter.Render(doc);
+                    }
+                    catch (SecurityOpsException ex)
+                    {
+                        WriteFailure(ex);
+                        continue;
+                    }
+
+                    string target = System.IO.Path.Combine(folder, doc.Id + ".json");
+                    if (ShouldProcess(target, $"Write OSV advisory {doc.Id} ({string.Join(", ", doc.CveIds.DefaultIfEmpty(doc.CaseId))})"))
+                    {
+                        OsvExporter.Write(folder, file);
+                        WriteObject(file);
+                    }
+                }
+            });
+        }
+
+        private T Missing<T>(string errorId, string id) where T : class
+        {
+            WriteFailure(new SecurityOpsException(errorId, FailureKind.ObjectNotFound, id, $"There is no {id} in {State.Root}."));
+            return null;
+        }
+
+        private void Refuse(Action gate)
+        {
+            try
+            {
+                gate();
+            }
+            catch (SecurityOpsException ex)
+            {
+                WriteFailure(ex);
+            }
+        }
+    }
+}

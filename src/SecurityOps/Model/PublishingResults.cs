@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+
+namespace SecurityOps.Model
+{
+    /// <summary>The security section of a release's notes (New-SecurityReleaseNote).</summary>
+    public sealed class ReleaseNote
+    {
+        public string Release { get; set; }
+
+        /// <summary>Changelog, Detailed, Bulletin or All.</summary>
+        public string Format { get; set; }
+
+        public string Markdown { get; set; }
+
+        /// <summary>The CVE ids the note names, sorted by year then number.</summary>
+        public List<string> CveIds { get; set; } = new List<string>();
+
+        /// <summary>The public cases the note covers.</summary>
+        public List<string> CaseIds { get; set; } = new List<string>();
+
+        /// <summary>How many cases or CVE records fixed in the release were left out because they are still under embargo.</summary>
+        public int LeftOut { get; set; }
+
+        /// <summary>The file written, or null.</summary>
+        public string Path { get; set; }
+
+        public override string ToString() => Markdown;
+    }
+
+    /// <summary>A retrospective draft or its completion (New-SecurityRetrospective, Complete-SecurityRetrospective).</summary>
+    public sealed class SecurityRetrospective
+    {
+        public string CaseId { get; set; }
+
+        /// <summary>retrospectives/SEC-YYYY-NNNN.md inside the state repository.</summary>
+        public string RelativePath { get; set; }
+
+        public string Path { get; set; }
+
+        /// <summary>draft (generated, untouched), edited (a person changed it) or done (the case is retrospective-done).</summary>
+        public string Status { get; set; }
+
+        public int MilestonesMet { get; set; }
+
+        public int MilestonesMissed { get; set; }
+
+        public string Markdown { get; set; }
+
+        /// <summary>Same as CaseId, so the output pipes into the case cmdlets.</summary>
+        public string Id => CaseId;
+
+        public override string ToString() => RelativePath;
+    }
+
+    /// <summary>One OSV file Export-OsvAdvisory wrote (or, with -WhatIf, would write).</summary>
+    public sealed class OsvAdvisoryFile
+    {
+        /// <summary>The OSV id (PREFIX-YYYY-NNNN for a case, PREFIX-CVE-YYYY-NNNN for a CVE record).</summary>
+        public string Id { get; set; }
+
+        /// <summary>The case it came from, or null for a CVE record.</summary>
+        public string CaseId { get; set; }
+
+        public List<string> CveIds { get; set; } = new List<string>();
+
+        public List<string> Packages { get; set; } = new List<string>();
+
+        public DateTimeOffset Modified { get; set; }
+
+        /// <summary>Valid against the official OSV schema (an invalid document is an error and never a file).</summary>
+        public bool Valid { get; set; }
+
+        /// <summary>The file written; null with -WhatIf.</summary>
+        public string Path { get; set; }
+
+        public string Json { get; set; }
+
+        public override string ToString() => Id;
+    }
+}
