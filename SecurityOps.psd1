@@ -11,6 +11,7 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('SecurityOps.Format.ps1xml')
     CmdletsToExport      = @(
+        'Add-CaseNote'
         'Add-CveRecord'
         'Approve-MembershipRequest'
         'Deny-MembershipRequest'
@@ -25,10 +26,14 @@
         'Initialize-SecurityState'
         'New-MembershipRequest'
         'New-VulnerabilityReport'
+        'Register-EmbargoLeak'
         'Remove-CveRecord'
         'Remove-DistributorMember'
         'Save-SecurityState'
         'Send-DistributorTestMessage'
+        'Send-EmbargoNotice'
+        'Send-SecurityAnnouncement'
+        'Send-TeamReminder'
         'Set-CveRecord'
         'Set-VulnerabilityReport'
         'Test-DisclosurePolicy'
