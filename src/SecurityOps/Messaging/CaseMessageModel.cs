@@ -33,6 +33,7 @@ namespace SecurityOps.Messaging
                 ["severity"] = c.Severity,
                 ["cvssVector"] = c.CvssVector,
                 ["cvssScore"] = c.CvssScore?.ToString("0.0", CultureInfo.InvariantCulture),
+                ["hasCvssScore"] = c.CvssScore != null,
                 ["affectedVersions"] = Join(c.AffectedVersions),
                 ["fixedVersions"] = Join(c.FixedVersions),
                 ["patches"] = c.Patches,
