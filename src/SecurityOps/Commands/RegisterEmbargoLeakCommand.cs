@@ -30,8 +30,9 @@ namespace SecurityOps.Commands
         [ValidateNotNullOrEmpty]
         public string What { get; set; }
 
-        /// <summary>To whom it leaked.</summary>
-        [Parameter]
+        /// <summary>To whom it leaked (OCI: "exactly what information leaked and to whom").</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
         public string ToWhom { get; set; }
 
         /// <summary>When it leaked (UTC).</summary>
