@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using MimeKit;
 using SecurityOps.Embargo;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
@@ -65,15 +64,8 @@ namespace SecurityOps.Commands
                 if (to.Count > 0 && ShouldProcess(string.Join(", ", to), "Mail the team reminder"))
                 {
                     var sender = new MailSender(MessagingCmdlet.SmtpWith(State.Config, null, null), Credential?.GetNetworkCredential());
-                    var batch = to.Select(address =>
-                    {
-                        var mime = new MimeMessage();
-                        mime.From.Add(MailboxAddress.Parse(State.Config.Messaging?.From ?? State.Config.Project?.SecurityContact));
-                        mime.To.Add(MailboxAddress.Parse(address));
-                        mime.Subject = message.Subject;
-                        mime.Body = new TextPart("plain") { Text = message.Body };
-                        return new OutgoingMail { MemberId = address, Recipient = address, Message = mime };
-                    }).ToList();
+                    string from = State.Config.Messaging?.From ?? State.Config.Project?.SecurityContact;
+                    var batch = to.Select(address => PlainMail.Build(address, from, address, message.Subject, message.Body)).ToList();
                     foreach (MailDelivery d in new PipelineEvents().Run(this, sink => sender.SendAsync(batch, sink, CancellationToken)))
                     {
                         if (d.Status == "Sent")

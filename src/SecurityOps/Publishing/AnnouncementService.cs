@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using MimeKit;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
 
@@ -128,14 +127,8 @@ namespace SecurityOps.Publishing
                 return result;
             }
 
-            var mime = new MimeMessage();
-            string from = config.Messaging?.From ?? config.Project?.SecurityContact;
-            mime.From.Add(MailboxAddress.Parse(from));
-            mime.To.Add(MailboxAddress.Parse(channel.Address));
-            mime.Subject = message.Subject;
-            mime.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId();
-            mime.Body = new TextPart("plain") { Text = message.Body };
-            List<MailDelivery> deliveries = await mail.SendAsync(new[] { new OutgoingMail { MemberId = channel.Name, Recipient = channel.Address, Message = mime } }, sink, cancellationToken).ConfigureAwait(false);
+            OutgoingMail outgoing = PlainMail.Build(channel.Name, config.Messaging?.From ?? config.Project?.SecurityContact, channel.Address, message.Subject, message.Body);
+            List<MailDelivery> deliveries = await mail.SendAsync(new[] { outgoing }, sink, cancellationToken).ConfigureAwait(false);
             MailDelivery d = deliveries.Single();
             result.Attempts = d.Attempts;
             result.Parts = d.Status == "Sent" ? 1 : 0;
