@@ -82,8 +82,19 @@ namespace SecurityOps.Commands
 
                 if (settings.Slack != null && !string.IsNullOrWhiteSpace(settings.Slack.UrlVariable))
                 {
-                    AnnouncementChannel ch = AnnouncementService.Resolve(settings.Slack, "slack", Environment.GetEnvironmentVariable);
-                    if (ShouldProcess($"private slack '{ch.Name}'", "Post the team reminder"))
+                    AnnouncementChannel ch = null;
+                    try
+                    {
+                        ch = AnnouncementService.Resolve(settings.Slack, "slack", Environment.GetEnvironmentVariable);
+                    }
+                    catch (SecurityOpsException ex)
+                    {
+                        // The mail may have gone out already: report the channel and still return the reminder.
+                        reminder.Failed.Add("slack:" + (settings.Slack.Name ?? "slack"));
+                        WriteFailure(ex);
+                    }
+
+                    if (ch != null && ShouldProcess($"private slack '{ch.Name}'", "Post the team reminder"))
                     {
                         AnnouncementSettings a = State.Config.Announcements ?? new AnnouncementSettings();
                         using var webhooks = new WebhookClient(a.MaxAttempts, a.RetryDelaySeconds, a.MaxRetryAfterSeconds, a.TimeoutSeconds);
