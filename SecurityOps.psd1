@@ -11,6 +11,7 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('SecurityOps.Format.ps1xml')
     CmdletsToExport      = @(
+        'Add-CaseNote'
         'Add-CveRecord'
         'Approve-MembershipRequest'
         'Complete-SecurityRetrospective'
@@ -37,11 +38,15 @@
         'New-SecurityReleaseNote'
         'New-SecurityRetrospective'
         'New-VulnerabilityReport'
+        'Register-EmbargoLeak'
         'Remove-CveRecord'
         'Remove-DistributorMember'
         'Remove-RotationOverride'
         'Save-SecurityState'
         'Send-DistributorTestMessage'
+        'Send-EmbargoNotice'
+        'Send-SecurityAnnouncement'
+        'Send-TeamReminder'
         'Set-CveRecord'
         'Set-RotationOverride'
         'Set-VulnerabilityReport'

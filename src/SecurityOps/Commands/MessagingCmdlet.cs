@@ -1,4 +1,5 @@
 using SecurityOps.Messaging;
+using SecurityOps.Model;
 
 namespace SecurityOps.Commands
 {
@@ -13,5 +14,21 @@ namespace SecurityOps.Commands
         internal TemplateRenderer Templates => templates ??= new TemplateRenderer(State.Files);
 
         internal MembershipService Membership => membership ??= new MembershipService(Distributors, Templates, State.Config);
+
+        /// <summary>The config's SMTP settings with -SmtpServer / -Port applied.</summary>
+        internal static SmtpSettings SmtpWith(SecurityConfig config, string host, int? port)
+        {
+            SmtpSettings smtp = config.Messaging?.Smtp ?? new SmtpSettings();
+            return new SmtpSettings
+            {
+                Host = host ?? smtp.Host,
+                Port = port ?? smtp.Port,
+                Security = smtp.Security,
+                CertificateThumbprint = smtp.CertificateThumbprint,
+                MaxAttempts = smtp.MaxAttempts,
+                RetryDelaySeconds = smtp.RetryDelaySeconds,
+                TimeoutSeconds = smtp.TimeoutSeconds,
+            };
+        }
     }
 }

@@ -71,17 +71,7 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            SmtpSettings smtp = State.Config.Messaging?.Smtp ?? new SmtpSettings();
-            var settings = new SmtpSettings
-            {
-                Host = SmtpServer ?? smtp.Host,
-                Port = Port ?? smtp.Port,
-                Security = smtp.Security,
-                CertificateThumbprint = smtp.CertificateThumbprint,
-                MaxAttempts = smtp.MaxAttempts,
-                RetryDelaySeconds = smtp.RetryDelaySeconds,
-                TimeoutSeconds = smtp.TimeoutSeconds,
-            };
+            SmtpSettings settings = SmtpWith(State.Config, SmtpServer, Port);
             NetworkCredential credential = Credential?.GetNetworkCredential();
             List<MailDelivery> deliveries = null;
             try

@@ -166,6 +166,9 @@ namespace SecurityOps.Model
 
         /// <summary>removeRepeatOffenders: members who leak again are removed from the list.</summary>
         public bool RemoveRepeatOffenders { get; set; }
+
+        /// <summary>removalAfterOffenses: with removeRepeatOffenders, a member is flagged for removal at this many recorded leaks (2: "repeated").</summary>
+        public int RemovalAfterOffenses { get; set; } = 2;
     }
 
     public sealed class SupportedVersionsRule

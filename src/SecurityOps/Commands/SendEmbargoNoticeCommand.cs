@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SecurityOps.Embargo;
+using SecurityOps.Messaging;
+using SecurityOps.Model;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>
+    /// Send-EmbargoNotice: the embargoed notice of a case to every active distributor, one OpenPGP/MIME message per
+    /// member encrypted to that member's key, over one SMTP connection. Enforces the policy's lead time, refuses after
+    /// the public date, knows which revision of the public date each member has, and records every sending on the case.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "EmbargoNotice", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(EmbargoNoticeResult))]
+    public sealed class SendEmbargoNoticeCommand : EmbargoCmdlet
+    {
+        /// <summary>The case id (SEC-YYYY-NNNN).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("CaseId")]
+        public string Id { get; set; }
+
+        /// <summary>Initial (default), Revised (after the public date moved) or Advance24h (the day before).</summary>
+        [Parameter]
+        [ValidateSet("Initial", "Revised", "Advance24h")]
+        public string Kind { get; set; } = EmbargoNoticeKind.Initial;
+
+        /// <summary>Send an initial notice later than the policy's lead time (recorded on the case as a policy exception).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Send again to members who already have this revision.</summary>
+        [Parameter]
+        public SwitchParameter Resend { get; set; }
+
+        /// <summary>SMTP credentials.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential Credential { get; set; }
+
+        /// <summary>The SMTP server (default: messaging.smtp.host).</summary>
+        [Parameter]
+        public string SmtpServer { get; set; }
+
+        /// <summary>The SMTP port (default: messaging.smtp.port).</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int? Port { get; set; }
+
+        /// <summary>Who is recorded as sending (default: $env:USER or git's user.name).</summary>
+        [Parameter]
+        public string Actor { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            TryRun(Send);
+        }
+
+        private void Send()
+        {
+            string id = VulnerabilityCase.NormalizeId(Id) ?? throw Disclosure.CaseStore.InvalidId(Id);
+            DateTimeOffset now = Now;
+            var service = new EmbargoNoticeService(Distributors, Templates, State.Config);
+            using (State.Files.AcquireLock())
+            {
+                VulnerabilityCase c = Cases.GetRequired(id);
+                EmbargoNoticePlan plan = service.Plan(c, PolicyFor(c), Kind, Force, Resend, now);
+                WriteVerbose($"{id}: {plan.Kind} notice, revision {plan.Revision} (public date {plan.PublicDate:u}); {plan.ToSend.Count} member(s) to send to, {plan.Skipped.Count} skipped.");
+                if (plan.PolicyException != null)
+                {
+                    WriteWarning(plan.PolicyException);
+                }
+
+                foreach (EmbargoNoticeResult skipped in plan.Skipped)
+                {
+                    WriteVerbose(skipped.Error);
+                    WriteObject(skipped);
+                }
+
+                var approved = new List<(DistributorMember Member, RenderedMessage Message)>();
+                foreach (var item in plan.ToSend)
+                {
+                    string description = $"Send the {plan.Kind} embargo notice of {id} (revision {plan.Revision}) to {item.Member.Id} <{item.Member.SecurityAlias}>, encrypted to {item.Member.Fingerprint}:\n" +
+                                         $"Subject: {item.Message.Subject}\n{item.Message.Body}";
+                    if (ShouldProcess(description, description, "Send-EmbargoNotice"))
+                    {
+                        approved.Add(item);
+                    }
+                    else
+                    {
+                        WriteObject(new EmbargoNoticeResult
+                        {
+                            CaseId = id, MemberId = item.Member.Id, Recipient = item.Member.SecurityAlias, Kind = plan.Kind, Revision = plan.Revision,
+                            PublicDate = plan.PublicDate, Status = "WhatIf", Message = item.Message,
+                        });
+                    }
+                }
+
+                if (approved.Count == 0)
+                {
+                    WriteVerbose($"{id}: nothing sent.");
+                    return;
+                }
+
+                DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, Credential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
+                List<MailDelivery> deliveries = new PipelineEvents().Run(this, sink => mailer.SendAsync(approved, sink, CancellationToken));
+                var messages = approved.ToDictionary(a => a.Member.Id, a => a.Message, StringComparer.OrdinalIgnoreCase);
+                var (updated, results) = service.Record(plan, deliveries, messages, ResolveActor(Actor), Now);
+                Cases.Save(updated);
+                if (updated.Status != c.Status)
+                {
+                    WriteVerbose($"{id}: status {c.Status} -> {updated.Status}.");
+                }
+
+                foreach (EmbargoNoticeResult r in results)
+                {
+                    if (r.Status != "Sent")
+                    {
+                        WriteFailure(new SecurityOpsException(r.ErrorId ?? "EmbargoNoticeNotSent", r.Status == "Refused" ? FailureKind.InvalidData : FailureKind.ConnectionError,
+                            r.MemberId, $"{id}: the notice to {r.MemberId} was not sent: {r.Error}"));
+                    }
+
+                    WriteObject(r);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SecurityOps.Embargo;
+using SecurityOps.Messaging;
+using SecurityOps.Model;
+using SecurityOps.Publishing;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>
+    /// Send-TeamReminder: tells the on-duty Primary (and the Secondary as backup) what is overdue or due soon, in the
+    /// configured PRIVATE places only (mail over STARTTLS, a private Slack webhook), and returns it as markdown for the
+    /// runbook's step summary. Nothing is sent when nothing is due, unless -Always.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "TeamReminder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(TeamReminder))]
+    public sealed class SendTeamReminderCommand : EmbargoCmdlet
+    {
+        /// <summary>The on-duty Primary (default: the rotation, else reminders.primary). An address also gets the mail.</summary>
+        [Parameter]
+        public string Primary { get; set; }
+
+        /// <summary>The Secondary, the backup (default: reminders.secondary). An address also gets the mail.</summary>
+        [Parameter]
+        public string Secondary { get; set; }
+
+        /// <summary>"Due soon" window: hours (default: disclosure.dueSoonHours).</summary>
+        [Parameter]
+        [ValidateRange(0, 24 * 90)]
+        public int? WithinHours { get; set; }
+
+        /// <summary>Deliver even when nothing is due.</summary>
+        [Parameter]
+        public SwitchParameter Always { get; set; }
+
+        /// <summary>SMTP credentials for the mail.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential Credential { get; set; }
+
+        protected override void EndProcessing()
+        {
+            TryRun(() =>
+            {
+                var (primary, secondary) = OnDuty(Primary, Secondary);
+                DateTimeOffset now = Now;
+                var service = new ReminderService(State, Templates);
+                TimeSpan window = WithinHours != null ? TimeSpan.FromHours(WithinHours.Value) : DueSoonWindow;
+                var reminder = new TeamReminder { At = now, Primary = primary, Secondary = secondary, Items = service.Collect(now, window) };
+                reminder.Markdown = ReminderService.Markdown(reminder);
+                WriteVerbose($"{reminder.Items.Count} item(s) for {primary ?? "(no Primary known)"}.{(OnDutyLookup(State, now) == null ? " No rotation is available: Primary/Secondary come from parameters or reminders:." : string.Empty)}");
+                if (reminder.Items.Count == 0 && !Always)
+                {
+                    WriteObject(reminder);
+                    return;
+                }
+
+                RenderedMessage message = service.Render(reminder);
+                ReminderSettings settings = State.Config.Reminders ?? new ReminderSettings();
+                var to = (settings.MailTo ?? new List<string>()).Concat(new[] { primary, secondary }.Where(p => p != null && p.Contains("@")))
+                    .Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if (to.Count > 0 && ShouldProcess(string.Join(", ", to), "Mail the team reminder"))
+                {
+                    var sender = new MailSender(MessagingCmdlet.SmtpWith(State.Config, null, null), Credential?.GetNetworkCredential());
+                    string from = State.Config.Messaging?.From ?? State.Config.Project?.SecurityContact;
+                    var batch = to.Select(address => PlainMail.Build(address, from, address, message.Subject, message.Body)).ToList();
+                    foreach (MailDelivery d in new PipelineEvents().Run(this, sink => sender.SendAsync(batch, sink, CancellationToken)))
+                    {
+                        if (d.Status == "Sent")
+                        {
+                            reminder.Delivered.Add("mail:" + d.Recipient);
+                        }
+                        else
+                        {
+                            reminder.Failed.Add("mail:" + d.Recipient);
+                            WriteFailure(new SecurityOpsException(d.ErrorId ?? "ReminderNotSent", FailureKind.ConnectionError, d.Recipient, $"The reminder to {d.Recipient} was not sent: {d.Error}"));
+                        }
+                    }
+                }
+
+                if (settings.Slack != null && !string.IsNullOrWhiteSpace(settings.Slack.UrlVariable))
+                {
+                    AnnouncementChannel ch = null;
+                    try
+                    {
+                        ch = AnnouncementService.Resolve(settings.Slack, "slack", Environment.GetEnvironmentVariable);
+                    }
+                    catch (SecurityOpsException ex)
+                    {
+                        // The mail may have gone out already: report the channel and still return the reminder.
+                        reminder.Failed.Add("slack:" + (settings.Slack.Name ?? "slack"));
+                        WriteFailure(ex);
+                    }
+
+                    if (ch != null && ShouldProcess($"private slack '{ch.Name}'", "Post the team reminder"))
+                    {
+                        AnnouncementSettings a = State.Config.Announcements ?? new AnnouncementSettings();
+                        using var webhooks = new WebhookClient(a.MaxAttempts, a.RetryDelaySeconds, a.MaxRetryAfterSeconds, a.TimeoutSeconds);
+                        WebhookPostResult r = new PipelineEvents().Run(this, sink => webhooks.PostAsync(ch.Url, ch.Name, WebhookClient.SlackPayload(message.Subject + "\n\n" + message.Body), sink, CancellationToken));
+                        if (r.Posted)
+                        {
+                            reminder.Delivered.Add("slack:" + ch.Name);
+                        }
+                        else
+                        {
+                            reminder.Failed.Add("slack:" + ch.Name);
+                            WriteFailure(new SecurityOpsException(r.ErrorId, FailureKind.ConnectionError, ch.Name, WebhookClient.RedactUrl(r.Error, ch.Url)));
+                        }
+                    }
+                }
+
+                WriteObject(reminder);
+            });
+        }
+    }
+}

@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SecurityOps.Disclosure;
+using SecurityOps.Messaging;
+using SecurityOps.Model;
+using SecurityOps.State;
+
+namespace SecurityOps.Embargo
+{
+    /// <summary>Who gets which notice, decided before anything is sent.</summary>
+    public sealed class EmbargoNoticePlan
+    {
+        public VulnerabilityCase Case { get; set; }
+
+        public string Kind { get; set; }
+
+        public int Revision { get; set; }
+
+        public DateTimeOffset PublicDate { get; set; }
+
+        public bool Resend { get; set; }
+
+        /// <summary>Set when the notices go later than the policy allows (with -Force): recorded as a policy exception.</summary>
+        public string PolicyException { get; set; }
+
+        public List<(DistributorMember Member, RenderedMessage Message)> ToSend { get; } = new List<(DistributorMember, RenderedMessage)>();
+
+        /// <summary>Members left out, with why (already have this revision, not told yet...).</summary>
+        public List<EmbargoNoticeResult> Skipped { get; } = new List<EmbargoNoticeResult>();
+    }
+
+    /// <summary>
+    /// Embargo notices to the distributors list: the policy (lead time, too late, no public date), which revision of
+    /// the public date each member has, rendering per member, and recording every sending on the case.
+    /// </summary>
+    public sealed class EmbargoNoticeService
+    {
+        /// <summary>The lead time when the case's policy has no distributors section.</summary>
+        public const int DefaultLeadDays = 7;
+
+        private readonly DistributorStore distributors;
+        private readonly TemplateRenderer templates;
+        private readonly SecurityConfig config;
+
+        public EmbargoNoticeService(DistributorStore distributors, TemplateRenderer templates, SecurityConfig config)
+        {
+            this.distributors = distributors;
+            this.templates = templates;
+            this.config = config ?? new SecurityConfig();
+        }
+
+        public static int LeadDays(DisclosurePolicy policy) => policy?.Distributors?.NoticeDaysBeforePublic ?? DefaultLeadDays;
+
+        /// <summary>The latest revision a member was sent (initial or revised notices); 0 when never told.</summary>
+        public static int RevisionOf(VulnerabilityCase c, string memberId) =>
+            c.Notices.Where(n => n.Status == "Sent" && Same(n.MemberId, memberId) && n.Kind != EmbargoNoticeKind.Advance24h)
+                .Select(n => n.Revision).DefaultIfEmpty(0).Max();
+
+        /// <summary>Members told an older public date than the current one: a revised notice is due to them.</summary>
+        public static List<string> RevisedDue(VulnerabilityCase c, IEnumerable<DistributorMember> members)
+        {
+            int revision = c.PublicDateRevision;
+            return members.Where(m => m.IsActive)
+                .Where(m => { int r = RevisionOf(c, m.Id); return r > 0 && r < revision; })
+                .Select(m => m.Id).ToList();
+        }
+
+        public EmbargoNoticePlan Plan(VulnerabilityCase c, DisclosurePolicy policy, string kind, bool force, bool resend, DateTimeOffset now)
+        {
+            kind = EmbargoNoticeKind.All.FirstOrDefault(k => string.Equals(k, kind ?? EmbargoNoticeKind.Initial, StringComparison.OrdinalIgnoreCase))
+                ?? throw new SecurityOpsException("EmbargoNoticeKindInvalid", FailureKind.InvalidArgument, kind, $"'{kind}' is not a notice kind ({string.Join(", ", EmbargoNoticeKind.All)}).");
+            if (c.PlannedPublicDate == null)
+            {
+                throw new SecurityOpsException("EmbargoNoticeNoPublicDate", FailureKind.InvalidOperation, c.Id,
+                    $"{c.Id} has no planned public date: distributors are told the date and time the embargo ends. Set it first (Set-VulnerabilityReport -PlannedPublicDate).");
+            }
+
+            if (c.Status == CaseStatus.Rejected || c.IsClosed)
+            {
+                throw new SecurityOpsException("EmbargoNoticeCaseClosed", FailureKind.InvalidOperation, c.Id, $"{c.Id} is '{c.Status}': no notice goes out for it.");
+            }
+
+            DateTimeOffset publicDate = c.PlannedPublicDate.Value;
+            if (now >= publicDate)
+            {
+                throw new SecurityOpsException("EmbargoNoticeTooLate", FailureKind.InvalidOperation, c.Id,
+                    $"{c.Id}'s public date {DateTimeOffsetConverter.Format(publicDate)} has passed: an embargo notice now would embargo nothing. Nothing was sent.");
+            }
+
+            var plan = new EmbargoNoticePlan { Case = c, Kind = kind, Revision = c.PublicDateRevision, PublicDate = publicDate, Resend = resend };
+            List<DistributorMember> active = distributors.Load().Members.Where(m => m.IsActive).ToList();
+            var targets = new List<DistributorMember>();
+            foreach (DistributorMember m in active)
+            {
+                int has = RevisionOf(c, m.Id);
+                string skip = null;
+                switch (kind)
+                {
+                    case EmbargoNoticeKind.Initial:
+                        skip = resend ? null
+                            : has == plan.Revision ? $"already has revision {has} (-Resend sends it again)"
+                            : has > 0 ? $"has revision {has}: a revised notice is due (-Kind Revised)"
+                            : null;
+                        break;
+                    case EmbargoNoticeKind.Revised:
+                        skip = has == 0 ? "was never told: send the initial notice (-Kind Initial)"
+                            : resend ? null
+                            : has >= plan.Revision ? $"already has revision {has} (-Resend sends it again)"
+                            : null;
+                        break;
+                    case EmbargoNoticeKind.Advance24h:
+                        bool hasAdvance = c.Notices.Any(n => n.Status == "Sent" && Same(n.MemberId, m.Id) && n.Kind == EmbargoNoticeKind.Advance24h && n.Revision == plan.Revision);
+                        skip = has == 0 ? "was never told: send the initial notice (-Kind Initial) first"
+                            : has < plan.Revision ? $"has revision {has}: send the revised notice (-Kind Revised) first"
+                            : hasAdvance && !resend ? "already has the 24-hour notice for this date (-Resend sends it again)"
+                            : null;
+                        break;
+                }
+
+                if (skip != null)
+                {
+                    plan.Skipped.Add(new EmbargoNoticeResult
+                    {
+                        CaseId = c.Id, MemberId = m.Id, Recipient = m.SecurityAlias, Kind = kind, Revision = plan.Revision, PublicDate = publicDate,
+                        Status = "Skipped", Error = $"{m.Id} {skip}.",
+                    });
+                }
+                else
+                {
+                    targets.Add(m);
+                }
+            }
+
+            int leadDays = LeadDays(policy);
+            DateTimeOffset noticeBy = publicDate.AddDays(-leadDays);
+            if (kind == EmbargoNoticeKind.Initial && targets.Count > 0 && now > noticeBy)
+            {
+                string late = $"the initial notice is due at least {leadDays} day(s) before the public date {DateTimeOffsetConverter.Format(publicDate)} (by {DateTimeOffsetConverter.Format(noticeBy)}; policy {policy?.Name ?? "default"})";
+                if (!force)
+                {
+                    throw new SecurityOpsException("EmbargoNoticeLeadTimeTooShort", FailureKind.InvalidOperation, c.Id,
+                        $"{c.Id}: {late}. Nothing was sent. -Force sends anyway and records a policy exception on the case; or move the public date.");
+                }
+
+                plan.PolicyException = $"Initial embargo notice sent late with -Force: {late}.";
+            }
+
+            foreach (DistributorMember m in targets)
+            {
+                plan.ToSend.Add((m, Render(c, m, plan)));
+            }
+
+            return plan;
+        }
+
+        /// <summary>Renders one member's notice (a missing value throws TemplateValueMissing: the whole plan fails before sending).</summary>
+        public RenderedMessage Render(VulnerabilityCase c, DistributorMember member, EmbargoNoticePlan plan)
+        {
+            var model = new MembershipService(distributors, templates, config).Model(member);
+            model["case"] = CaseMessageModel.For(c);
+            int had = RevisionOf(c, member.Id);
+            DateTimeOffset? previous = c.Notices.Where(n => n.Status == "Sent" && Same(n.MemberId, member.Id) && n.Revision == had && n.Kind != EmbargoNoticeKind.Advance24h)
+                .Select(n => (DateTimeOffset?)n.PublicDate).LastOrDefault();
+            model["notice"] = new Dictionary<string, object>
+            {
+                ["kind"] = plan.Kind,
+                ["revision"] = plan.Revision.ToString(CultureInfo.InvariantCulture),
+                ["previousPublicDate"] = CaseMessageModel.FormatTime(previous),
+                ["hasPreviousPublicDate"] = previous != null,
+            };
+            model["embargo"] = new Dictionary<string, object>
+            {
+                ["list"] = PolicyList(c),
+                ["publicDate"] = CaseMessageModel.FormatTime(plan.PublicDate),
+            };
+            return templates.Render(EmbargoNoticeKind.Template(plan.Kind), model, member.SecurityAlias);
+        }
+
+        private string PolicyList(VulnerabilityCase c) => config.Messaging?.From ?? config.Project?.SecurityContact;
+
+        /// <summary>
+        /// Applies the deliveries to a copy of the case: a record per member, one timeline event per sending (who got
+        /// it with which message id, who did not and why), the policy exception, and the move to distributors-notified
+        /// (or the distributors-reminded event for a 24-hour notice) when the first notice succeeded.
+        /// </summary>
+        public (VulnerabilityCase Case, List<EmbargoNoticeResult> Results) Record(EmbargoNoticePlan plan, IList<MailDelivery> deliveries, IDictionary<string, RenderedMessage> messages, string actor, DateTimeOffset now)
+        {
+            VulnerabilityCase c = CaseStore.Clone(plan.Case);
+            var results = new List<EmbargoNoticeResult>();
+            foreach (MailDelivery d in deliveries)
+            {
+                c.Notices.Add(new EmbargoNoticeRecord
+                {
+                    MemberId = d.MemberId, Recipient = d.Recipient, Kind = plan.Kind, Revision = plan.Revision, PublicDate = plan.PublicDate,
+                    Status = d.Status, At = d.SentAt ?? now, MessageId = d.Status == "Sent" ? d.MessageId : null, ErrorId = d.ErrorId,
+                    Resent = plan.Resend, Forced = plan.PolicyException != null,
+                });
+                results.Add(new EmbargoNoticeResult
+                {
+                    CaseId = c.Id, MemberId = d.MemberId, Recipient = d.Recipient, Kind = plan.Kind, Revision = plan.Revision, PublicDate = plan.PublicDate,
+                    Status = d.Status, MessageId = d.Status == "Sent" ? d.MessageId : null, SentAt = d.SentAt, Attempts = d.Attempts, ErrorId = d.ErrorId, Error = d.Error,
+                    Message = messages != null && messages.TryGetValue(d.MemberId, out RenderedMessage m) ? m : null,
+                });
+            }
+
+            var sent = deliveries.Where(d => d.Status == "Sent").ToList();
+            var notSent = deliveries.Where(d => d.Status != "Sent").ToList();
+            if (plan.PolicyException != null && sent.Count > 0)
+            {
+                c.Timeline.Add(new CaseEvent { At = now, Actor = actor, Kind = "policy-exception", What = plan.PolicyException });
+            }
+
+            if (deliveries.Count > 0)
+            {
+                string label = plan.Kind == EmbargoNoticeKind.Advance24h ? "24-hour embargo notice" : plan.Kind.ToLowerInvariant() + " embargo notice";
+                string what = $"{char.ToUpperInvariant(label[0])}{label.Substring(1)}{(plan.Resend ? " (resent)" : string.Empty)}, revision {plan.Revision} (public date {DateTimeOffsetConverter.Format(plan.PublicDate)}): " +
+                              (sent.Count > 0 ? "sent to " + string.Join(", ", sent.Select(d => $"{d.MemberId} {d.MessageId}")) : "sent to nobody") +
+                              (notSent.Count > 0 ? "; NOT sent to " + string.Join(", ", notSent.Select(d => $"{d.MemberId} ({d.Status}: {d.ErrorId})")) : string.Empty) + ".";
+                c.Timeline.Add(new CaseEvent { At = now, Actor = actor, Kind = "embargo-notice", What = what });
+            }
+
+            if (sent.Count > 0)
+            {
+                var change = new CaseChange();
+                if (plan.Kind != EmbargoNoticeKind.Advance24h && c.Status == CaseStatus.Fixing)
+                {
+                    change.Status = CaseStatus.DistributorsNotified;
+                    change.Reason = "First embargo notice sent.";
+                }
+                else if (plan.Kind == EmbargoNoticeKind.Advance24h && c.Status == CaseStatus.DistributorsNotified && c.FirstEvent("distributors-reminded") == null)
+                {
+                    change.DistributorsReminded = true;
+                }
+
+                if (change.Status != null || change.DistributorsReminded)
+                {
+                    c = CaseWorkflow.Apply(c, change, actor, now);
+                }
+            }
+
+            return (c, results);
+        }
+
+        private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+    }
+}

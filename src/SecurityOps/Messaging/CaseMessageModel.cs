@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SecurityOps.Model;
+
+namespace SecurityOps.Messaging
+{
+    /// <summary>
+    /// The values of a case that templates may name, under "case". Empty values are left out, so a template that names
+    /// one the case lacks fails (TemplateValueMissing) before anything is sent. Optional parts are guarded by
+    /// has* flags (hasReproduction, hasCredits...), which are always present.
+    /// </summary>
+    public static class CaseMessageModel
+    {
+        public static string FormatTime(DateTimeOffset? t) =>
+            t?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+        public static Dictionary<string, object> For(VulnerabilityCase c)
+        {
+            string Join(IEnumerable<string> values)
+            {
+                var list = (values ?? Enumerable.Empty<string>()).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToList();
+                return list.Count == 0 ? null : string.Join(", ", list);
+            }
+
+            return new Dictionary<string, object>
+            {
+                ["id"] = c.Id,
+                ["cveId"] = c.CveId,
+                ["summary"] = c.Summary,
+                ["component"] = c.Component,
+                ["severity"] = c.Severity,
+                ["cvssVector"] = c.CvssVector,
+                ["cvssScore"] = c.CvssScore?.ToString("0.0", CultureInfo.InvariantCulture),
+                ["hasCvssScore"] = c.CvssScore != null,
+                ["affectedVersions"] = Join(c.AffectedVersions),
+                ["fixedVersions"] = Join(c.FixedVersions),
+                ["patches"] = c.Patches,
+                ["mitigations"] = c.Mitigations,
+                ["impact"] = c.Impact,
+                ["reproduction"] = c.Reproduction,
+                ["hasReproduction"] = !string.IsNullOrWhiteSpace(c.Reproduction),
+                ["credits"] = Join(c.Credits),
+                ["hasCredits"] = c.Credits?.Any(x => !string.IsNullOrWhiteSpace(x)) == true,
+                ["binariesUrl"] = c.BinariesUrl,
+                ["releaseNotesUrl"] = c.ReleaseNotesUrl,
+                ["advisoryUrl"] = c.AdvisoryUrl,
+                ["hasAdvisory"] = !string.IsNullOrWhiteSpace(c.AdvisoryUrl),
+                ["publicDate"] = FormatTime(c.PlannedPublicDate),
+                ["publicDateIso"] = c.PlannedPublicDate == null ? null : State.DateTimeOffsetConverter.Format(c.PlannedPublicDate.Value),
+                ["revision"] = c.PublicDateRevision == 0 ? null : c.PublicDateRevision.ToString(CultureInfo.InvariantCulture),
+            };
+        }
+    }
+}

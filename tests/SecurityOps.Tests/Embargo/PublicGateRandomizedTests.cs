@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using SecurityOps.Messaging;
+using SecurityOps.Model;
+using SecurityOps.Publishing;
+using SecurityOps.State;
+using SecurityOps.Tests.Infrastructure;
+using Xunit;
+
+namespace SecurityOps.Tests.Embargo
+{
+    /// <summary>
+    /// Randomized: over many cases, channels and clock times, no public output (the announcement on every channel, and
+    /// pushing the state to a public remote) ever carries a case before its public date and time.
+    /// </summary>
+    [Collection(PowerShellCollection.Name)]
+    public sealed class PublicGateRandomizedTests
+    {
+        private static readonly DateTimeOffset Base = DateTimeOffset.Parse("2026-03-01T00:00:00Z");
+        private readonly PowerShellFixture ps;
+
+        public PublicGateRandomizedTests(PowerShellFixture ps) => this.ps = ps;
+
+        /// <summary>The oracle, written independently of VulnerabilityCase.IsEmbargoed.</summary>
+        private static bool MayBePublic(VulnerabilityCase c, DateTimeOffset now) =>
+            c.Status != CaseStatus.Rejected &&
+            (c.PlannedPublicDate != null ? now >= c.PlannedPublicDate.Value
+                : c.Status == CaseStatus.Released || c.Status == CaseStatus.Disclosed || c.Status == CaseStatus.RetrospectiveDone);
+
+        private static VulnerabilityCase RandomCase(Random random, int n)
+        {
+            string[] statuses = { CaseStatus.Fixing, CaseStatus.DistributorsNotified, CaseStatus.Released, CaseStatus.Disclosed, CaseStatus.Rejected, CaseStatus.Triaged };
+            return new VulnerabilityCase
+            {
+                Id = VulnerabilityCase.FormatId(2026, n),
+                Status = statuses[random.Next(statuses.Length)],
+                ReceivedAt = Base,
+                Summary = "Issue " + n,
+                Component = "example/runtime",
+                CveId = $"CVE-2026-{10000 + n}",
+                Severity = "HIGH",
+                CvssVector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+                AffectedVersions = { "1.0.0" },
+                FixedVersions = { "1.0.1" },
+                Impact = "impact",
+                Mitigations = "none",
+                BinariesUrl = "https://example.org/r",
+                ReleaseNotesUrl = "https://example.org/n",
+                PlannedPublicDate = random.Next(5) == 0 ? (DateTimeOffset?)null : Base.AddMinutes(random.Next(1, 60 * 24 * 30)),
+                Policy = "kubernetes-style",
+            };
+        }
+
+        private static DateTimeOffset RandomNow(Random random, VulnerabilityCase c) =>
+            c.PlannedPublicDate != null && random.Next(3) == 0
+                ? c.PlannedPublicDate.Value.AddSeconds(random.Next(-2, 2)) // right at the boundary
+                : Base.AddMinutes(random.Next(0, 60 * 24 * 40));
+
+        [Fact]
+        public void TheAnnouncementAndAPublicPushNeverCarryACaseBeforeItsPublicDate()
+        {
+            var random = new Random(20260301);
+            var service = new AnnouncementService(new SecurityConfig { Project = new ProjectSettings { SecurityContact = "security@example.org" } }, new TemplateRenderer(null));
+            for (int i = 0; i < 2000; i++)
+            {
+                VulnerabilityCase c = RandomCase(random, i + 1);
+                DateTimeOffset now = RandomNow(random, c);
+                bool mayBePublic = MayBePublic(c, now);
+                try
+                {
+                    RenderedMessage m = service.Render(c, now);
+                    Assert.True(mayBePublic, $"{c.Id} ({c.Status}, public {c.PlannedPublicDate:o}) rendered at {now:o}");
+                    Assert.Contains(c.CveId, m.Body);
+                }
+                catch (SecurityOpsException ex) when (ex.ErrorId == "EmbargoActive")
+                {
+                    Assert.False(mayBePublic, $"{c.Id} ({c.Status}, public {c.PlannedPublicDate:o}) refused at {now:o}");
+                }
+            }
+
+            using var temp = new TempFolder();
+            string root = temp.Combine("state");
+            ps.Run($"Initialize-SecurityState -Path '{root}' -Confirm:$false").AssertNoErrors();
+            string config = Path.Combine(root, "securityops.yaml");
+            File.WriteAllText(config, File.ReadAllText(config).Replace("remoteIsPublic: false", "remoteIsPublic: true"));
+            var repo = new StateRepository(root);
+            for (int round = 0; round < 40; round++)
+            {
+                foreach (string f in Directory.Exists(Path.Combine(root, "cases")) ? Directory.GetFiles(Path.Combine(root, "cases")) : new string[0])
+                {
+                    File.Delete(f);
+                }
+
+                var cases = Enumerable.Range(1, random.Next(0, 5)).Select(n => RandomCase(random, n)).ToList();
+                cases.ForEach(c => repo.Write(c.RelativePath, c));
+                DateTimeOffset now = Base.AddMinutes(random.Next(0, 60 * 24 * 40));
+                bool allowed = cases.All(c => MayBePublic(c, now));
+                var state = SecurityState.Open(root);
+                var ex = Record.Exception(() => StatePushGuard.EnsurePushAllowed(state, now));
+                Assert.True(allowed == (ex == null), $"round {round}: push at {now:o} with {cases.Count} case(s): {ex?.Message}");
+            }
+        }
+
+        [Fact]
+        public void ThroughTheCmdletNoChannelEverReceivesACaseBeforeItsPublicDate()
+        {
+            using var temp = new TempFolder();
+            using var slack = new LoopbackServer((context, request) => Task.CompletedTask);
+            using var discord = new LoopbackServer((context, request) => Task.CompletedTask);
+            string state = EmbargoTestState.NewState(ps, temp, null);
+            AnnouncementTests.Channels(state, slack, discord, AnnouncementTests.Secret(), AnnouncementTests.Secret(), mailingList: false);
+            var repo = new StateRepository(state);
+            var random = new Random(6);
+            var cases = Enumerable.Range(1, 8).Select(n => RandomCase(random, n)).ToList();
+            cases.ForEach(c => repo.Write(c.RelativePath, c));
+            var publicAt = cases.ToDictionary(c => c.CveId);
+
+            for (int run = 0; run < 16; run++)
+            {
+                VulnerabilityCase c = cases[random.Next(cases.Count)];
+                DateTimeOffset now = RandomNow(random, c);
+                int slackBefore = slack.Requests.Count;
+                int discordBefore = discord.Requests.Count;
+                var result = ps.At(now.ToString("o"), "Send-SecurityAnnouncement -Id $id -Resend -StatePath $state -Confirm:$false",
+                    new Dictionary<string, object> { ["id"] = c.Id, ["state"] = state });
+                var fresh = slack.Requests.Skip(slackBefore).Concat(discord.Requests.Skip(discordBefore)).ToList();
+                if (MayBePublic(c, now))
+                {
+                    Assert.Empty(result.Errors);
+                    Assert.Equal(2, fresh.Count);
+                }
+                else
+                {
+                    Assert.Equal(new[] { "EmbargoActive,SecurityOps.Commands.SendSecurityAnnouncementCommand" }, result.ErrorIds);
+                    Assert.Empty(fresh);
+                }
+
+                foreach (var request in fresh)
+                {
+                    foreach (Match cve in Regex.Matches(request.Body, @"CVE-2026-\d{5}"))
+                    {
+                        Assert.True(MayBePublic(publicAt[cve.Value], now), $"{cve.Value} posted at clock {now:o}, public {publicAt[cve.Value].PlannedPublicDate:o}");
+                    }
+                }
+            }
+
+            // Every post on record names only a case whose public date had passed at the clock of the run that posted it.
+            foreach (var e in cases.SelectMany(c => EmbargoTestState.Case(state, c.Id).Announcements.Select(a => (c, a))))
+            {
+                Assert.True(MayBePublic(e.c, e.a.At), $"{e.c.Id} posted at {e.a.At:o}, public {e.c.PlannedPublicDate:o}");
+            }
+        }
+    }
+}
