@@ -132,7 +132,7 @@ namespace SecurityOps.Tests.Module
                 .SelectMany(v => v.Element("ViewSelectedBy").Elements("TypeName").Select(n => n.Value.Trim()))
                 .ToHashSet(StringComparer.Ordinal);
             Assert.NotEmpty(views);
-            var missing = ModuleSurface.CmdletTypes.SelectMany(ModuleSurface.OutputTypes).Select(t => t.FullName).Distinct()
+            var missing = ModuleSurface.CmdletTypes.SelectMany(ModuleSurface.OutputTypes).Where(t => t.Assembly == ModuleSurface.Assembly).Select(t => t.FullName).Distinct()
                 .Where(n => !views.Contains(n)).ToList();
             Assert.True(missing.Count == 0, "No table view in SecurityOps.Format.ps1xml for: " + string.Join(", ", missing));
         }

@@ -97,7 +97,7 @@ namespace SecurityOps.Tests.Module
         public void StagedLayoutHoldsExactlyTheExpectedFiles()
         {
             string root = RepoPaths.StagedModuleDir;
-            var expected = new[] { "SecurityOps.psd1", "SecurityOps.dll", "SecurityOps.Format.ps1xml", "en-US/SecurityOps.dll-Help.xml" }
+            var expected = new[] { "SecurityOps.psd1", "SecurityOps.dll", "SecurityOps.Format.ps1xml", "THIRD-PARTY-NOTICES.md", "en-US/SecurityOps.dll-Help.xml" }
                 .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "docs", "en-US"), "about_*.help.txt").Select(f => "en-US/" + Path.GetFileName(f)))
                 .Concat(ModuleSurface.ExpectedDependencies.Select(d => "Dependencies/" + d))
                 .OrderBy(p => p, StringComparer.Ordinal).ToList();
