@@ -42,6 +42,7 @@ namespace SecurityOps.Disclosure
             return (c.Severity == "LOW" && policy.LowSeverity.CvssBelow >= 4.0) || c.Severity == "NONE";
         }
 
-        private static (double?, string, string) DefaultScorer(string vector) => (null, null, null);
+        private static (double?, string, string) DefaultScorer(string vector) =>
+            SecurityOps.Scoring.Cvss.TryScore(vector, out var score, out string error) ? (score.Score, score.Severity, null) : (null, null, error);
     }
 }

@@ -58,6 +58,11 @@ namespace SecurityOps.State
         private static string Kind(string path)
         {
             string first = path.Split('/')[0];
+            if (path.EndsWith("/.gitkeep", StringComparison.Ordinal))
+            {
+                return "file";
+            }
+
             switch (first)
             {
                 case "cves": return "CVE record";
