@@ -31,12 +31,6 @@ namespace SecurityOps.Commands
         /// <summary>A non-terminating error: this item failed, the pipeline goes on.</summary>
         protected void WriteFailure(SecurityOpsException ex) => WriteError(ToErrorRecord(ex));
 
-        protected void WriteFailure(string errorId, ErrorCategory category, object target, string message, Exception inner = null) =>
-            WriteError(new ErrorRecord(inner ?? new SecurityOpsException(errorId, FailureKind.NotSpecified, target, message), errorId, category, target)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
-
         /// <summary>A terminating error: the command cannot go on.</summary>
         protected void ThrowFailure(SecurityOpsException ex) => ThrowTerminatingError(ToErrorRecord(ex));
 

@@ -238,7 +238,6 @@ namespace SecurityOps.State
             private readonly object gate = new object();
             private FileStream file;
             private int depth;
-            private Thread owner;
 
             public LockHolder(string root) => this.root = root;
 
@@ -275,7 +274,6 @@ namespace SecurityOps.State
                     }
 
                     depth++;
-                    owner = Thread.CurrentThread;
                 }
                 catch
                 {
@@ -290,7 +288,6 @@ namespace SecurityOps.State
                 {
                     file?.Dispose();
                     file = null;
-                    owner = null;
                 }
 
                 Monitor.Exit(gate);
