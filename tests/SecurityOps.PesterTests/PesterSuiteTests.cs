@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -43,48 +44,62 @@ namespace SecurityOps.PesterTests
         [MemberData(nameof(DescribeBlocks))]
         public void PesterBlockPasses(string file, string describe)
         {
+            PSObject run = Runs.GetOrAdd(file, f => new Lazy<PSObject>(() => InvokePester(f))).Value;
+
+            var tests = Items(run, "Tests").Where(t => FirstPathElement(t) == describe).ToList();
+            var report = new StringBuilder();
+            foreach (PSObject test in tests.Where(t => (string)t.Properties["Result"].Value != "Passed"))
+            {
+                report.Append(string.Join(" > ", Items(test, "Path"))).Append(": ").Append(test.Properties["Result"].Value).Append(": ")
+                    .AppendLine(string.Join(" | ", Items(test, "ErrorRecord")));
+            }
+
+            foreach (PSObject block in Items(run, "FailedBlocks").Where(b => FirstPathElement(b) == describe))
+            {
+                report.Append(string.Join(" > ", Items(block, "Path"))).Append(" (setup): ")
+                    .AppendLine(string.Join(" | ", Items(block, "ErrorRecord")));
+            }
+
+            foreach (PSObject container in Items(run, "FailedContainers"))
+            {
+                report.Append(file).Append(" (file): ").AppendLine(string.Join(" | ", Items(container, "ErrorRecord")));
+            }
+
+            Assert.True(report.Length == 0, $"{describe}:\n{report}");
+            Assert.True(tests.Count > 0, $"{describe}: no Pester test ran");
+        }
+
+        // One Invoke-Pester per file (importing Pester costs seconds); each Describe block is then its own xunit case.
+        private static readonly ConcurrentDictionary<string, Lazy<PSObject>> Runs = new ConcurrentDictionary<string, Lazy<PSObject>>();
+
+        private static PSObject InvokePester(string file)
+        {
             var state = InitialSessionState.CreateDefault2();
             using Runspace runspace = RunspaceFactory.CreateRunspace(state);
             runspace.Open();
             using PowerShell ps = PowerShell.Create(runspace);
             ps.AddScript(@"
-param($Pester, $Path, $Describe)
+param($Pester, $Path)
 Import-Module $Pester
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path
 $configuration.Run.PassThru = $true
 $configuration.Run.Exit = $false
-$configuration.Filter.FullName = [System.Management.Automation.WildcardPattern]::Escape($Describe) + '.*'
 $configuration.Output.Verbosity = 'None'
 Invoke-Pester -Configuration $configuration")
                 .AddParameter("Pester", Path.Combine(AppContext.BaseDirectory, "Pester", "Pester.psd1"))
-                .AddParameter("Path", Path.Combine(Root, "tests", "Pester", file))
-                .AddParameter("Describe", describe);
+                .AddParameter("Path", Path.Combine(Root, "tests", "Pester", file));
 
             PSObject run = ps.Invoke().Last();
-            Assert.True(ps.Streams.Error.Count == 0, "Invoke-Pester wrote errors: " + string.Join("; ", ps.Streams.Error));
-
-            int passed = Count(run, "PassedCount"), failed = Count(run, "FailedCount");
-            int failedBlocks = Count(run, "FailedBlocksCount"), failedContainers = Count(run, "FailedContainersCount");
-            var report = new StringBuilder();
-            foreach (PSObject test in Items(run, "Failed"))
+            if (ps.Streams.Error.Count > 0)
             {
-                report.Append(string.Join(" > ", Items(test, "Path").Select(p => p.ToString())))
-                    .Append(": ")
-                    .AppendLine(string.Join(" | ", Items(test, "ErrorRecord").Select(e => e.ToString())));
+                throw new InvalidOperationException("Invoke-Pester wrote errors: " + string.Join("; ", ps.Streams.Error));
             }
 
-            foreach (PSObject block in Items(run, "FailedBlocks").Concat(Items(run, "FailedContainers")))
-            {
-                report.Append(block.Properties["Name"]?.Value ?? block.ToString()).Append(": ")
-                    .AppendLine(string.Join(" | ", Items(block, "ErrorRecord").Select(e => e.ToString())));
-            }
-
-            Assert.True(failed == 0 && failedBlocks == 0 && failedContainers == 0, $"{describe}: {failed} failed\n{report}");
-            Assert.True(passed > 0, $"{describe}: no Pester test ran");
+            return run;
         }
 
-        private static int Count(PSObject run, string property) => Convert.ToInt32(run.Properties[property].Value);
+        private static string FirstPathElement(PSObject item) => Items(item, "Path").FirstOrDefault()?.ToString();
 
         private static IEnumerable<PSObject> Items(PSObject owner, string property)
         {
