@@ -193,7 +193,7 @@ namespace SecurityOps.Tests.Rotation
             var removed = Run("Get-Rotation -StatePath $p -Weeks 2 | Where-Object OverrideApplied | Remove-RotationOverride -StatePath $p -PassThru -Confirm:$false")
                 .AssertNoErrors().Objects<RotationOverride>().Single();
             Assert.Equal("absence-bob-2026-01-12", removed.Id);
-            Assert.DoesNotContain("absent: bob", File.ReadAllText(Roster));
+            Assert.DoesNotContain("absence-bob-2026-01-12", File.ReadAllText(Roster)); // the template's comments keep their example (2026-02-02)
             Assert.Equal("bob", Run("Get-Rotation -StatePath $p").Objects<RotationSlot>().Single().Primary);
 
             var missing = Run("Remove-RotationOverride -StatePath $p -Id nope");
