@@ -396,7 +396,7 @@ namespace SecurityOps.Advisories
             CaseAdvisory current = RequireAdvisory(c);
             string fork = current.PrivateFork ?? throw new SecurityOpsException("NoPrivateFork", FailureKind.InvalidOperation, caseId, $"{caseId} has no private fork yet; New-AdvisoryFork creates it.");
             DateTimeOffset start = Now;
-            TimeSpan poll = TimeSpan.FromSeconds(Math.Max(1, settings.ForkPollSeconds));
+            TimeSpan poll = TimeSpan.FromSeconds(Math.Max(0.05, settings.ForkPollSeconds));
             const string Activity = "Waiting for the temporary private fork";
             for (int attempt = 1; ; attempt++)
             {

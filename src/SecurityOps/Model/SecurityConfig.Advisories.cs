@@ -29,7 +29,7 @@ namespace SecurityOps.Model
         public List<string> CodeownersPaths { get; set; } = new List<string> { ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS" };
 
         /// <summary>Seconds between polls of a new private fork.</summary>
-        public int ForkPollSeconds { get; set; } = 5;
+        public double ForkPollSeconds { get; set; } = 5;
 
         /// <summary>How long New-AdvisoryFork waits for the fork (GitHub says up to 5 minutes).</summary>
         public int ForkTimeoutSeconds { get; set; } = 600;
