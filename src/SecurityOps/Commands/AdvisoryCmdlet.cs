@@ -90,7 +90,13 @@ namespace SecurityOps.Commands
         /// <summary>Sends a planned call when ShouldProcess agrees (its target is the exact request) and writes the result.</summary>
         protected object Perform(AdvisoryCall call)
         {
-            if (call == null || !ShouldProcess(call.Request, call.Action))
+            if (call == null)
+            {
+                return null;
+            }
+
+            WriteVerbose($"{call.Action}: {call.Request}");
+            if (!ShouldProcess(call.Request, call.Action))
             {
                 return null;
             }
