@@ -65,6 +65,7 @@ namespace SecurityOps.Commands
                     }
 
                     WriteVerbose(token == null ? "No GitHub token: planning offline." : $"GitHub at {apiUrl} with the {token}.");
+                    relay.Target = new PipelineThreadSink(this);
                     gateway = token == null ? null : GitHubCmdletSupport.CreateGateway(github, apiUrl, token, relay);
                     service = new AdvisoryService(Cases, gateway == null ? null : new AdvisoryApi(gateway), Settings, relay);
                 }
@@ -84,7 +85,9 @@ namespace SecurityOps.Commands
         protected bool Run<T>(Func<AdvisoryService, Task<T>> work, out T result)
         {
             AdvisoryService s = Service;
-            return RunStep(relay, sink => work(s), out result);
+            bool ok = RunStep(relay, sink => work(s), out result);
+            relay.Target = new PipelineThreadSink(this);
+            return ok;
         }
 
         /// <summary>Sends a planned call when ShouldProcess agrees (its target is the exact request) and writes the result.</summary>
@@ -119,6 +122,22 @@ namespace SecurityOps.Commands
                 gateway.Dispose();
                 gateway = null;
             }
+        }
+    }
+
+    /// <summary>Writes straight to the cmdlet: for the service's warnings while it plans on the pipeline thread.</summary>
+    internal sealed class PipelineThreadSink : IEventSink
+    {
+        private readonly Cmdlet cmdlet;
+
+        public PipelineThreadSink(Cmdlet cmdlet) => this.cmdlet = cmdlet;
+
+        public void Verbose(string message) => cmdlet.WriteVerbose(message);
+
+        public void Warning(string message) => cmdlet.WriteWarning(message);
+
+        public void Progress(ProgressInfo progress)
+        {
         }
     }
 
