@@ -288,6 +288,19 @@ namespace SecurityOps.Tests.Advisories
         }
 
         [Fact]
+        public async Task ALostCreateAnswerIsFoundAmongTheDraftsNotSentAgain()
+        {
+            var c = NewCase();
+            bed.Emulator.Inject(GitHubFault.DropAfterApply, GitHubEmulator.On("POST", "/security-advisories"));
+            var created = (SecurityAdvisory)await Service.ExecuteAsync(Service.PlanCreate(c, GitHubRepositoryName.Parse(Repo), null), "lead");
+            var only = Assert.Single(bed.Emulator.Advisories(Repo));
+            Assert.Equal((string)only["ghsa_id"], created.GhsaId);
+            Assert.Equal(created.GhsaId, cases.GetRequired(c.Id).GhsaId);
+            Assert.Equal(1, bed.Emulator.Calls.Count(x => x == "POST /repos/flatcar/Flatcar/security-advisories"));
+            Assert.Contains("GET /repos/flatcar/Flatcar/security-advisories", bed.Emulator.Calls);
+        }
+
+        [Fact]
         public void CodeownersNamesUsersAndTheOrganizationsTeams()
         {
             var owners = Codeowners.Parse("# top\n*.go @alice @Flatcar/Core other@example.com\n/docs @bob @elsewhere/team # trailing @notme\n", "flatcar");
