@@ -182,6 +182,25 @@ namespace SecurityOps.Commands
         };
     }
 
+    /// <summary>An advisory cmdlet that reads a repository's advisories: -Repository and -GhsaId (both by property name).</summary>
+    public abstract class RepositoryAdvisoryCmdlet : AdvisoryCmdlet
+    {
+        /// <summary>owner/name; default: advisories.repository.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Repository { get; set; }
+
+        /// <summary>One advisory or report by its GHSA id.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidatePattern(@"^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$")]
+        public string GhsaId { get; set; }
+
+        /// <summary>The repository to read; none given or configured is AdvisoryRepositoryNotSet.</summary>
+        protected GitHub.GitHubRepositoryName RequireRepository() =>
+            RepositoryFor(Repository) ?? throw new SecurityOpsException("AdvisoryRepositoryNotSet", FailureKind.InvalidArgument, null,
+                "No repository: pass -Repository owner/name or set advisories.repository in securityops.yaml.");
+    }
+
     /// <summary>An advisory cmdlet that works on one case given by -Id.</summary>
     public abstract class CaseAdvisoryCmdlet : AdvisoryCmdlet
     {

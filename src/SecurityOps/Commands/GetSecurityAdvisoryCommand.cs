@@ -7,18 +7,8 @@ namespace SecurityOps.Commands
     /// <summary>Get-SecurityAdvisory: a repository's security advisories and private vulnerability reports (state triage), filtered.</summary>
     [Cmdlet(VerbsCommon.Get, "SecurityAdvisory")]
     [OutputType(typeof(SecurityAdvisory))]
-    public sealed class GetSecurityAdvisoryCommand : AdvisoryCmdlet
+    public sealed class GetSecurityAdvisoryCommand : RepositoryAdvisoryCmdlet
     {
-        /// <summary>owner/name; default: advisories.repository.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string Repository { get; set; }
-
-        /// <summary>One advisory by its GHSA id.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern(@"^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$")]
-        public string GhsaId { get; set; }
-
         /// <summary>triage (private reports), draft, published, closed or withdrawn (alias -State).</summary>
         [Parameter]
         [ValidateSet("triage", "draft", "published", "closed", "withdrawn")]
@@ -39,8 +29,7 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                var repo = RepositoryFor(Repository) ?? throw new SecurityOpsException("AdvisoryRepositoryNotSet", FailureKind.InvalidArgument, null,
-                    "No repository: pass -Repository owner/name or set advisories.repository in securityops.yaml.");
+                var repo = RequireRepository();
                 WriteVerbose(GhsaId != null ? $"Reading {GhsaId} of {repo}." : $"Listing the security advisories of {repo}{(AdvisoryState == null ? string.Empty : " in state " + AdvisoryState)}.");
                 if (Run(s => GhsaId != null ? s.ReportsAsync(repo, GhsaId, CancellationToken) : s.ListAsync(repo, AdvisoryState, Severity, CveId, CancellationToken), out var list))
                 {
