@@ -133,9 +133,21 @@ namespace SecurityOps.Advisories
             return (result, created);
         }
 
-        /// <summary>The POST that drafts the case's advisory; null (with a warning) when the case already has one.</summary>
+        /// <summary>
+        /// The POST that drafts the case's advisory; for a case imported from a private report still in triage, the
+        /// PATCH that accepts it as the draft instead; null (with a warning) when the case already has its draft.
+        /// </summary>
         public AdvisoryCall PlanCreate(VulnerabilityCase c, GitHubRepositoryName repo, CaseAdvisory content)
         {
+            if (c.Advisory?.GhsaId != null && c.Advisory.State == AdvisoryState.Triage)
+            {
+                // An imported private report becomes the case's draft: accept it (state draft) with the case's fields.
+                AdvisoryCall accept = PlanUpdate(c, content);
+                ((AdvisoryUpdateRequest)accept.Body).State = AdvisoryState.Draft;
+                accept.Action = $"Accept the private report {c.Advisory.GhsaId} as the draft advisory of {c.Id}";
+                return accept;
+            }
+
             if (c.Advisory?.GhsaId != null)
             {
                 events.Warning($"{c.Id} already has the advisory {c.Advisory.GhsaId} in {c.Advisory.Repository}; not creating a second one (Set-SecurityAdvisory updates it).");
@@ -345,7 +357,9 @@ namespace SecurityOps.Advisories
                 string ghsaId = c.Advisory.GhsaId;
                 c.Advisory = call.Content;
                 c.Advisory.GhsaId = ghsaId;
-                what = $"Updated GitHub advisory {ghsaId} from the case.";
+                what = ((AdvisoryUpdateRequest)call.Body).State == AdvisoryState.Draft
+                    ? $"Accepted the private report {ghsaId} as the draft advisory."
+                    : $"Updated GitHub advisory {ghsaId} from the case.";
             }
             else if (call.Kind == AdvisoryCallKind.Publish)
             {

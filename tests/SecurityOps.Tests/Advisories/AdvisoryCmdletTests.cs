@@ -51,21 +51,27 @@ $gh = @{ StatePath = $state; ApiUrl = $url; Token = $secure }
             var cases = new CaseStore(new StateRepository(folder.Path));
             Assert.Single(cases.All());
 
-            // The imported report is the case's advisory: New- does not make a second one.
+            // The imported report is the case's advisory: New- accepts it as the draft, once, and never makes a second one.
+            var accepted = ps.Run($"New-SecurityAdvisory @gh -Id {c.Id} -Repository $repo -Confirm:$false", vars).AssertNoErrors();
+            Assert.Equal((ghsa, "draft"), (Assert.Single(accepted.Objects<SecurityAdvisory>()).GhsaId, emulator.Advisory(Repo, ghsa)["state"].ToString()));
+            var accept = Assert.Single(emulator.Writes);
+            Assert.Equal(($"/repos/{Repo}/security-advisories/{ghsa}", "draft"), (accept.Path, (string)JsonNode.Parse(accept.Body)["state"]));
             var second = ps.Run($"New-SecurityAdvisory @gh -Id {c.Id} -Repository $repo -Confirm:$false", vars).AssertNoErrors();
             Assert.Empty(second.Output);
             Assert.Contains(second.Warnings, w => w.Contains("already has the advisory " + ghsa));
             Assert.DoesNotContain(emulator.Writes, w => w.Method == "POST");
+            Assert.Single(emulator.Writes);
 
             var whatIf = ps.Run($"Set-VulnerabilityReport -StatePath $state -Id {c.Id} -FixedVersion 1.4.2 -Confirm:$false; Set-SecurityAdvisory @gh -Id {c.Id} -CweId 918 -WhatIf -Verbose", vars).AssertNoErrors();
-            Assert.Empty(emulator.Writes);
+            Assert.Single(emulator.Writes);
             string request = Assert.Single(whatIf.Verbose, v => v.Contains("PATCH /repos/"));
             Assert.Contains($"PATCH /repos/{Repo}/security-advisories/{ghsa} {{\"summary\":\"SSRF through redirects\"", request);
             Assert.Contains("\"patched_versions\":\"1.4.2\"", request);
 
             var set = ps.Run($"Get-VulnerabilityReport -StatePath $state -Id {c.Id} | Set-SecurityAdvisory @gh -CweId 918 -Confirm:$false", vars).AssertNoErrors();
             Assert.Equal(ghsa, Assert.Single(set.Objects<SecurityAdvisory>()).GhsaId);
-            var patch = Assert.Single(emulator.Writes);
+            var patch = emulator.Writes.Last();
+            Assert.Equal(2, emulator.Writes.Count);
             Assert.Equal("[\"CWE-918\"]", JsonNode.Parse(patch.Body)["cwe_ids"].ToJsonString());
             Assert.Equal("Steps to reproduce.", (string)JsonNode.Parse(patch.Body)["description"]);
             Assert.Contains(cases.GetRequired(c.Id).Timeline, e => e.Kind == "advisory" && e.What.StartsWith("Updated GitHub advisory " + ghsa, System.StringComparison.Ordinal));
