@@ -11,6 +11,7 @@ namespace SecurityOps.Advisories
         Create,
         Update,
         Publish,
+        Close,
         Collaborators,
         RequestCve,
         CreateFork,

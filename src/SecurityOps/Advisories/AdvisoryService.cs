@@ -216,6 +216,19 @@ namespace SecurityOps.Advisories
             return Call(AdvisoryCallKind.Publish, c, current, Patch, string.Empty, new AdvisoryUpdateRequest { State = AdvisoryState.Published }, $"Publish {current.GhsaId} of {c.Id}");
         }
 
+        /// <summary>The PATCH state=closed (a rejected report, a withdrawn draft); null when it is closed already.</summary>
+        public AdvisoryCall PlanClose(VulnerabilityCase c)
+        {
+            CaseAdvisory current = RequireAdvisory(c);
+            if (current.State == AdvisoryState.Closed)
+            {
+                events.Warning($"{current.GhsaId} ({c.Id}) is already closed.");
+                return null;
+            }
+
+            return Call(AdvisoryCallKind.Close, c, current, Patch, string.Empty, new AdvisoryUpdateRequest { State = AdvisoryState.Closed }, $"Close {current.GhsaId} of {c.Id}");
+        }
+
         /// <summary>The POST .../cve; null (with a warning) when the case has a CVE id or a request is pending.</summary>
         public AdvisoryCall PlanCveRequest(VulnerabilityCase c)
         {
@@ -365,6 +378,10 @@ namespace SecurityOps.Advisories
             {
                 c.Advisory.PublishedAt = now;
                 what = $"Published GitHub advisory {ghsa}.";
+            }
+            else if (call.Kind == AdvisoryCallKind.Close)
+            {
+                what = $"Closed GitHub advisory {ghsa}.";
             }
             else if (call.Kind == AdvisoryCallKind.Collaborators)
             {

@@ -8,12 +8,16 @@ namespace SecurityOps.Commands
     [OutputType(typeof(SecurityAdvisory))]
     public sealed class SetSecurityAdvisoryCommand : AdvisoryContentCmdlet
     {
+        /// <summary>Close the advisory instead of updating it (a rejected report, an abandoned draft).</summary>
+        [Parameter]
+        public SwitchParameter Close { get; set; }
+
         protected override void ProcessRecord()
         {
             TryRun(() =>
             {
                 VulnerabilityCase c = Cases.GetRequired(Id);
-                object result = Perform(Service.PlanUpdate(c, Content()));
+                object result = Perform(Close ? Service.PlanClose(c) : Service.PlanUpdate(c, Content()));
                 if (result != null)
                 {
                     WriteObject(result);

@@ -288,6 +288,19 @@ namespace SecurityOps.Tests.Advisories
         }
 
         [Fact]
+        public async Task CloseSendsStateClosedOnce()
+        {
+            var c = await WithAdvisory(NewCase());
+            await Service.ExecuteAsync(Service.PlanClose(c), "lead");
+            var patch = bed.Emulator.Writes.Last();
+            Assert.Equal(("PATCH", $"/repos/flatcar/Flatcar/security-advisories/{c.GhsaId}", "{\"state\":\"closed\"}"), (patch.Method, patch.Path, patch.Body));
+            var saved = cases.GetRequired(c.Id);
+            Assert.Equal("closed", saved.Advisory.State);
+            Assert.Equal("Closed GitHub advisory " + c.GhsaId + ".", saved.Timeline.Last().What);
+            Assert.Null(Service.PlanClose(saved));
+        }
+
+        [Fact]
         public async Task ALostCreateAnswerIsFoundAmongTheDraftsNotSentAgain()
         {
             var c = NewCase();
