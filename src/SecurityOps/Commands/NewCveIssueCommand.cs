@@ -86,16 +86,14 @@ namespace SecurityOps.Commands
                 repo = GitHubRepositoryName.Parse(repoText);
                 apiUrl = GitHubGatewayOptions.ParseApiUrl(ApiUrl ?? settings.ApiUrl);
                 format = new CveIssueFormat(settings.Templates, ReadBodyTemplate(settings), settings.ActionNeeded);
-                token = GitHubToken.TryResolve(ExplicitToken());
+                token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, Credential));
             }
             catch (SecurityOpsException ex)
             {
                 ThrowFailure(ex);
             }
 
-            bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") ? ((SwitchParameter)MyInvocation.BoundParameters["WhatIf"]).IsPresent : false;
-            whatIf |= (SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter s && s.IsPresent) || (SessionState.PSVariable.GetValue("WhatIfPreference") is bool b && b);
-            if (token == null && !whatIf)
+            if (token == null && !GitHubCmdletSupport.IsWhatIf(this))
             {
                 ThrowFailure(GitHubToken.NotFound());
             }
@@ -128,21 +126,12 @@ namespace SecurityOps.Commands
             }
 
             var relay = new EventRelay();
-            GitHubGateway gateway = token == null ? null : new GitHubGateway(new GitHubGatewayOptions
-            {
-                ApiUrl = apiUrl,
-                Token = token,
-                Events = relay,
-                WritesPerMinute = settings.WritesPerMinute,
-                WritesPerHour = settings.WritesPerHour,
-                MaxAttempts = Math.Max(1, settings.MaxAttempts),
-                MaxWait = TimeSpan.FromSeconds(Math.Max(0, settings.MaxWaitSeconds)),
-            });
+            GitHubGateway gateway = token == null ? null : GitHubCmdletSupport.CreateGateway(settings, apiUrl, token, relay);
             try
             {
                 var filer = new CveIssueFiler(gateway, repo, settings, format, database, relay);
                 CveIssuePlan plan = null;
-                if (!Step(relay, sink => filer.PlanAsync(records, CancellationToken), out plan))
+                if (!RunStep(relay, sink => filer.PlanAsync(records, CancellationToken), out plan))
                 {
                     return;
                 }
@@ -162,7 +151,7 @@ namespace SecurityOps.Commands
                     string description = item.Describe(repo);
                     if (ShouldProcess(description, description + "?", "New-CveIssue", out ShouldProcessReason reason))
                     {
-                        if (Step(relay, sink => filer.ExecuteAsync(item, CancellationToken), out IReadOnlyList<CveIssueResult> results))
+                        if (RunStep(relay, sink => filer.ExecuteAsync(item, CancellationToken), out IReadOnlyList<CveIssueResult> results))
                         {
                             WriteObject(results, enumerateCollection: true);
                         }
@@ -182,30 +171,6 @@ namespace SecurityOps.Commands
             {
                 gateway?.Dispose();
             }
-        }
-
-        /// <summary>Runs one async step with its events written on the pipeline thread; a failure is a non-terminating error.</summary>
-        private bool Step<T>(EventRelay relay, Func<IEventSink, System.Threading.Tasks.Task<T>> work, out T result)
-        {
-            T value = default;
-            bool ok = TryRun(() => value = new PipelineEvents().Run(this, sink =>
-            {
-                relay.Target = sink;
-                return work(sink);
-            }));
-            relay.Target = null;
-            result = value;
-            return ok;
-        }
-
-        private GitHubToken ExplicitToken()
-        {
-            if (Token != null)
-            {
-                return GitHubToken.FromValue(new NetworkCredential(string.Empty, Token).Password, "-Token");
-            }
-
-            return Credential == null ? null : GitHubToken.FromValue(Credential.GetNetworkCredential().Password, "-Credential");
         }
 
         private string ReadBodyTemplate(GitHubSettings settings)

@@ -49,6 +49,23 @@ namespace SecurityOps.Commands
                 SessionState.Path.CurrentFileSystemLocation.ProviderPath);
         }
 
+        /// <summary>
+        /// Runs one async step with its events written on the pipeline thread (the relay points at them meanwhile); a
+        /// failure is a non-terminating error. True when it succeeded.
+        /// </summary>
+        protected bool RunStep<T>(EventRelay relay, Func<IEventSink, System.Threading.Tasks.Task<T>> work, out T result)
+        {
+            T value = default;
+            bool ok = TryRun(() => value = new PipelineEvents().Run(this, sink =>
+            {
+                relay.Target = sink;
+                return work(sink);
+            }));
+            relay.Target = null;
+            result = value;
+            return ok;
+        }
+
         /// <summary>Runs an action, turning a SecurityOpsException into a non-terminating error; true when it succeeded.</summary>
         protected bool TryRun(Action action)
         {

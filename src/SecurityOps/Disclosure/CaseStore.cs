@@ -45,6 +45,20 @@ namespace SecurityOps.Disclosure
             }
         }
 
+        /// <summary>
+        /// The case that <paramref name="same"/> recognizes, else <paramref name="c"/> created; both under the state lock,
+        /// so two imports of one report make one case.
+        /// </summary>
+        public VulnerabilityCase FindOrCreate(Func<VulnerabilityCase, bool> same, VulnerabilityCase c, out bool created)
+        {
+            using (files.AcquireLock())
+            {
+                VulnerabilityCase existing = All().FirstOrDefault(same);
+                created = existing == null;
+                return existing ?? Create(c);
+            }
+        }
+
         public void Save(VulnerabilityCase c) => files.Write(c.RelativePath, c);
 
         /// <summary>Every case in id order; a broken file stops with its file:line (it must be fixed by hand).</summary>

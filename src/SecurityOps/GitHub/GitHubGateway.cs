@@ -191,7 +191,7 @@ namespace SecurityOps.GitHub
             }
 
             var uri = new Uri(path.TrimStart('/'), UriKind.Relative);
-            string json = body == null ? null : body as string ?? JsonSerializer.Serialize(body, body.GetType(), Json);
+            string json = ToJson(body);
 
             async Task<GitHubResponse<T>> Send()
             {
@@ -246,6 +246,9 @@ namespace SecurityOps.GitHub
         }
 
         public void Dispose() => http.Dispose();
+
+        /// <summary>A request body as <see cref="SendAsync{T}"/> sends it (snake_case, nulls left out; a string as is): for -WhatIf.</summary>
+        public static string ToJson(object body) => body == null ? null : body as string ?? JsonSerializer.Serialize(body, body.GetType(), Json);
 
         /// <summary>Runs a POST exactly once: when its answer is lost, <paramref name="find"/> looks for its effect first.</summary>
         private async Task<T> WriteOnce<T>(string what, object target, Func<Task<T>> send, Func<Task<T>> find) where T : class

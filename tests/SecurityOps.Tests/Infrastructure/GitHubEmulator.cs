@@ -34,7 +34,7 @@ namespace SecurityOps.Tests.Infrastructure
     /// headers, create, get, patch), comments and labels, kept in memory; rate-limit headers on every answer; faults
     /// injected per request. Every call is recorded (LoopbackServer.Requests) so tests assert on the exact calls.
     /// </summary>
-    public sealed class GitHubEmulator : IDisposable
+    public sealed partial class GitHubEmulator : IDisposable
     {
         private static readonly Regex Route = new Regex(@"^/repos/(?<owner>[^/]+)/(?<repo>[^/]+)(?<rest>/.*)?$");
         private readonly object gate = new object();
@@ -162,6 +162,7 @@ namespace SecurityOps.Tests.Infrastructure
             var query = QueryHelpers(request.Query);
             lock (gate)
             {
+                if (TryApplyAdvisories(request, full, rest, query, out var advisoryAnswer)) { return advisoryAnswer; } // GitHubEmulator.Advisories.cs
                 if (!repos.TryGetValue(full, out var repo))
                 {
                     return (404, new JsonObject { ["message"] = "Not Found" }, null);

@@ -1,0 +1,213 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using System.Threading.Tasks;
+using SecurityOps.Advisories;
+using SecurityOps.GitHub;
+using SecurityOps.Model;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>
+    /// Shared plumbing of the GitHub advisory cmdlets: the token (-Token, -Credential, $env:GITHUB_TOKEN, $env:GH_TOKEN),
+    /// the API root, the actor on the timeline, one gateway per command, and sending a planned call behind ShouldProcess
+    /// (-WhatIf shows the exact request; no token is ever shown).
+    /// </summary>
+    public abstract class AdvisoryCmdlet : DisclosureCmdlet
+    {
+        private readonly EventRelay relay = new EventRelay();
+        private GitHubGateway gateway;
+        private AdvisoryService service;
+
+        /// <summary>The REST API root, used as given (GitHub Enterprise: https://HOST/api/v3/).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ApiUrl { get; set; }
+
+        /// <summary>A GitHub token; default $env:GITHUB_TOKEN, then $env:GH_TOKEN.</summary>
+        [Parameter]
+        public SecureString Token { get; set; }
+
+        /// <summary>A credential whose password is the GitHub token.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential Credential { get; set; }
+
+        /// <summary>Who is recorded on the case's timeline (default: $env:USER or git's user.name).</summary>
+        [Parameter]
+        public string Actor { get; set; }
+
+        protected AdvisorySettings Settings => State.Config.Advisories ?? new AdvisorySettings();
+
+        /// <summary>The service, with a gateway when a token is found; without one only -WhatIf may go on (planning offline).</summary>
+        protected AdvisoryService Service
+        {
+            get
+            {
+                if (service == null)
+                {
+                    GitHubSettings github = State.Config.GitHub ?? new GitHubSettings();
+                    GitHubToken token = null;
+                    Uri apiUrl = null;
+                    try
+                    {
+                        apiUrl = GitHubGatewayOptions.ParseApiUrl(ApiUrl ?? github.ApiUrl);
+                        token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, Credential));
+                    }
+                    catch (SecurityOpsException ex)
+                    {
+                        ThrowFailure(ex);
+                    }
+
+                    if (token == null && !GitHubCmdletSupport.IsWhatIf(this))
+                    {
+                        ThrowFailure(GitHubToken.NotFound());
+                    }
+
+                    WriteVerbose(token == null ? "No GitHub token: planning offline." : $"GitHub at {apiUrl} with the {token}.");
+                    relay.Target = new PipelineThreadSink(this);
+                    gateway = token == null ? null : GitHubCmdletSupport.CreateGateway(github, apiUrl, token, relay);
+                    service = new AdvisoryService(Cases, gateway == null ? null : new AdvisoryApi(gateway), Settings, relay);
+                }
+
+                return service;
+            }
+        }
+
+        /// <summary>-Repository, else the case's advisory's repository, else advisories.repository; null when none.</summary>
+        protected GitHubRepositoryName RepositoryFor(string explicitRepository, VulnerabilityCase c = null)
+        {
+            string text = explicitRepository ?? c?.Advisory?.Repository ?? Settings.Repository;
+            return string.IsNullOrWhiteSpace(text) ? null : GitHubRepositoryName.Parse(text);
+        }
+
+        /// <summary>Runs async work of the service with its events on the pipeline thread; false (error written) when it failed.</summary>
+        protected bool Run<T>(Func<AdvisoryService, Task<T>> work, out T result)
+        {
+            AdvisoryService s = Service;
+            bool ok = RunStep(relay, sink => work(s), out result);
+            relay.Target = new PipelineThreadSink(this);
+            return ok;
+        }
+
+        /// <summary>Sends a planned call when ShouldProcess agrees (its target is the exact request) and writes the result.</summary>
+        protected object Perform(AdvisoryCall call)
+        {
+            if (call == null)
+            {
+                return null;
+            }
+
+            WriteVerbose($"{call.Action}: {call.Request}");
+            if (!ShouldProcess(call.Request, call.Action))
+            {
+                return null;
+            }
+
+            string actor = ResolveActor(Actor);
+            return Run(s => s.ExecuteAsync(call, actor, CancellationToken), out object result) ? result : null;
+        }
+
+        protected override void EndProcessing()
+        {
+            DisposeGateway();
+            base.EndProcessing();
+        }
+
+        private void DisposeGateway()
+        {
+            if (gateway != null)
+            {
+                WriteVerbose($"GitHub: {gateway.Statistics.Requests} request(s), {gateway.Statistics.Writes} write(s), {gateway.Statistics.Retries} retried, {gateway.Statistics.Waited.TotalSeconds:0} s waited.");
+                gateway.Dispose();
+                gateway = null;
+            }
+        }
+    }
+
+    /// <summary>Writes straight to the cmdlet: for the service's warnings while it plans on the pipeline thread.</summary>
+    internal sealed class PipelineThreadSink : IEventSink
+    {
+        private readonly Cmdlet cmdlet;
+
+        public PipelineThreadSink(Cmdlet cmdlet) => this.cmdlet = cmdlet;
+
+        public void Verbose(string message) => cmdlet.WriteVerbose(message);
+
+        public void Warning(string message) => cmdlet.WriteWarning(message);
+
+        public void Progress(ProgressInfo progress)
+        {
+        }
+    }
+
+    /// <summary>The advisory fields New- and Set-SecurityAdvisory take beyond the case's own.</summary>
+    public abstract class AdvisoryContentCmdlet : AdvisoryCmdlet
+    {
+        /// <summary>The case (SEC-YYYY-NNNN).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("CaseId")]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; }
+
+        /// <summary>GitHub's ecosystem of the affected package (default: kept, else advisories.ecosystem).</summary>
+        [Parameter]
+        [ValidateSet("actions", "composer", "erlang", "go", "maven", "npm", "nuget", "other", "pip", "pub", "rubygems", "rust", "swift")]
+        public string Ecosystem { get; set; }
+
+        /// <summary>The affected package's name in its ecosystem (default: kept, else the case's component).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Package { get; set; }
+
+        /// <summary>CWE ids (CWE-79 or 79).</summary>
+        [Parameter]
+        public string[] CweId { get; set; }
+
+        /// <summary>Vulnerable functions of the package.</summary>
+        [Parameter]
+        public string[] VulnerableFunction { get; set; }
+
+        /// <summary>The advisory's description (markdown); default: built from the case.</summary>
+        [Parameter]
+        public string Description { get; set; }
+
+        protected CaseAdvisory Content() => new CaseAdvisory
+        {
+            Ecosystem = Ecosystem,
+            Package = Package,
+            Description = Description,
+            CweIds = new System.Collections.Generic.List<string>(CweId ?? Array.Empty<string>()),
+            VulnerableFunctions = new System.Collections.Generic.List<string>(VulnerableFunction ?? Array.Empty<string>()),
+        };
+    }
+
+    /// <summary>An advisory cmdlet that reads a repository's advisories: -Repository and -GhsaId (both by property name).</summary>
+    public abstract class RepositoryAdvisoryCmdlet : AdvisoryCmdlet
+    {
+        /// <summary>owner/name; default: advisories.repository.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Repository { get; set; }
+
+        /// <summary>One advisory or report by its GHSA id.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidatePattern(@"^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$")]
+        public string GhsaId { get; set; }
+
+        /// <summary>The repository to read; none given or configured is AdvisoryRepositoryNotSet.</summary>
+        protected GitHub.GitHubRepositoryName RequireRepository() =>
+            RepositoryFor(Repository) ?? throw new SecurityOpsException("AdvisoryRepositoryNotSet", FailureKind.InvalidArgument, null,
+                "No repository: pass -Repository owner/name or set advisories.repository in securityops.yaml.");
+    }
+
+    /// <summary>An advisory cmdlet that works on one case given by -Id.</summary>
+    public abstract class CaseAdvisoryCmdlet : AdvisoryCmdlet
+    {
+        /// <summary>The case (SEC-YYYY-NNNN) whose advisory this acts on.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("CaseId")]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; }
+    }
+}

@@ -1,0 +1,44 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using SecurityOps.GitHub;
+using SecurityOps.Model;
+
+namespace SecurityOps.Commands
+{
+    /// <summary>What every GitHub cmdlet shares: the explicit token, -WhatIf detection and the gateway from the config.</summary>
+    internal static class GitHubCmdletSupport
+    {
+        /// <summary>-Token or -Credential as a <see cref="GitHubToken"/> (null when neither was given).</summary>
+        public static GitHubToken ExplicitToken(SecureString token, PSCredential credential)
+        {
+            if (token != null)
+            {
+                return GitHubToken.FromValue(new NetworkCredential(string.Empty, token).Password, "-Token");
+            }
+
+            return credential == null ? null : GitHubToken.FromValue(credential.GetNetworkCredential().Password, "-Credential");
+        }
+
+        /// <summary>True when the command runs under -WhatIf (the parameter or $WhatIfPreference).</summary>
+        public static bool IsWhatIf(PSCmdlet cmdlet)
+        {
+            bool whatIf = cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out object value) && ((SwitchParameter)value).IsPresent;
+            object preference = cmdlet.SessionState.PSVariable.GetValue("WhatIfPreference");
+            return whatIf || (preference is SwitchParameter s && s.IsPresent) || (preference is bool b && b);
+        }
+
+        public static GitHubGateway CreateGateway(GitHubSettings settings, Uri apiUrl, GitHubToken token, IEventSink events) =>
+            new GitHubGateway(new GitHubGatewayOptions
+            {
+                ApiUrl = apiUrl,
+                Token = token,
+                Events = events,
+                WritesPerMinute = settings.WritesPerMinute,
+                WritesPerHour = settings.WritesPerHour,
+                MaxAttempts = Math.Max(1, settings.MaxAttempts),
+                MaxWait = TimeSpan.FromSeconds(Math.Max(0, settings.MaxWaitSeconds)),
+            });
+    }
+}
