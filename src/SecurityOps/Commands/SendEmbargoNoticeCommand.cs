@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using SecurityOps.Embargo;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
@@ -105,9 +106,22 @@ namespace SecurityOps.Commands
                 }
 
                 DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, Credential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
-                List<MailDelivery> deliveries = new PipelineEvents().Run(this, sink => mailer.SendAsync(approved, sink, CancellationToken));
+                string actor = ResolveActor(Actor);
+                var events = new PipelineEvents();
+                var accepted = new List<MailDelivery>();
+                CancellationToken token = CancellationToken;
+
+                // Each accepted message is recorded on the case at once (an atomic write, on the pipeline thread that holds
+                // the state lock) before the next is sent: a crash or Ctrl+C mid-batch keeps who was told, and a rerun
+                // sends only to the rest. The final record below (from the same starting case) replaces these.
+                mailer.Sender.Accepted = delivery => events.Invoke(_ =>
+                {
+                    accepted.Add(delivery);
+                    Cases.Save(service.Record(plan, accepted, null, actor, Now).Case);
+                }, token);
+                List<MailDelivery> deliveries = events.Run(this, sink => mailer.SendAsync(approved, sink, token));
                 var messages = approved.ToDictionary(a => a.Member.Id, a => a.Message, StringComparer.OrdinalIgnoreCase);
-                var (updated, results) = service.Record(plan, deliveries, messages, ResolveActor(Actor), Now);
+                var (updated, results) = service.Record(plan, deliveries, messages, actor, Now);
                 Cases.Save(updated);
                 if (updated.Status != c.Status)
                 {
