@@ -18,11 +18,11 @@ namespace SecurityOps.Commands
     [OutputType(typeof(TeamReminder))]
     public sealed class SendTeamReminderCommand : EmbargoCmdlet
     {
-        /// <summary>The on-duty Primary (default: the rotation, else reminders.primary). An address also gets the mail.</summary>
+        /// <summary>The on-duty Primary (default: the rotation's Primary, else reminders.primary). A handle of the roster or an address also gets the mail.</summary>
         [Parameter]
         public string Primary { get; set; }
 
-        /// <summary>The Secondary, the backup (default: reminders.secondary). An address also gets the mail.</summary>
+        /// <summary>The Secondary, the backup (default: the rotation's Secondary, else reminders.secondary). A handle of the roster or an address also gets the mail.</summary>
         [Parameter]
         public string Secondary { get; set; }
 
@@ -44,13 +44,15 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                var (primary, secondary) = OnDuty(Primary, Secondary);
+                OnDutyTeam team = OnDuty(Primary, Secondary);
+                string primary = team.Primary, secondary = team.Secondary;
                 DateTimeOffset now = Now;
                 var service = new ReminderService(State, Templates);
                 TimeSpan window = WithinHours != null ? TimeSpan.FromHours(WithinHours.Value) : DueSoonWindow;
                 var reminder = new TeamReminder { At = now, Primary = primary, Secondary = secondary, Items = service.Collect(now, window) };
                 reminder.Markdown = ReminderService.Markdown(reminder);
-                WriteVerbose($"{reminder.Items.Count} item(s) for {primary ?? "(no Primary known)"}.{(OnDutyLookup(State, now) == null ? " No rotation is available: Primary/Secondary come from parameters or reminders:." : string.Empty)}");
+                WriteVerbose($"{reminder.Items.Count} item(s) for {primary ?? "(no Primary known)"}{(secondary != null ? $" (Secondary {secondary})" : string.Empty)}." +
+                    (team.Slot == null ? " No rotation week is available: Primary/Secondary come from parameters or reminders:." : $" Rotation week of {team.Slot.WeekStart:yyyy-MM-dd}: Primary {team.Slot.Primary}, Secondary {team.Slot.Secondary}."));
                 if (reminder.Items.Count == 0 && !Always)
                 {
                     WriteObject(reminder);
@@ -59,7 +61,7 @@ namespace SecurityOps.Commands
 
                 RenderedMessage message = service.Render(reminder);
                 ReminderSettings settings = State.Config.Reminders ?? new ReminderSettings();
-                var to = (settings.MailTo ?? new List<string>()).Concat(new[] { primary, secondary }.Where(p => p != null && p.Contains("@")))
+                var to = (settings.MailTo ?? new List<string>()).Concat(new[] { team.PrimaryEmail, team.SecondaryEmail }.Where(p => p != null && p.Contains("@")))
                     .Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 if (to.Count > 0 && ShouldProcess(string.Join(", ", to), "Mail the team reminder"))
                 {
