@@ -98,8 +98,7 @@ namespace SecurityOps.Commands
 
                     if (ch != null && ShouldProcess($"private slack '{ch.Name}'", "Post the team reminder"))
                     {
-                        AnnouncementSettings a = State.Config.Announcements ?? new AnnouncementSettings();
-                        using var webhooks = new WebhookClient(a.MaxAttempts, a.RetryDelaySeconds, a.MaxRetryAfterSeconds, a.TimeoutSeconds);
+                        using var webhooks = WebhookClient.For(State.Config.Announcements);
                         WebhookPostResult r = new PipelineEvents().Run(this, sink => webhooks.PostAsync(ch.Url, ch.Name, WebhookClient.SlackPayload(message.Subject + "\n\n" + message.Body), sink, CancellationToken));
                         if (r.Posted)
                         {
