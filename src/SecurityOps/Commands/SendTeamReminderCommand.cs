@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Net;
+using System.Security;
+using SecurityOps.GitHub;
 using SecurityOps.Embargo;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
@@ -40,6 +43,15 @@ namespace SecurityOps.Commands
         [Credential]
         public PSCredential Credential { get; set; }
 
+        /// <summary>The private repository (owner/name) that keeps the reminder issue (default: reminders.issueRepository).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string IssueRepository { get; set; }
+
+        /// <summary>The GitHub token for the reminder issue (default: GITHUB_TOKEN / GH_TOKEN).</summary>
+        [Parameter]
+        public SecureString Token { get; set; }
+
         protected override void EndProcessing()
         {
             TryRun(() =>
@@ -55,6 +67,7 @@ namespace SecurityOps.Commands
                     (team.Slot == null ? " No rotation week is available: Primary/Secondary come from parameters or reminders:." : $" Rotation week of {team.Slot.WeekStart:yyyy-MM-dd}: Primary {team.Slot.Primary}, Secondary {team.Slot.Secondary}."));
                 if (reminder.Items.Count == 0 && !Always)
                 {
+                    KeepIssue(reminder); // closes the reminder issue when one is open
                     WriteObject(reminder);
                     return;
                 }
@@ -112,8 +125,61 @@ namespace SecurityOps.Commands
                     }
                 }
 
+                KeepIssue(reminder);
                 WriteObject(reminder);
             });
+        }
+
+        /// <summary>Creates, updates or closes the one reminder issue in the private repository, through the GitHub gateway.</summary>
+        private void KeepIssue(TeamReminder reminder)
+        {
+            string repoText = IssueRepository ?? State.Config.Reminders?.IssueRepository;
+            if (string.IsNullOrWhiteSpace(repoText))
+            {
+                return;
+            }
+
+            string action = reminder.Items.Count == 0 ? "Close the team reminder issue if one is open (nothing is due)" : $"Create or update the team reminder issue, assigned to {reminder.Primary ?? "nobody"}";
+            if (!ShouldProcess($"issue in {repoText.Trim()}", action))
+            {
+                return;
+            }
+
+            try
+            {
+                GitHubRepositoryName repo = GitHubRepositoryName.Parse(repoText);
+                GitHubToken token = GitHubToken.TryResolve(Token == null ? null : GitHubToken.FromValue(new NetworkCredential(string.Empty, Token).Password, "-Token"))
+                    ?? throw GitHubToken.NotFound();
+                GitHubSettings github = State.Config.GitHub ?? new GitHubSettings();
+                var events = new PipelineEvents();
+                using var gateway = new GitHubGateway(new GitHubGatewayOptions
+                {
+                    ApiUrl = GitHubGatewayOptions.ParseApiUrl(github.ApiUrl),
+                    Token = token,
+                    Events = events,
+                    WritesPerMinute = github.WritesPerMinute,
+                    WritesPerHour = github.WritesPerHour,
+                    MaxAttempts = Math.Max(1, github.MaxAttempts),
+                    MaxWait = TimeSpan.FromSeconds(Math.Max(0, github.MaxWaitSeconds)),
+                });
+                var issue = new ReminderIssue(gateway, repo, State.Config.Reminders?.IssueLabel, State.Config);
+                ReminderIssueOutcome outcome = events.Run(this, async sink =>
+                {
+                    await issue.EnsurePrivateAsync(CancellationToken).ConfigureAwait(false);
+                    return await issue.SyncAsync(reminder, CancellationToken).ConfigureAwait(false);
+                });
+                WriteVerbose($"Reminder issue in {repo}: {outcome.Action}{(outcome.Number != null ? $" (#{outcome.Number})" : string.Empty)}.");
+                if (outcome.Number != null)
+                {
+                    reminder.Issue = outcome.Url;
+                    reminder.Delivered.Add($"issue:{repo}#{outcome.Number}");
+                }
+            }
+            catch (SecurityOpsException ex)
+            {
+                reminder.Failed.Add("issue:" + repoText.Trim());
+                WriteFailure(ex);
+            }
         }
     }
 }

@@ -221,6 +221,9 @@ namespace SecurityOps.Model
 
         public List<string> Failed { get; set; } = new List<string>();
 
+        /// <summary>The reminder issue in the private repository (its URL), when one is kept.</summary>
+        public string Issue { get; set; }
+
         public int Count => Items.Count;
     }
 }
