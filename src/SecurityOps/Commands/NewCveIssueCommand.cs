@@ -128,16 +128,7 @@ namespace SecurityOps.Commands
             }
 
             var relay = new EventRelay();
-            GitHubGateway gateway = token == null ? null : new GitHubGateway(new GitHubGatewayOptions
-            {
-                ApiUrl = apiUrl,
-                Token = token,
-                Events = relay,
-                WritesPerMinute = settings.WritesPerMinute,
-                WritesPerHour = settings.WritesPerHour,
-                MaxAttempts = Math.Max(1, settings.MaxAttempts),
-                MaxWait = TimeSpan.FromSeconds(Math.Max(0, settings.MaxWaitSeconds)),
-            });
+            GitHubGateway gateway = token == null ? null : new GitHubGateway(GitHubGatewayOptions.From(settings, apiUrl, token, relay));
             try
             {
                 var filer = new CveIssueFiler(gateway, repo, settings, format, database, relay);

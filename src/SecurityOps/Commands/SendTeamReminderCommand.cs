@@ -150,18 +150,8 @@ namespace SecurityOps.Commands
                 GitHubRepositoryName repo = GitHubRepositoryName.Parse(repoText);
                 GitHubToken token = GitHubToken.TryResolve(Token == null ? null : GitHubToken.FromValue(new NetworkCredential(string.Empty, Token).Password, "-Token"))
                     ?? throw GitHubToken.NotFound();
-                GitHubSettings github = State.Config.GitHub ?? new GitHubSettings();
                 var events = new PipelineEvents();
-                using var gateway = new GitHubGateway(new GitHubGatewayOptions
-                {
-                    ApiUrl = GitHubGatewayOptions.ParseApiUrl(github.ApiUrl),
-                    Token = token,
-                    Events = events,
-                    WritesPerMinute = github.WritesPerMinute,
-                    WritesPerHour = github.WritesPerHour,
-                    MaxAttempts = Math.Max(1, github.MaxAttempts),
-                    MaxWait = TimeSpan.FromSeconds(Math.Max(0, github.MaxWaitSeconds)),
-                });
+                using var gateway = new GitHubGateway(GitHubGatewayOptions.From(State.Config.GitHub, null, token, events));
                 var issue = new ReminderIssue(gateway, repo, State.Config.Reminders?.IssueLabel, State.Config);
                 ReminderIssueOutcome outcome = events.Run(this, async sink =>
                 {
