@@ -64,9 +64,24 @@ namespace SecurityOps.Commands
             string id = VulnerabilityCase.NormalizeId(Id) ?? throw Disclosure.CaseStore.InvalidId(Id);
             DateTimeOffset now = Now;
             var service = new EmbargoNoticeService(Distributors, Templates, State.Config);
+            var journal = new NoticeJournal(State.Files);
             using (State.Files.AcquireLock())
             {
                 VulnerabilityCase c = Cases.GetRequired(id);
+                if (journal.Entries(id).Count > 0)
+                {
+                    // An earlier run stopped mid-batch: what it sent goes onto the case first, so it is not sent again.
+                    var (recovered, count) = journal.Recover(service, c, ResolveActor(Actor), now);
+                    if (ShouldProcess(id, $"Record on the case the {count} notice(s) an interrupted run sent"))
+                    {
+                        Cases.Save(recovered);
+                        journal.Clear(id);
+                    }
+
+                    c = recovered;
+                    WriteWarning($"{id}: an earlier Send-EmbargoNotice stopped mid-batch; {count} notice(s) it sent are recorded on the case and are not sent again.");
+                }
+
                 EmbargoNoticePlan plan = service.Plan(c, PolicyFor(c), Kind, Force, Resend, now);
                 WriteVerbose($"{id}: {plan.Kind} notice, revision {plan.Revision} (public date {plan.PublicDate:u}); {plan.ToSend.Count} member(s) to send to, {plan.Skipped.Count} skipped.");
                 if (plan.PolicyException != null)
@@ -108,21 +123,17 @@ namespace SecurityOps.Commands
                 DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, Credential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
                 string actor = ResolveActor(Actor);
                 var events = new PipelineEvents();
-                var accepted = new List<MailDelivery>();
                 CancellationToken token = CancellationToken;
 
-                // Each accepted message is recorded on the case at once (an atomic write, on the pipeline thread that holds
-                // the state lock) before the next is sent: a crash or Ctrl+C mid-batch keeps who was told, and a rerun
-                // sends only to the rest. The final record below (from the same starting case) replaces these.
-                mailer.Sender.Accepted = delivery => events.Invoke(_ =>
-                {
-                    accepted.Add(delivery);
-                    Cases.Save(service.Record(plan, accepted, null, actor, Now).Case);
-                }, token);
+                // Each accepted message is written to the case's journal at once (a small atomic write, on the pipeline
+                // thread that holds the state lock) before the next is sent: a crash or Ctrl+C mid-batch keeps who was
+                // told, and the next run moves it onto the case and sends only to the rest.
+                mailer.Sender.Accepted = delivery => events.Invoke(_ => journal.Add(plan, delivery), token);
                 List<MailDelivery> deliveries = events.Run(this, sink => mailer.SendAsync(approved, sink, token));
                 var messages = approved.ToDictionary(a => a.Member.Id, a => a.Message, StringComparer.OrdinalIgnoreCase);
                 var (updated, results) = service.Record(plan, deliveries, messages, actor, Now);
                 Cases.Save(updated);
+                journal.Clear(id);
                 if (updated.Status != c.Status)
                 {
                     WriteVerbose($"{id}: status {c.Status} -> {updated.Status}.");

@@ -168,7 +168,7 @@ namespace SecurityOps.Model
     /// <summary>One thing the on-duty team must look at.</summary>
     public sealed class ReminderItem
     {
-        /// <summary>sla, revised-notice, key-expiry, membership-request, leak-follow-up.</summary>
+        /// <summary>sla, revised-notice, interrupted-notice, key-expiry, membership-request, leak-follow-up.</summary>
         public string Category { get; set; }
 
         /// <summary>Overdue or DueSoon (or Open for things without a deadline).</summary>

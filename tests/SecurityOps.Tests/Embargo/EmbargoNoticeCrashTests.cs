@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using SecurityOps.Embargo;
 using SecurityOps.Model;
+using SecurityOps.State;
 using SecurityOps.Tests.Infrastructure;
 using SecurityOps.Tests.Messaging;
 using Xunit;
@@ -63,13 +66,23 @@ namespace SecurityOps.Tests.Embargo
                 ModuleContext.UseSystemTime();
             }
 
-            VulnerabilityCase stopped = EmbargoTestState.Case(state, id);
-            Assert.Equal(new[] { "a-rsa", "b-curve" }, stopped.Notices.Where(n => n.Status == "Sent").Select(n => n.MemberId).OrderBy(m => m));
-            Assert.All(stopped.Notices, n => Assert.False(string.IsNullOrEmpty(n.MessageId)));
+            // The case was never rewritten, but each accepted message was written down as it was accepted.
+            Assert.Empty(EmbargoTestState.Case(state, id).Notices);
+            var journal = new NoticeJournal(new StateRepository(state)).Entries(id);
+            Assert.Equal(new[] { "a-rsa", "b-curve" }, journal.Select(e => e.MemberId).OrderBy(m => m));
+            Assert.All(journal, e => Assert.False(string.IsNullOrEmpty(e.MessageId)));
+            Assert.Equal(server.Received().Select(m => m.Raw).Select(raw => System.Text.RegularExpressions.Regex.Match(raw, @"(?im)^Message-Id:\s*<?([^>\r\n]+)>?").Groups[1].Value).OrderBy(x => x),
+                journal.Select(e => e.MessageId).OrderBy(x => x));
+
+            // Until the rerun, the team reminder says so.
+            var reminder = ps.At("2026-03-05T10:10:00Z", "Send-TeamReminder -StatePath $state -WhatIf", new Dictionary<string, object> { ["state"] = state })
+                .Objects<TeamReminder>().Single();
+            Assert.Contains(reminder.Items, i => i.Category == "interrupted-notice" && i.Subject == id && i.Detail.Contains("a-rsa, b-curve"));
 
             var rerun = ps.At("2026-03-05T10:30:00Z", EmbargoTestState.Credential + "Send-EmbargoNotice -Id $id -Credential $cred -StatePath $state -Confirm:$false",
                 new Dictionary<string, object> { ["state"] = state, ["id"] = id });
             Assert.Empty(rerun.Errors);
+            Assert.Contains(rerun.Warnings, w => w.Contains("stopped mid-batch") && w.Contains("2 notice(s)"));
             var results = rerun.Objects<EmbargoNoticeResult>().ToList();
             Assert.Equal("c-rsa", results.Single(r => r.Status == "Sent").MemberId);
             Assert.Equal(new[] { "a-rsa", "b-curve" }, results.Where(r => r.Status == "Skipped").Select(r => r.MemberId).OrderBy(m => m));
@@ -85,6 +98,9 @@ namespace SecurityOps.Tests.Embargo
             Assert.Equal(3, c.Notices.Count(n => n.Status == "Sent"));
             Assert.Equal(3, c.Notices.Select(n => n.MemberId).Distinct().Count());
             Assert.Equal(CaseStatus.DistributorsNotified, c.Status);
+            Assert.Contains(c.Timeline, e => e.Kind == "embargo-notice" && e.What.Contains("recovered from the journal") && e.What.Contains("a-rsa") && e.What.Contains("b-curve"));
+            Assert.Empty(new NoticeJournal(new StateRepository(state)).Entries(id));
+            Assert.False(Directory.Exists(Path.Combine(state, "journal", id)));
         }
     }
 }
