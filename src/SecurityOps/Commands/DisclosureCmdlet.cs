@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using SecurityOps.Disclosure;
 using SecurityOps.Model;
+using SecurityOps.Rotation;
 using SecurityOps.State;
 
 namespace SecurityOps.Commands
@@ -14,8 +15,33 @@ namespace SecurityOps.Commands
         private readonly Dictionary<string, DisclosurePolicy> policies = new Dictionary<string, DisclosurePolicy>(StringComparer.OrdinalIgnoreCase);
         private CaseStore cases;
 
-        /// <summary>Who is on duty at a time, from the rotation; null when no rotation is available (a seam for the Rotation part).</summary>
-        internal static Func<SecurityState, DateTimeOffset, string> OnDutyLookup { get; set; } = (state, now) => null;
+        private bool onDutyRead;
+        private RotationSlot onDuty;
+
+        /// <summary>Who is on duty at a time: the rotation's week in roster.yaml (null without a roster or before its start). A seam for tests.</summary>
+        internal static Func<SecurityState, DateTimeOffset, RotationSlot> OnDutyLookup { get; set; } = (state, now) => new RosterStore(state.Files).OnDuty(now);
+
+        /// <summary>The rotation's slot now (read once per command); an unusable roster is a warning and no slot, never a failure of the command.</summary>
+        protected RotationSlot OnDutySlot
+        {
+            get
+            {
+                if (!onDutyRead)
+                {
+                    onDutyRead = true;
+                    try
+                    {
+                        onDuty = OnDutyLookup(State, Now);
+                    }
+                    catch (SecurityOpsException ex)
+                    {
+                        WriteWarning($"The rotation could not be read, so no one on duty is known from it: {ex.Message}");
+                    }
+                }
+
+                return onDuty;
+            }
+        }
 
         protected CaseStore Cases => cases ??= new CaseStore(State.Files);
 

@@ -1,4 +1,6 @@
+using System;
 using SecurityOps.Messaging;
+using SecurityOps.Model;
 
 namespace SecurityOps.Commands
 {
@@ -11,17 +13,66 @@ namespace SecurityOps.Commands
 
         internal TemplateRenderer Templates => templates ??= new TemplateRenderer(State.Files);
 
-        internal MembershipService Membership => new MembershipService(Distributors, Templates, State.Config);
+        internal MembershipService Membership => new MembershipService(Distributors, Templates, State.Config, name => Disclosure.PolicyCatalog.MembershipCriteria(State, name));
 
         /// <summary>
-        /// The on-duty Primary and Secondary: the parameters, else the rotation (the OnDutyLookup seam; the Rotation part
-        /// is not in the module yet), else reminders.primary / reminders.secondary from the config.
+        /// The on-duty Primary and Secondary: the parameters, else the rotation's current week (roster.yaml), else
+        /// reminders.primary / reminders.secondary from the config. Each comes with the address mail goes to: the
+        /// value itself when it is an address, else the roster's e-mail of that handle.
         /// </summary>
-        internal (string Primary, string Secondary) OnDuty(string primary, string secondary)
+        internal OnDutyTeam OnDuty(string primary, string secondary)
         {
-            string p = primary ?? OnDutyLookup(State, Now) ?? State.Config.Reminders?.Primary;
-            string s = secondary ?? State.Config.Reminders?.Secondary;
-            return (string.IsNullOrWhiteSpace(p) ? null : p.Trim(), string.IsNullOrWhiteSpace(s) ? null : s.Trim());
+            RotationSlot slot = OnDutySlot;
+            Roster roster = slot == null ? null : TryReadRoster();
+            (string Who, string Mail) Pick(string given, string rotation, string rotationMail, string configured)
+            {
+                string who = Clean(given) ?? Clean(rotation) ?? Clean(configured);
+                if (who == null)
+                {
+                    return (null, null);
+                }
+
+                string mail = who.Contains("@") ? who
+                    : string.Equals(who, rotation, StringComparison.OrdinalIgnoreCase) ? Clean(rotationMail)
+                    : Clean(roster?.FindMember(who)?.Email);
+                return (who, mail);
+            }
+
+            var p = Pick(primary, slot?.Primary, slot?.PrimaryEmail, State.Config.Reminders?.Primary);
+            var s = Pick(secondary, slot?.Secondary, slot?.SecondaryEmail, State.Config.Reminders?.Secondary);
+            return new OnDutyTeam { Primary = p.Who, PrimaryEmail = p.Mail, Secondary = s.Who, SecondaryEmail = s.Mail, Slot = slot };
         }
+
+        private static string Clean(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+        private Roster TryReadRoster()
+        {
+            try
+            {
+                return State.Files.Read<Roster>(Roster.FileName);
+            }
+            catch (SecurityOpsException)
+            {
+                return null;
+            }
+        }
+    }
+}
+
+namespace SecurityOps.Commands
+{
+    /// <summary>Who is told: the on-duty Primary and the Secondary (handles or addresses) and where their mail goes.</summary>
+    internal sealed class OnDutyTeam
+    {
+        public string Primary { get; set; }
+
+        public string PrimaryEmail { get; set; }
+
+        public string Secondary { get; set; }
+
+        public string SecondaryEmail { get; set; }
+
+        /// <summary>The rotation's week, when roster.yaml has one for now.</summary>
+        public RotationSlot Slot { get; set; }
     }
 }

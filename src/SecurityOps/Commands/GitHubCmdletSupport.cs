@@ -30,15 +30,6 @@ namespace SecurityOps.Commands
         }
 
         public static GitHubGateway CreateGateway(GitHubSettings settings, Uri apiUrl, GitHubToken token, IEventSink events) =>
-            new GitHubGateway(new GitHubGatewayOptions
-            {
-                ApiUrl = apiUrl,
-                Token = token,
-                Events = events,
-                WritesPerMinute = settings.WritesPerMinute,
-                WritesPerHour = settings.WritesPerHour,
-                MaxAttempts = Math.Max(1, settings.MaxAttempts),
-                MaxWait = TimeSpan.FromSeconds(Math.Max(0, settings.MaxWaitSeconds)),
-            });
+            new GitHubGateway(GitHubGatewayOptions.From(settings, apiUrl, token, events));
     }
 }

@@ -13,7 +13,7 @@ namespace SecurityOps.Commands
 
         internal TemplateRenderer Templates => templates ??= new TemplateRenderer(State.Files);
 
-        internal MembershipService Membership => membership ??= new MembershipService(Distributors, Templates, State.Config);
+        internal MembershipService Membership => membership ??= new MembershipService(Distributors, Templates, State.Config, name => Disclosure.PolicyCatalog.MembershipCriteria(State, name));
 
         /// <summary>The config's SMTP settings with -SmtpServer / -Port applied.</summary>
         internal static SmtpSettings SmtpWith(SecurityConfig config, string host, int? port)

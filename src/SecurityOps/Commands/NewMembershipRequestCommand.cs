@@ -41,9 +41,9 @@ namespace SecurityOps.Commands
         [Parameter(ValueFromPipeline = true)]
         public string MailText { get; set; }
 
-        /// <summary>The criteria to test against (oci, kubeedge); default: messaging.membershipCriteria.</summary>
+        /// <summary>The criteria to test against: a policy's distributors.membershipCriteria (oci, kubeedge, or the state's own policy's name); default: messaging.membershipCriteria.</summary>
         [Parameter]
-        [ValidateSet("oci", "kubeedge")]
+        [ValidateNotNullOrEmpty]
         public string Criteria { get; set; }
 
         protected override void ProcessRecord()

@@ -32,6 +32,31 @@ namespace SecurityOps.Commands
         /// <summary>Enqueues any pipeline action (WriteObject of a finished item, say) from a worker.</summary>
         public void Post(Action<Cmdlet> action) => queue.Add(action);
 
+        /// <summary>
+        /// Runs an action on the pipeline thread (which holds the state lock, say) and completes when it has run, so a
+        /// worker can wait for it; cancelled with <paramref name="cancellationToken"/> when the pump is gone.
+        /// </summary>
+        public async Task Invoke(Action<Cmdlet> action, CancellationToken cancellationToken)
+        {
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            queue.Add(c =>
+            {
+                try
+                {
+                    action(c);
+                    done.TrySetResult(true);
+                }
+                catch (Exception ex)
+                {
+                    done.TrySetException(ex); // the worker fails with it; the pump goes on writing
+                }
+            });
+            using (cancellationToken.Register(() => done.TrySetCanceled()))
+            {
+                await done.Task.ConfigureAwait(false);
+            }
+        }
+
         /// <summary>Starts the work and pumps its events on this (the pipeline) thread until it ends.</summary>
         public T Run<T>(Cmdlet cmdlet, Func<IEventSink, Task<T>> work)
         {

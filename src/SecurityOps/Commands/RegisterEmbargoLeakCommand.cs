@@ -48,7 +48,7 @@ namespace SecurityOps.Commands
         [Parameter]
         public string Primary { get; set; }
 
-        /// <summary>The Secondary (default: reminders.secondary).</summary>
+        /// <summary>The Secondary (default: the rotation's Secondary, else reminders.secondary).</summary>
         [Parameter]
         public string Secondary { get; set; }
 
@@ -66,14 +66,24 @@ namespace SecurityOps.Commands
                     return;
                 }
 
-                var (primary, secondary) = OnDuty(Primary, Secondary);
+                OnDutyTeam team = OnDuty(Primary, Secondary);
+                string primary = team.Primary, secondary = team.Secondary;
                 using (State.Files.AcquireLock())
                 {
                     VulnerabilityCase current = Cases.GetRequired(id);
                     var service = new LeakService(State.Files, Distributors, Templates, State.Config);
                     var (updated, result) = service.Register(current, PolicyFor(current), Member.Trim(), What, ToWhom, When, Prevention, primary, secondary, ResolveActor(Actor), Now);
                     Cases.Save(updated);
+                    if (team.PrimaryEmail != null)
+                    {
+                        result.Report.To = team.PrimaryEmail;
+                    }
+
                     WriteVerbose($"{id}: leak #{result.LeakNumber} by {result.MemberId} recorded; retrospective draft {result.Retrospective}.");
+                    WriteVerbose(primary == null ? "No on-duty Primary is known." :
+                        $"The leak report is for the on-duty Primary {primary}{(team.PrimaryEmail != null && team.PrimaryEmail != primary ? $" <{team.PrimaryEmail}>" : string.Empty)}" +
+                        (secondary != null ? $", Secondary {secondary}" : string.Empty) +
+                        (team.Slot != null && Primary == null ? $" (rotation, week of {team.Slot.WeekStart:yyyy-MM-dd})." : "."));
                     if (primary == null)
                     {
                         WriteWarning($"No on-duty Primary is known (no rotation, no -Primary, no reminders.primary): deliver the leak report in .Report yourself, or run Send-TeamReminder.");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using SecurityOps.Embargo;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
@@ -63,9 +64,24 @@ namespace SecurityOps.Commands
             string id = VulnerabilityCase.NormalizeId(Id) ?? throw Disclosure.CaseStore.InvalidId(Id);
             DateTimeOffset now = Now;
             var service = new EmbargoNoticeService(Distributors, Templates, State.Config);
+            var journal = new NoticeJournal(State.Files);
             using (State.Files.AcquireLock())
             {
                 VulnerabilityCase c = Cases.GetRequired(id);
+                if (journal.Entries(id).Count > 0)
+                {
+                    // An earlier run stopped mid-batch: what it sent goes onto the case first, so it is not sent again.
+                    var (recovered, count) = journal.Recover(service, c, ResolveActor(Actor), now);
+                    if (ShouldProcess(id, $"Record on the case the {count} notice(s) an interrupted run sent"))
+                    {
+                        Cases.Save(recovered);
+                        journal.Clear(id);
+                    }
+
+                    c = recovered;
+                    WriteWarning($"{id}: an earlier Send-EmbargoNotice stopped mid-batch; {count} notice(s) it sent are recorded on the case and are not sent again.");
+                }
+
                 EmbargoNoticePlan plan = service.Plan(c, PolicyFor(c), Kind, Force, Resend, now);
                 WriteVerbose($"{id}: {plan.Kind} notice, revision {plan.Revision} (public date {plan.PublicDate:u}); {plan.ToSend.Count} member(s) to send to, {plan.Skipped.Count} skipped.");
                 if (plan.PolicyException != null)
@@ -105,10 +121,19 @@ namespace SecurityOps.Commands
                 }
 
                 DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, Credential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
-                List<MailDelivery> deliveries = new PipelineEvents().Run(this, sink => mailer.SendAsync(approved, sink, CancellationToken));
+                string actor = ResolveActor(Actor);
+                var events = new PipelineEvents();
+                CancellationToken token = CancellationToken;
+
+                // Each accepted message is written to the case's journal at once (a small atomic write, on the pipeline
+                // thread that holds the state lock) before the next is sent: a crash or Ctrl+C mid-batch keeps who was
+                // told, and the next run moves it onto the case and sends only to the rest.
+                mailer.Sender.Accepted = delivery => events.Invoke(_ => journal.Add(plan, delivery), token);
+                List<MailDelivery> deliveries = events.Run(this, sink => mailer.SendAsync(approved, sink, token));
                 var messages = approved.ToDictionary(a => a.Member.Id, a => a.Message, StringComparer.OrdinalIgnoreCase);
-                var (updated, results) = service.Record(plan, deliveries, messages, ResolveActor(Actor), Now);
+                var (updated, results) = service.Record(plan, deliveries, messages, actor, Now);
                 Cases.Save(updated);
+                journal.Clear(id);
                 if (updated.Status != c.Status)
                 {
                     WriteVerbose($"{id}: status {c.Status} -> {updated.Status}.");

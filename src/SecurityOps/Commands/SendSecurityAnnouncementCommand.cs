@@ -60,7 +60,7 @@ namespace SecurityOps.Commands
                     }
 
                     AnnouncementSettings settings = State.Config.Announcements ?? new AnnouncementSettings();
-                    using var webhooks = new WebhookClient(settings.MaxAttempts, settings.RetryDelaySeconds, settings.MaxRetryAfterSeconds, settings.TimeoutSeconds);
+                    using var webhooks = WebhookClient.For(settings);
                     MailSender mail = null;
                     var records = new List<AnnouncementRecord>();
                     foreach (AnnouncementChannel ch in channels)

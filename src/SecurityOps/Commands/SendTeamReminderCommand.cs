@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Net;
+using System.Security;
+using SecurityOps.GitHub;
 using SecurityOps.Embargo;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
@@ -18,11 +21,11 @@ namespace SecurityOps.Commands
     [OutputType(typeof(TeamReminder))]
     public sealed class SendTeamReminderCommand : EmbargoCmdlet
     {
-        /// <summary>The on-duty Primary (default: the rotation, else reminders.primary). An address also gets the mail.</summary>
+        /// <summary>The on-duty Primary (default: the rotation's Primary, else reminders.primary). A handle of the roster or an address also gets the mail.</summary>
         [Parameter]
         public string Primary { get; set; }
 
-        /// <summary>The Secondary, the backup (default: reminders.secondary). An address also gets the mail.</summary>
+        /// <summary>The Secondary, the backup (default: the rotation's Secondary, else reminders.secondary). A handle of the roster or an address also gets the mail.</summary>
         [Parameter]
         public string Secondary { get; set; }
 
@@ -40,26 +43,38 @@ namespace SecurityOps.Commands
         [Credential]
         public PSCredential Credential { get; set; }
 
+        /// <summary>The private repository (owner/name) that keeps the reminder issue (default: reminders.issueRepository).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string IssueRepository { get; set; }
+
+        /// <summary>The GitHub token for the reminder issue (default: GITHUB_TOKEN / GH_TOKEN).</summary>
+        [Parameter]
+        public SecureString Token { get; set; }
+
         protected override void EndProcessing()
         {
             TryRun(() =>
             {
-                var (primary, secondary) = OnDuty(Primary, Secondary);
+                OnDutyTeam team = OnDuty(Primary, Secondary);
+                string primary = team.Primary, secondary = team.Secondary;
                 DateTimeOffset now = Now;
                 var service = new ReminderService(State, Templates);
                 TimeSpan window = WithinHours != null ? TimeSpan.FromHours(WithinHours.Value) : DueSoonWindow;
                 var reminder = new TeamReminder { At = now, Primary = primary, Secondary = secondary, Items = service.Collect(now, window) };
                 reminder.Markdown = ReminderService.Markdown(reminder);
-                WriteVerbose($"{reminder.Items.Count} item(s) for {primary ?? "(no Primary known)"}.{(OnDutyLookup(State, now) == null ? " No rotation is available: Primary/Secondary come from parameters or reminders:." : string.Empty)}");
+                WriteVerbose($"{reminder.Items.Count} item(s) for {primary ?? "(no Primary known)"}{(secondary != null ? $" (Secondary {secondary})" : string.Empty)}." +
+                    (team.Slot == null ? " No rotation week is available: Primary/Secondary come from parameters or reminders:." : $" Rotation week of {team.Slot.WeekStart:yyyy-MM-dd}: Primary {team.Slot.Primary}, Secondary {team.Slot.Secondary}."));
                 if (reminder.Items.Count == 0 && !Always)
                 {
+                    KeepIssue(reminder); // closes the reminder issue when one is open
                     WriteObject(reminder);
                     return;
                 }
 
                 RenderedMessage message = service.Render(reminder);
                 ReminderSettings settings = State.Config.Reminders ?? new ReminderSettings();
-                var to = (settings.MailTo ?? new List<string>()).Concat(new[] { primary, secondary }.Where(p => p != null && p.Contains("@")))
+                var to = (settings.MailTo ?? new List<string>()).Concat(new[] { team.PrimaryEmail, team.SecondaryEmail }.Where(p => p != null && p.Contains("@")))
                     .Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 if (to.Count > 0 && ShouldProcess(string.Join(", ", to), "Mail the team reminder"))
                 {
@@ -96,8 +111,7 @@ namespace SecurityOps.Commands
 
                     if (ch != null && ShouldProcess($"private slack '{ch.Name}'", "Post the team reminder"))
                     {
-                        AnnouncementSettings a = State.Config.Announcements ?? new AnnouncementSettings();
-                        using var webhooks = new WebhookClient(a.MaxAttempts, a.RetryDelaySeconds, a.MaxRetryAfterSeconds, a.TimeoutSeconds);
+                        using var webhooks = WebhookClient.For(State.Config.Announcements);
                         WebhookPostResult r = new PipelineEvents().Run(this, sink => webhooks.PostAsync(ch.Url, ch.Name, WebhookClient.SlackPayload(message.Subject + "\n\n" + message.Body), sink, CancellationToken));
                         if (r.Posted)
                         {
@@ -111,8 +125,51 @@ namespace SecurityOps.Commands
                     }
                 }
 
+                KeepIssue(reminder);
                 WriteObject(reminder);
             });
+        }
+
+        /// <summary>Creates, updates or closes the one reminder issue in the private repository, through the GitHub gateway.</summary>
+        private void KeepIssue(TeamReminder reminder)
+        {
+            string repoText = IssueRepository ?? State.Config.Reminders?.IssueRepository;
+            if (string.IsNullOrWhiteSpace(repoText))
+            {
+                return;
+            }
+
+            string action = reminder.Items.Count == 0 ? "Close the team reminder issue if one is open (nothing is due)" : $"Create or update the team reminder issue, assigned to {reminder.Primary ?? "nobody"}";
+            if (!ShouldProcess($"issue in {repoText.Trim()}", action))
+            {
+                return;
+            }
+
+            try
+            {
+                GitHubRepositoryName repo = GitHubRepositoryName.Parse(repoText);
+                GitHubToken token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, null))
+                    ?? throw GitHubToken.NotFound();
+                var events = new PipelineEvents();
+                using GitHubGateway gateway = GitHubCmdletSupport.CreateGateway(State.Config.GitHub, null, token, events);
+                var issue = new ReminderIssue(gateway, repo, State.Config.Reminders?.IssueLabel, State.Config);
+                ReminderIssueOutcome outcome = events.Run(this, async sink =>
+                {
+                    await issue.EnsurePrivateAsync(CancellationToken).ConfigureAwait(false);
+                    return await issue.SyncAsync(reminder, CancellationToken).ConfigureAwait(false);
+                });
+                WriteVerbose($"Reminder issue in {repo}: {outcome.Action}{(outcome.Number != null ? $" (#{outcome.Number})" : string.Empty)}.");
+                if (outcome.Number != null)
+                {
+                    reminder.Issue = outcome.Url;
+                    reminder.Delivered.Add($"issue:{repo}#{outcome.Number}");
+                }
+            }
+            catch (SecurityOpsException ex)
+            {
+                reminder.Failed.Add("issue:" + repoText.Trim());
+                WriteFailure(ex);
+            }
         }
     }
 }

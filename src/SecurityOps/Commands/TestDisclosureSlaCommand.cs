@@ -22,7 +22,7 @@ namespace SecurityOps.Commands
             {
                 TimeSpan window = Within == null ? DueSoonWindow : ParseWindow(Within);
                 DateTimeOffset now = Now;
-                string onDuty = OnDutyLookup(State, now);
+                string onDuty = OnDutySlot?.Primary;
                 var cases = Cases.All().Where(c => !c.IsClosed).ToList();
                 WriteVerbose($"Checking {cases.Count} open case(s) at {now:u}; due soon = within {window.TotalHours:0.##} h.{(onDuty == null ? " No rotation is available: OnDuty stays empty." : $" On duty: {onDuty}.")}");
                 foreach (DisclosureMilestone m in TimelineCalculator.Alerts(cases.Select(c => (c, PolicyFor(c))), now, window))

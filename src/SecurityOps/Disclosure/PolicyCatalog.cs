@@ -134,6 +134,34 @@ namespace SecurityOps.Disclosure
                 $"No policy named '{name}': it is not a preset ({string.Join(", ", PresetNames)}) and the state's policy is '{current?.Name}'.");
         }
 
+        /// <summary>
+        /// The distributors' membership criteria named <paramref name="name"/>: those of the policy of that name (a
+        /// preset or the state's own); "kubeedge" names the kubernetes-style preset, which holds KubeEdge's list. The
+        /// policy is their one source.
+        /// </summary>
+        public static IList<MembershipCriterion> MembershipCriteria(SecurityState state, string name)
+        {
+            string policyName = string.Equals(name?.Trim(), "kubeedge", StringComparison.OrdinalIgnoreCase) ? "kubernetes-style" : name?.Trim();
+            DisclosurePolicy policy;
+            try
+            {
+                policy = string.IsNullOrEmpty(policyName) ? null : Resolve(state, policyName);
+            }
+            catch (SecurityOpsException ex) when (ex.ErrorId == "DisclosurePolicyNotFound")
+            {
+                policy = null;
+            }
+
+            List<MembershipCriterion> criteria = policy?.Distributors?.MembershipCriteria;
+            if (criteria == null || criteria.Count == 0)
+            {
+                throw new SecurityOpsException("MembershipCriteriaUnknown", FailureKind.InvalidArgument, name,
+                    $"No membership criteria '{name}': name a policy whose distributors.membershipCriteria lists them (oci, kubeedge for kubernetes-style, or the state's own policy).");
+            }
+
+            return criteria;
+        }
+
         /// <summary>Every policy this state can use: the presets, plus the state's own file when it has one.</summary>
         public static IEnumerable<DisclosurePolicy> Available(SecurityState state)
         {

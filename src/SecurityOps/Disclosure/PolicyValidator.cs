@@ -52,6 +52,9 @@ namespace SecurityOps.Disclosure
 
         private static readonly Regex NamePattern = new Regex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant);
 
+        /// <summary>What the module checks for a membership criterion besides its answer (distributors.membershipCriteria[].check).</summary>
+        private static readonly string[] CriterionChecks = { "statement", "alias", "vouch", "pgp" };
+
         /// <summary>Parses and checks policy text; returns the policy (null when it cannot be read) and every problem.</summary>
         public static (DisclosurePolicy Policy, List<PolicyProblem> Problems) Check(string text, string file)
         {
@@ -253,6 +256,11 @@ namespace SecurityOps.Disclosure
                         if (string.IsNullOrWhiteSpace(c?.Text))
                         {
                             Fail(at + ".text", "is required.");
+                        }
+
+                        if (c != null && Array.IndexOf(CriterionChecks, c.Check ?? "statement") < 0)
+                        {
+                            Fail(at + ".check", $"'{c.Check}' is not one of {string.Join(", ", CriterionChecks)}.");
                         }
                     }
                 }

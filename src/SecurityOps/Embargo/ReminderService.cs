@@ -55,6 +55,20 @@ namespace SecurityOps.Embargo
                 }
             }
 
+            var journal = new NoticeJournal(state.Files);
+            foreach (VulnerabilityCase c in cases)
+            {
+                List<NoticeJournalEntry> interrupted = journal.Entries(c.Id);
+                if (interrupted.Count > 0)
+                {
+                    items.Add(new ReminderItem
+                    {
+                        Category = "interrupted-notice", State = "Overdue", Subject = c.Id, DueAt = c.PlannedPublicDate,
+                        Detail = $"Send-EmbargoNotice stopped mid-batch after sending to {string.Join(", ", interrupted.Select(e => e.MemberId))}: rerun Send-EmbargoNotice -Id {c.Id} (it records those and sends only to the rest).",
+                    });
+                }
+            }
+
             int warningDays = state.Config.Messaging?.KeyExpiryWarningDays ?? 30;
             foreach (DistributorHealthFinding f in new MembershipService(distributors, templates, state.Config).Health(warningDays))
             {

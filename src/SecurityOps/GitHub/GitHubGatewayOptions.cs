@@ -49,6 +49,22 @@ namespace SecurityOps.GitHub
         /// <summary>The User-Agent product version.</summary>
         public string UserAgentVersion { get; set; } = typeof(GitHubGatewayOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
+        /// <summary>The options the github: section of the config asks for (pacing, attempts, longest wait), for a run.</summary>
+        public static GitHubGatewayOptions From(Model.GitHubSettings settings, Uri apiUrl, GitHubToken token, IEventSink events)
+        {
+            settings = settings ?? new Model.GitHubSettings();
+            return new GitHubGatewayOptions
+            {
+                ApiUrl = apiUrl ?? ParseApiUrl(settings.ApiUrl),
+                Token = token,
+                Events = events ?? NullEventSink.Instance,
+                WritesPerMinute = settings.WritesPerMinute,
+                WritesPerHour = settings.WritesPerHour,
+                MaxAttempts = Math.Max(1, settings.MaxAttempts),
+                MaxWait = TimeSpan.FromSeconds(Math.Max(0, settings.MaxWaitSeconds)),
+            };
+        }
+
         /// <summary>Normalizes an -ApiUrl value: absolute http(s), with a trailing slash. A bad value is InvalidApiUrl.</summary>
         public static Uri ParseApiUrl(string text)
         {

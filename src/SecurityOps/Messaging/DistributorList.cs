@@ -93,26 +93,4 @@ namespace SecurityOps.Messaging
                  .OrderBy(p => p, StringComparer.Ordinal)
                  .Select(p => files.Read<MembershipRequest>("membership/" + System.IO.Path.GetFileName(p)));
     }
-
-    /// <summary>The membership criteria presets, as data (Messaging/Defaults/criteria.yaml).</summary>
-    public static class MembershipCriteria
-    {
-        private static Dictionary<string, List<MembershipCriterion>> presets;
-
-        public static IReadOnlyCollection<string> Names => Presets.Keys;
-
-        public static List<MembershipCriterion> For(string preset)
-        {
-            if (preset != null && Presets.TryGetValue(preset.Trim().ToLowerInvariant(), out var list))
-            {
-                return list;
-            }
-
-            throw new SecurityOpsException("MembershipCriteriaUnknown", FailureKind.InvalidArgument, preset,
-                $"No membership criteria '{preset}'; known: {string.Join(", ", Presets.Keys)}.");
-        }
-
-        private static Dictionary<string, List<MembershipCriterion>> Presets =>
-            presets ??= YamlFormat.Deserialize<Dictionary<string, List<MembershipCriterion>>>(DefaultResources.ReadText("criteria.yaml"), "built-in criteria.yaml");
-    }
 }

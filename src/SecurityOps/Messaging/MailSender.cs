@@ -58,6 +58,13 @@ namespace SecurityOps.Messaging
         /// <summary>Delays between attempts; tests shorten them.</summary>
         public Func<int, TimeSpan> Backoff { get; set; }
 
+        /// <summary>
+        /// Called as soon as the server accepted a message, before the next one is sent, and awaited: the caller
+        /// records the delivery there (so a crash later in the batch does not lose who was told). A failure of the
+        /// callback stops the batch: nothing more is sent that could not be recorded.
+        /// </summary>
+        public Func<MailDelivery, Task> Accepted { get; set; }
+
         public async Task<List<MailDelivery>> SendAsync(IReadOnlyList<OutgoingMail> batch, IEventSink sink, CancellationToken cancellationToken)
         {
             sink = sink ?? NullEventSink.Instance;
@@ -172,6 +179,11 @@ namespace SecurityOps.Messaging
                     }
 
                     delivery.SendSeconds = watch.Elapsed.TotalSeconds;
+                    if (delivery.Status == "Sent" && Accepted != null)
+                    {
+                        // Outside the send's try: a failure to record is never mistaken for a lost connection (and resent).
+                        await Accepted(delivery).ConfigureAwait(false);
+                    }
                 }
 
                 sink.Progress(new ProgressInfo("Sending encrypted mail", "done", 100, completed: true));

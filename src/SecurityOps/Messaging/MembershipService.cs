@@ -27,12 +27,30 @@ namespace SecurityOps.Messaging
         private readonly DistributorStore store;
         private readonly TemplateRenderer templates;
         private readonly Model.SecurityConfig config;
+        private readonly Func<string, IList<MembershipCriterion>> criteriaSource;
 
-        public MembershipService(DistributorStore store, TemplateRenderer templates, Model.SecurityConfig config)
+        /// <param name="criteria">
+        /// The membership criteria by name (oci, kubeedge, a policy's name): they live in the disclosure policy
+        /// (distributors.membershipCriteria), the one source of truth; the caller resolves them there. Needed only by
+        /// <see cref="CreateRequest"/> and <see cref="Test"/>.
+        /// </param>
+        public MembershipService(DistributorStore store, TemplateRenderer templates, Model.SecurityConfig config, Func<string, IList<MembershipCriterion>> criteria = null)
         {
             this.store = store;
             this.templates = templates;
             this.config = config ?? new Model.SecurityConfig();
+            criteriaSource = criteria;
+        }
+
+        /// <summary>The criteria a request named <paramref name="name"/> is tested against, from the policy.</summary>
+        public List<MembershipCriterion> Criteria(string name)
+        {
+            if (criteriaSource == null)
+            {
+                throw new InvalidOperationException("This MembershipService was made without a source of membership criteria.");
+            }
+
+            return criteriaSource(name).ToList();
         }
 
         public string CriteriaName => config.Messaging?.MembershipCriteria ?? "oci";
@@ -112,7 +130,7 @@ namespace SecurityOps.Messaging
 
         public MembershipRequest CreateRequest(MembershipRequest request, string mailText)
         {
-            List<MembershipCriterion> criteria = MembershipCriteria.For(request.Criteria ?? CriteriaName);
+            List<MembershipCriterion> criteria = Criteria(request.Criteria ?? CriteriaName);
             request.Criteria = request.Criteria ?? CriteriaName;
             if (!string.IsNullOrWhiteSpace(mailText))
             {
@@ -127,7 +145,7 @@ namespace SecurityOps.Messaging
                 }
 
                 request.PublicKey = request.PublicKey ?? KeyBlock.Match(mailText).Value.NullIfEmpty();
-                string aliasAnswer = parsed.FirstOrDefault(a => a.Criterion == "alias")?.Answer;
+                string aliasAnswer = parsed.FirstOrDefault(a => a.Criterion == IdOfCheck(criteria, "alias"))?.Answer;
                 request.SecurityAlias = request.SecurityAlias ?? (aliasAnswer == null ? null : MailAddress.Match(aliasAnswer).Value.NullIfEmpty());
                 Match subject = SubjectHeader.Match(mailText);
                 if (request.Organisation == null && subject.Success)
@@ -140,7 +158,7 @@ namespace SecurityOps.Messaging
                 request.Requester = request.Requester ?? (from.Success ? from.Groups["s"].Value.Trim() : null);
                 if (request.VouchedBy == null)
                 {
-                    string vouch = parsed.FirstOrDefault(a => a.Criterion == "vouch")?.Answer ?? string.Empty;
+                    string vouch = parsed.FirstOrDefault(a => a.Criterion == IdOfCheck(criteria, "vouch"))?.Answer ?? string.Empty;
                     request.VouchedBy = store.Load().Members
                         .Where(m => m.IsActive && Regex.IsMatch(vouch, @"(?<![\w-])" + Regex.Escape(m.Id) + @"(?![\w-])", RegexOptions.IgnoreCase))
                         .Select(m => m.Id).FirstOrDefault();
@@ -188,7 +206,7 @@ namespace SecurityOps.Messaging
             DateTimeOffset now = ModuleContext.UtcNow;
             var results = new List<MembershipCheckResult>();
             DistributorList list = store.Load();
-            foreach (MembershipCriterion criterion in MembershipCriteria.For(request.Criteria ?? CriteriaName))
+            foreach (MembershipCriterion criterion in Criteria(request.Criteria ?? CriteriaName))
             {
                 CriterionAnswer answer = request.Answers?.FirstOrDefault(a => a.Criterion == criterion.Id);
                 bool answered = !string.IsNullOrWhiteSpace(answer?.Answer);
@@ -197,7 +215,7 @@ namespace SecurityOps.Messaging
                 switch (criterion.Check)
                 {
                     case "alias":
-                        results.Add(CheckAlias(request));
+                        results.Add(CheckAlias(request, criterion.Id));
                         break;
                     case "vouch":
                         DistributorMember voucher = list.Members.FirstOrDefault(m => string.Equals(m.Id, request.VouchedBy, StringComparison.OrdinalIgnoreCase));
@@ -425,12 +443,16 @@ namespace SecurityOps.Messaging
                 key.EncryptionKey != null ? $"Encryption key {key.EncryptionKeyId}{(key.EncryptionKey.IsMasterKey ? " (the primary key)" : " (a subkey)")}." : "No valid key flagged for encryption (sign-only, or its encryption subkey expired or was revoked).");
         }
 
-        private static MembershipCheckResult CheckAlias(MembershipRequest request)
+        /// <summary>The id of the criterion the module checks in a given way (alias, vouch, pgp); null when there is none.</summary>
+        private static string IdOfCheck(IEnumerable<MembershipCriterion> criteria, string check) =>
+            criteria.FirstOrDefault(c => string.Equals(c.Check, check, StringComparison.OrdinalIgnoreCase))?.Id;
+
+        private static MembershipCheckResult CheckAlias(MembershipRequest request, string criterionId)
         {
             string alias = request.SecurityAlias;
             if (string.IsNullOrWhiteSpace(alias) || !MailAddress.IsMatch(alias))
             {
-                return Result(request, "alias", "TeamAlias", false, "No security alias address was given.");
+                return Result(request, criterionId, "TeamAlias", false, "No security alias address was given.");
             }
 
             string local = alias.Split('@')[0].ToLowerInvariant();
@@ -439,7 +461,7 @@ namespace SecurityOps.Messaging
             string requester = (request.Requester ?? string.Empty).ToLowerInvariant();
             bool personal = !team && (Regex.IsMatch(local, @"^[a-z]+[._][a-z]+$") || (requester.Length > 0 && parts.Any(p => p.Length > 2 && requester.Contains(p))));
             bool passed = team && !personal;
-            return Result(request, "alias", "TeamAlias", passed, passed
+            return Result(request, criterionId, "TeamAlias", passed, passed
                 ? $"{alias} looks like a team address."
                 : $"{alias} looks like a person's address, not a monitored team alias (for example security@ or psirt@).");
         }

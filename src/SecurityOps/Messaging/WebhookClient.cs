@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Net;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using SecurityOps.Model;
+using SecurityOps.Net;
 
 namespace SecurityOps.Messaging
 {
@@ -27,35 +28,41 @@ namespace SecurityOps.Messaging
     }
 
     /// <summary>
-    /// Posts JSON to Slack and Discord incoming webhooks. A webhook URL is a secret (whoever has it can post): it is
-    /// used for the request and nowhere else: results, verbose text and errors name the channel only. 429 and 5xx
-    /// answers and dropped connections are retried, honouring Retry-After (seconds or an HTTP date); other 4xx fail.
-    /// (A small client of its own until the module's Net/ pipeline exists; then this should go through it.)
+    /// Posts JSON to Slack and Discord incoming webhooks through the module's one HTTP road (<see cref="HttpPipeline"/>:
+    /// per-attempt timeout, retries with backoff honouring Retry-After, cancellation). A webhook URL is a secret
+    /// (whoever has it can post): it is used for the request and nowhere else: results, verbose text and errors name
+    /// the channel only. 429 and 5xx answers, timeouts and dropped connections are retried; other 4xx fail at once.
     /// </summary>
     public sealed class WebhookClient : IDisposable
     {
         /// <summary>Discord refuses message content longer than this.</summary>
         public const int DiscordLimit = 2000;
 
-        private static readonly Regex SlackMassMention = new Regex(@"<!(channel|here|everyone)(\|[^>]*)?>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         private static readonly Regex AtMassMention = new Regex(@"@(channel|here|everyone)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-        private readonly HttpClient http;
+        private readonly HttpPipeline http;
         private readonly int maxAttempts;
-        private readonly TimeSpan retryDelay;
-        private readonly TimeSpan maxRetryAfter;
 
         public WebhookClient(int maxAttempts = 4, double retryDelaySeconds = 2, double maxRetryAfterSeconds = 120, int timeoutSeconds = 30, HttpMessageHandler handler = null)
         {
-            http = handler == null ? new HttpClient() : new HttpClient(handler);
-            http.Timeout = TimeSpan.FromSeconds(Math.Max(1, timeoutSeconds));
             this.maxAttempts = Math.Max(1, maxAttempts);
-            retryDelay = TimeSpan.FromSeconds(Math.Max(0, retryDelaySeconds));
-            maxRetryAfter = TimeSpan.FromSeconds(Math.Max(0, maxRetryAfterSeconds));
+            var options = new HttpPipelineOptions
+            {
+                MaxRetries = this.maxAttempts - 1,
+                BaseDelay = TimeSpan.FromSeconds(Math.Max(0, retryDelaySeconds)),
+                MaxDelay = TimeSpan.FromSeconds(Math.Max(0, maxRetryAfterSeconds)),
+                Timeout = TimeSpan.FromSeconds(Math.Max(1, timeoutSeconds)),
+                MaxResponseBytes = 1024 * 1024,
+            };
+            http = handler == null ? new HttpPipeline(options) : new HttpPipeline(options, handler, disposeHandler: true);
         }
 
-        /// <summary>Waits between attempts; tests may replace it to observe the delays.</summary>
-        public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (d, ct) => d <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(d, ct);
+        /// <summary>A client with the attempts, delays and timeout of the announcements: section.</summary>
+        public static WebhookClient For(AnnouncementSettings settings)
+        {
+            settings = settings ?? new AnnouncementSettings();
+            return new WebhookClient(settings.MaxAttempts, settings.RetryDelaySeconds, settings.MaxRetryAfterSeconds, settings.TimeoutSeconds);
+        }
 
         /// <summary>Slack's payload: &amp;, &lt; and &gt; escaped (so &lt;!channel&gt; is inert) and @channel/@here/@everyone defused.</summary>
         public static string SlackPayload(string text) =>
@@ -141,84 +148,37 @@ namespace SecurityOps.Messaging
                 return result;
             }
 
-            for (int attempt = 1; attempt <= maxAttempts; attempt++)
+            HttpFetchRequest request = HttpFetchRequest.Post(url, Encoding.UTF8.GetBytes(json ?? "{}"), "application/json; charset=utf-8");
+            request.DisplayName = $"channel '{channel}'";
+            request.ThrowOnFailure = false;
+            request.Accept = "application/json, text/plain, */*";
+            request.Retrying = (attempt, delay, reason) => sink.Verbose($"{channel}: {reason} (attempt {attempt}); retrying in {delay.TotalSeconds:0.###} s.");
+            try
             {
-                result.Attempts = attempt;
-                TimeSpan? wait = null;
-                try
+                HttpFetchResult answer = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                result.Attempts = answer.Attempts;
+                result.StatusCode = answer.StatusCode;
+                if (answer.IsSuccess)
                 {
-                    using var content = new StringContent(json, Encoding.UTF8, "application/json");
-                    using HttpResponseMessage response = await http.PostAsync(uri, content, cancellationToken).ConfigureAwait(false);
-                    int code = (int)response.StatusCode;
-                    result.StatusCode = code;
-                    if (response.IsSuccessStatusCode)
-                    {
-                        result.Posted = true;
-                        result.ErrorId = null;
-                        result.Error = null;
-                        sink.Verbose($"{channel}: posted (HTTP {code}{(attempt > 1 ? $", attempt {attempt}" : string.Empty)}).");
-                        return result;
-                    }
-
-                    bool retryable = code == 429 || code >= 500;
-                    result.ErrorId = code == 429 ? "WebhookRateLimited" : code >= 500 ? "WebhookServerError" : "WebhookRejected";
-                    result.Error = $"Channel '{channel}' answered HTTP {code} {response.ReasonPhrase}.";
-                    if (!retryable)
-                    {
-                        return result;
-                    }
-
-                    wait = RetryAfter(response);
-                    if (wait != null && wait > maxRetryAfter)
-                    {
-                        result.Error += $" Its Retry-After ({wait.Value.TotalSeconds:0} s) is longer than announcements.maxRetryAfterSeconds.";
-                        return result;
-                    }
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (Exception ex) when (ex is HttpRequestException || ex is TaskCanceledException || ex is System.IO.IOException)
-                {
-                    // The exception's text may carry the URL (with its secret path): only its kind is reported.
-                    result.StatusCode = null;
-                    result.ErrorId = ex is TaskCanceledException ? "WebhookTimeout" : "WebhookConnectionFailed";
-                    result.Error = $"Channel '{channel}': {(ex is TaskCanceledException ? "the request timed out" : "the connection failed")} ({ex.GetType().Name}).";
+                    result.Posted = true;
+                    sink.Verbose($"{channel}: posted (HTTP {answer.StatusCode}{(answer.Attempts > 1 ? $", attempt {answer.Attempts}" : string.Empty)}).");
+                    return result;
                 }
 
-                if (attempt < maxAttempts)
-                {
-                    TimeSpan delay = wait ?? TimeSpan.FromTicks(retryDelay.Ticks * (1L << Math.Min(attempt - 1, 10)));
-                    sink.Verbose($"{channel}: {result.Error} Retrying in {delay.TotalSeconds:0.###} s.");
-                    await Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
+                int code = answer.StatusCode;
+                result.ErrorId = code == 429 ? "WebhookRateLimited" : code >= 500 ? "WebhookServerError" : "WebhookRejected";
+                result.Error = answer.Failure + (answer.FailureId == "HttpRetryAfterTooLong" ? " (announcements.maxRetryAfterSeconds)" : string.Empty);
+            }
+            catch (SecurityOpsException ex) when (ex.ErrorId == "HttpConnectionFailed" || ex.ErrorId == "HttpTimeout")
+            {
+                // The pipeline's text names the channel only; the URL and its path are not in it.
+                result.Attempts = maxAttempts;
+                result.StatusCode = null;
+                result.ErrorId = ex.ErrorId == "HttpTimeout" ? "WebhookTimeout" : "WebhookConnectionFailed";
+                result.Error = RedactUrl(ex.Message, url);
             }
 
             return result;
-        }
-
-        /// <summary>Retry-After as seconds or an HTTP date (from the module's clock); null when absent.</summary>
-        public static TimeSpan? RetryAfter(HttpResponseMessage response)
-        {
-            var header = response.Headers.RetryAfter;
-            if (header == null)
-            {
-                return null;
-            }
-
-            if (header.Delta != null)
-            {
-                return header.Delta;
-            }
-
-            if (header.Date != null)
-            {
-                TimeSpan d = header.Date.Value - ModuleContext.UtcNow;
-                return d < TimeSpan.Zero ? TimeSpan.Zero : d;
-            }
-
-            return null;
         }
 
         /// <summary>Removes every occurrence of the secret URL (and its path) from text, for anything that might echo it.</summary>

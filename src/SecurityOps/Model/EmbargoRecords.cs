@@ -17,8 +17,8 @@ namespace SecurityOps.Model
             kind == Revised ? "embargo-notice-revised" : kind == Advance24h ? "embargo-notice-24h" : "embargo-notice";
     }
 
-    /// <summary>One attempt to send one member one embargo notice, kept on the case.</summary>
-    public sealed class EmbargoNoticeRecord
+    /// <summary>What a notice to one member was: who, which kind and revision, and how it went (shared by the record and the result).</summary>
+    public abstract class EmbargoNoticeOutcome
     {
         public string MemberId { get; set; }
 
@@ -32,14 +32,18 @@ namespace SecurityOps.Model
 
         public DateTimeOffset PublicDate { get; set; }
 
-        /// <summary>Sent, Failed or Refused.</summary>
+        /// <summary>Sent, Failed or Refused; on a result also Skipped (already has this revision) or WhatIf.</summary>
         public string Status { get; set; }
-
-        public DateTimeOffset At { get; set; }
 
         public string MessageId { get; set; }
 
         public string ErrorId { get; set; }
+    }
+
+    /// <summary>One attempt to send one member one embargo notice, kept on the case.</summary>
+    public sealed class EmbargoNoticeRecord : EmbargoNoticeOutcome
+    {
+        public DateTimeOffset At { get; set; }
 
         /// <summary>True when sent again on purpose (-Resend).</summary>
         public bool Resent { get; set; }
@@ -49,30 +53,13 @@ namespace SecurityOps.Model
     }
 
     /// <summary>What Send-EmbargoNotice did for one member.</summary>
-    public sealed class EmbargoNoticeResult
+    public sealed class EmbargoNoticeResult : EmbargoNoticeOutcome
     {
         public string CaseId { get; set; }
-
-        public string MemberId { get; set; }
-
-        public string Recipient { get; set; }
-
-        public string Kind { get; set; }
-
-        public int Revision { get; set; }
-
-        public DateTimeOffset PublicDate { get; set; }
-
-        /// <summary>Sent, Failed, Refused, Skipped (already has this revision) or WhatIf.</summary>
-        public string Status { get; set; }
-
-        public string MessageId { get; set; }
 
         public DateTimeOffset? SentAt { get; set; }
 
         public int Attempts { get; set; }
-
-        public string ErrorId { get; set; }
 
         public string Error { get; set; }
 
@@ -143,42 +130,35 @@ namespace SecurityOps.Model
         public string Id => CaseId;
     }
 
-    /// <summary>A posting of the public announcement to one channel, kept on the case.</summary>
-    public sealed class AnnouncementRecord
+    /// <summary>How the announcement went on one channel (shared by the record and the result).</summary>
+    public abstract class AnnouncementOutcome
     {
-        public string Channel { get; set; }
-
-        public string Type { get; set; }
-
-        public DateTimeOffset At { get; set; }
-
-        /// <summary>Posted or Failed.</summary>
-        public string Status { get; set; }
-
-        public int Parts { get; set; }
-
-        public string ErrorId { get; set; }
-    }
-
-    /// <summary>What Send-SecurityAnnouncement did on one channel.</summary>
-    public sealed class AnnouncementResult
-    {
-        public string CaseId { get; set; }
-
         public string Channel { get; set; }
 
         /// <summary>slack, discord or mail.</summary>
         public string Type { get; set; }
 
-        /// <summary>Posted, Failed, Skipped (already posted) or WhatIf.</summary>
+        /// <summary>Posted or Failed; on a result also Skipped (already posted) or WhatIf.</summary>
         public string Status { get; set; }
 
         /// <summary>How many posts (Discord splits long text) or mails.</summary>
         public int Parts { get; set; }
 
-        public int Attempts { get; set; }
-
         public string ErrorId { get; set; }
+    }
+
+    /// <summary>A posting of the public announcement to one channel, kept on the case.</summary>
+    public sealed class AnnouncementRecord : AnnouncementOutcome
+    {
+        public DateTimeOffset At { get; set; }
+    }
+
+    /// <summary>What Send-SecurityAnnouncement did on one channel.</summary>
+    public sealed class AnnouncementResult : AnnouncementOutcome
+    {
+        public string CaseId { get; set; }
+
+        public int Attempts { get; set; }
 
         public string Error { get; set; }
 
@@ -188,7 +168,7 @@ namespace SecurityOps.Model
     /// <summary>One thing the on-duty team must look at.</summary>
     public sealed class ReminderItem
     {
-        /// <summary>sla, revised-notice, key-expiry, membership-request, leak-follow-up.</summary>
+        /// <summary>sla, revised-notice, interrupted-notice, key-expiry, membership-request, leak-follow-up.</summary>
         public string Category { get; set; }
 
         /// <summary>Overdue or DueSoon (or Open for things without a deadline).</summary>
@@ -220,6 +200,9 @@ namespace SecurityOps.Model
         public List<string> Delivered { get; set; } = new List<string>();
 
         public List<string> Failed { get; set; } = new List<string>();
+
+        /// <summary>The reminder issue in the private repository (its URL), when one is kept.</summary>
+        public string Issue { get; set; }
 
         public int Count => Items.Count;
     }

@@ -60,5 +60,11 @@ namespace SecurityOps.Model
 
         /// <summary>Membership requests pending longer than this many days are reported.</summary>
         public int PendingRequestDays { get; set; } = 0;
+
+        /// <summary>owner/name of the PRIVATE state repository where the reminder is kept as one issue assigned to the Primary; empty: no issue.</summary>
+        public string IssueRepository { get; set; }
+
+        /// <summary>The label of the reminder issue (it is found among the open issues with this label by a hidden marker).</summary>
+        public string IssueLabel { get; set; } = "security-reminder";
     }
 }

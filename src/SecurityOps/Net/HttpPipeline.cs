@@ -37,10 +37,42 @@ namespace SecurityOps.Net
             + " (+https://github.com/securityops/SecurityOps)";
     }
 
-    /// <summary>One GET: where, the validators of the copy we hold, and extra headers (Authorization stays out of messages).</summary>
+    /// <summary>
+    /// One request: a GET (where, the validators of the copy we hold, extra headers; Authorization stays out of
+    /// messages) or, with <see cref="Post"/>, a POST of a body (webhooks).
+    /// </summary>
     public sealed class HttpFetchRequest
     {
         public HttpFetchRequest(string location) => Location = location;
+
+        /// <summary>A POST of <paramref name="body"/> as <paramref name="contentType"/>; sent again on a retry, so only for posts that may repeat (webhooks).</summary>
+        public static HttpFetchRequest Post(string location, byte[] body, string contentType) =>
+            new HttpFetchRequest(location) { Method = "POST", Body = body ?? new byte[0], ContentType = contentType ?? "application/octet-stream" };
+
+        /// <summary>GET (default) or POST.</summary>
+        public string Method { get; set; } = "GET";
+
+        /// <summary>The body of a POST.</summary>
+        public byte[] Body { get; set; }
+
+        /// <summary>The body's media type (application/json; charset=utf-8 ...).</summary>
+        public string ContentType { get; set; }
+
+        /// <summary>
+        /// What messages call the location instead of the URL, for a URL that is itself a secret (a webhook): then the
+        /// URL, its path and query appear in no message, event or error.
+        /// </summary>
+        public string DisplayName { get; set; }
+
+        /// <summary>
+        /// False: a final HTTP answer that is not a success (not retryable, retries spent, or a Retry-After over the
+        /// cap) is returned as a result with its <see cref="HttpFetchResult.StatusCode"/> and <see cref="HttpFetchResult.Failure"/>
+        /// rather than thrown. Connection faults and timeouts still throw: there is no answer to return.
+        /// </summary>
+        public bool ThrowOnFailure { get; set; } = true;
+
+        /// <summary>Called before each retry wait of this request: (attempt just failed, delay, reason).</summary>
+        public Action<int, TimeSpan, string> Retrying { get; set; }
 
         /// <summary>An http(s) URL, a file:// URL or a plain file path.</summary>
         public string Location { get; }
@@ -77,6 +109,15 @@ namespace SecurityOps.Net
         public string LastModified { get; set; }
 
         public int Attempts { get; set; }
+
+        /// <summary>True for a 2xx (or 304) answer.</summary>
+        public bool IsSuccess => NotModified || (StatusCode >= 200 && StatusCode < 300);
+
+        /// <summary>Why a request with ThrowOnFailure = false ended without success (the message it would have thrown); null on success.</summary>
+        public string Failure { get; set; }
+
+        /// <summary>The error id it would have thrown: HttpRequestFailed or HttpRetryAfterTooLong.</summary>
+        public string FailureId { get; set; }
 
         public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
     }
@@ -183,10 +224,19 @@ namespace SecurityOps.Net
         {
             Uri uri = ToUri(request.Location);
             long cap = request.MaxResponseBytes ?? Options.MaxResponseBytes;
+            if (uri.IsFile && !string.Equals(request.Method ?? "GET", "GET", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SecurityOpsException("UnsupportedScheme", FailureKind.InvalidArgument, request.DisplayName ?? Display(request.Location),
+                    $"Only http(s) locations take a {request.Method}.");
+            }
+
             return uri.IsFile
                 ? ReadFile(uri, request, cap)
                 : await GetHttpAsync(uri, request, cap, cancellationToken).ConfigureAwait(false);
         }
+
+        /// <summary>Any request (GET or POST) through the same road: <see cref="GetAsync"/> under a name that says what it does.</summary>
+        public Task<HttpFetchResult> SendAsync(HttpFetchRequest request, CancellationToken cancellationToken) => GetAsync(request, cancellationToken);
 
         public void Dispose()
         {
@@ -226,12 +276,16 @@ namespace SecurityOps.Net
 
         private async Task<HttpFetchResult> GetHttpAsync(Uri uri, HttpFetchRequest request, long cap, CancellationToken cancellationToken)
         {
-            string shown = Display(uri.OriginalString);
+            string shown = request.DisplayName ?? Display(uri.OriginalString);
+            string verb = (request.Method ?? "GET").ToUpperInvariant();
+            string Clean(string text) => request.DisplayName == null ? Redact.Urls(text) : HideLocation(text, uri, request.DisplayName);
+            HttpFetchResult lastAnswer = null;
             for (int attempt = 1; ; attempt++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 string retryReason;
                 TimeSpan? retryAfter = null;
+                lastAnswer = null;
                 using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
                     attemptCts.CancelAfter(Options.Timeout);
@@ -248,12 +302,13 @@ namespace SecurityOps.Net
 
                             if (!IsRetryable(status))
                             {
-                                throw new SecurityOpsException("HttpRequestFailed", FailureKind.ConnectionError, shown,
-                                    $"GET {shown} answered {status} {Reason(response)}.");
+                                return Fail(new HttpFetchResult { Uri = uri, StatusCode = status, Attempts = attempt }, request, "HttpRequestFailed", FailureKind.ConnectionError, shown,
+                                    $"{verb} {shown} answered {status} {Reason(response)}.");
                             }
 
                             retryReason = $"{status} {Reason(response)}";
                             retryAfter = ParseRetryAfter(response);
+                            lastAnswer = new HttpFetchResult { Uri = uri, StatusCode = status, Attempts = attempt };
                         }
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -266,23 +321,29 @@ namespace SecurityOps.Net
                         if (attempt > Options.MaxRetries)
                         {
                             throw new SecurityOpsException("HttpTimeout", FailureKind.OperationTimeout, shown,
-                                $"GET {shown}: {retryReason} (tried {attempt} times).");
+                                $"{verb} {shown}: {retryReason} (tried {attempt} times).");
                         }
                     }
                     catch (HttpRequestException ex)
                     {
-                        retryReason = "connection failed: " + Redact.Urls(Innermost(ex).Message);
+                        retryReason = "connection failed: " + Clean(Innermost(ex).Message);
                     }
                     catch (IOException ex)
                     {
-                        retryReason = "connection broke: " + Redact.Urls(Innermost(ex).Message);
+                        retryReason = "connection broke: " + Clean(Innermost(ex).Message);
                     }
                 }
 
                 if (attempt > Options.MaxRetries)
                 {
+                    string message = $"{verb} {shown}: {retryReason} (tried {attempt} times).";
+                    if (lastAnswer != null)
+                    {
+                        return Fail(lastAnswer, request, "HttpRequestFailed", FailureKind.ConnectionError, shown, message);
+                    }
+
                     throw new SecurityOpsException(retryReason.StartsWith("connection", StringComparison.Ordinal) ? "HttpConnectionFailed" : "HttpRequestFailed",
-                        FailureKind.ConnectionError, shown, $"GET {shown}: {retryReason} (tried {attempt} times).");
+                        FailureKind.ConnectionError, shown, message);
                 }
 
                 TimeSpan delay = Backoff(attempt);
@@ -290,14 +351,15 @@ namespace SecurityOps.Net
                 {
                     if (retryAfter.Value > Options.MaxDelay)
                     {
-                        throw new SecurityOpsException("HttpRetryAfterTooLong", FailureKind.LimitsExceeded, shown,
-                            $"GET {shown}: {retryReason}, and the server asks to wait {retryAfter.Value.TotalSeconds:0} s (more than the {Options.MaxDelay.TotalSeconds:0} s allowed).");
+                        return Fail(lastAnswer, request, "HttpRetryAfterTooLong", FailureKind.LimitsExceeded, shown,
+                            $"{verb} {shown}: {retryReason}, and the server asks to wait {retryAfter.Value.TotalSeconds:0} s (more than the {Options.MaxDelay.TotalSeconds:0} s allowed).");
                     }
 
                     delay = retryAfter.Value > delay ? retryAfter.Value : delay;
                 }
 
                 Retrying?.Invoke(shown, attempt, delay, retryReason);
+                request.Retrying?.Invoke(attempt, delay, retryReason);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -313,7 +375,14 @@ namespace SecurityOps.Net
                 target = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri;
             }
 
-            var message = new HttpRequestMessage(HttpMethod.Get, target);
+            string verb = (request.Method ?? "GET").ToUpperInvariant();
+            var message = new HttpRequestMessage(verb == "GET" ? HttpMethod.Get : verb == "POST" ? HttpMethod.Post : new HttpMethod(verb), target);
+            if (request.Body != null)
+            {
+                message.Content = new ByteArrayContent(request.Body);
+                message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType ?? "application/octet-stream");
+            }
+
             message.Headers.TryAddWithoutValidation("User-Agent", Options.UserAgent);
             message.Headers.TryAddWithoutValidation("Accept", request.Accept ?? "*/*");
             if (basic != null)
@@ -396,6 +465,41 @@ namespace SecurityOps.Net
             }
 
             return result;
+        }
+
+        /// <summary>Throws the failure, or (ThrowOnFailure = false) returns the answer with the failure on it.</summary>
+        private static HttpFetchResult Fail(HttpFetchResult answer, HttpFetchRequest request, string errorId, FailureKind kind, string shown, string message)
+        {
+            if (request.ThrowOnFailure || answer == null)
+            {
+                throw new SecurityOpsException(errorId, kind, shown, message);
+            }
+
+            answer.FailureId = errorId;
+            answer.Failure = message;
+            return answer;
+        }
+
+        /// <summary>Removes a secret location (the URL, its path and query) from text, leaving its display name.</summary>
+        private static string HideLocation(string text, Uri uri, string name)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return text;
+            }
+
+            text = text.Replace(uri.OriginalString, name).Replace(uri.AbsoluteUri, name);
+            if (uri.PathAndQuery.Length > 1)
+            {
+                text = text.Replace(uri.PathAndQuery, "/[redacted]");
+            }
+
+            if (uri.AbsolutePath.Length > 1)
+            {
+                text = text.Replace(uri.AbsolutePath, "/[redacted]");
+            }
+
+            return Redact.Urls(text);
         }
 
         private static SecurityOpsException TooLarge(string shown, long cap, long? size) =>

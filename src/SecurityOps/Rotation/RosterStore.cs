@@ -32,6 +32,23 @@ namespace SecurityOps.Rotation
         public RotationSchedule Load() => RotationSchedule.Create(Read(), FilePath);
 
         /// <summary>
+        /// Who is on duty at <paramref name="now"/>: the week's slot (Primary, Secondary, their e-mail addresses), or null
+        /// when there is no roster.yaml or the rotation has not started yet. An invalid roster throws RosterInvalid.
+        /// </summary>
+        public RotationSlot OnDuty(DateTimeOffset now)
+        {
+            Roster roster = files.Read<Roster>(Roster.FileName);
+            if (roster == null)
+            {
+                return null;
+            }
+
+            RotationSchedule schedule = RotationSchedule.Create(roster, FilePath);
+            int week = schedule.WeekNumberOf(now.UtcDateTime);
+            return week < 0 ? null : schedule.Slot(week, now);
+        }
+
+        /// <summary>
         /// Adds an override, reading, validating and writing under the state lock. When the result is not a valid
         /// roster nothing is written and the problem is thrown. Returns the override as stored (with its id).
         /// </summary>

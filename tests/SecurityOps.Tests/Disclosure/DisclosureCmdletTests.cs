@@ -108,7 +108,7 @@ New-VulnerabilityReport -StatePath $state -Summary r -Component c | Set-Vulnerab
 
             var alerts = At(state, "2026-01-06T12:00:00Z", "Test-DisclosureSla -StatePath $state -Within 6").AssertNoErrors().Objects<DisclosureMilestone>().ToList();
             Assert.Equal(new[] { "SEC-2026-0001 acknowledge Overdue", "SEC-2026-0001 fix-team Overdue" }, alerts.Select(a => a.ToString()));
-            Assert.All(alerts, a => Assert.Null(a.OnDuty));
+            Assert.All(alerts, a => Assert.Equal("alice", a.OnDuty)); // the template roster: week 0 (from 2026-01-05) is alice's
 
             var wide = At(state, "2026-01-06T12:00:00Z", "Test-DisclosureSla -StatePath $state -Within ([TimeSpan]::FromDays(6))").AssertNoErrors().Objects<DisclosureMilestone>().ToList();
             Assert.Contains(wide, a => a.CaseId == "SEC-2026-0002" && a.Milestone == "fix" && a.State == MilestoneState.DueSoon);

@@ -128,7 +128,7 @@ namespace SecurityOps.Tests.Embargo
             var run = ps.At("2026-03-06T11:00:00Z", EmbargoTestState.Credential + "Send-TeamReminder -Secondary dave -Credential $cred -StatePath $state -Confirm:$false", vars);
             Assert.Empty(run.Errors);
             TeamReminder reminder = run.Objects<TeamReminder>().Single();
-            Assert.Equal("carol@example.org", reminder.Primary);
+            Assert.Equal("carol", reminder.Primary); // the template roster's week of 2026-03-02 (the rotation wins over reminders.primary)
             Assert.Equal("dave", reminder.Secondary);
             var categories = reminder.Items.Select(i => i.Category).Distinct().ToList();
             Assert.Contains("revised-notice", categories);

@@ -21,7 +21,7 @@ namespace SecurityOps.Tests.Infrastructure
         private readonly Process process;
         private readonly TempFolder folder = new TempFolder("smtp");
 
-        public SmtpTestServer(bool tls = true, string user = null, string password = null, string reject = null, string tempfail = null, string drop = null)
+        public SmtpTestServer(bool tls = true, string user = null, string password = null, string reject = null, string tempfail = null, string drop = null, string hang = null)
         {
             Port = FreePort();
             var args = new List<string> { Path.Combine(AppContext.BaseDirectory, "Messaging", "smtp_server.py"), "--port", Port.ToString(), "--dir", MailFolder };
@@ -48,6 +48,7 @@ namespace SecurityOps.Tests.Infrastructure
             Opt("--reject", reject);
             Opt("--tempfail", tempfail);
             Opt("--drop", drop);
+            Opt("--hang", hang);
             var start = new ProcessStartInfo("/usr/bin/python3")
             {
                 RedirectStandardInput = true,

@@ -89,7 +89,7 @@ distribution.
             Assert.Equal("security-response-team@seven.example", request.SecurityAlias);
             Assert.Equal("CrashOverride", request.VouchedBy);
             Assert.Equal(8, request.Answers.Count);
-            Assert.Equal("We accept.", request.Answers.Single(a => a.Criterion == "embargo").Answer);
+            Assert.Equal("We accept.", request.Answers.Single(a => a.Criterion == "accept-embargo").Answer);
             Assert.True(File.Exists(Path.Combine(state, "membership", "seven.yaml")));
 
             var checks = ps.Run("Test-MembershipRequest seven -StatePath $state", vars).AssertNoErrors().Objects<MembershipCheckResult>().ToList();
@@ -120,13 +120,13 @@ distribution.
             new StateRepository(state).Write(DistributorStore.FileName, new DistributorList { Members = { new DistributorMember { Id = "suspended-one", Status = "suspended", SecurityAlias = "security@x.example" } } });
             var vars = new Dictionary<string, object> { ["state"] = state, ["key"] = keys.SignOnly.PublicKey };
 
-            ps.Run("New-MembershipRequest -Id kube -Organisation KubeCo -Criteria kubeedge -SecurityAlias jane.doe@kubeco.example -VouchedBy suspended-one -PublicKey $key -Answer @{ embargo = 'We accept.' } -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+            ps.Run("New-MembershipRequest -Id kube -Organisation KubeCo -Criteria kubeedge -SecurityAlias jane.doe@kubeco.example -VouchedBy suspended-one -PublicKey $key -Answer @{ 'accept-embargo' = 'We accept.' } -StatePath $state -Confirm:$false", vars).AssertNoErrors();
             var checks = ps.Run("Test-MembershipRequest kube -StatePath $state", vars).AssertNoErrors().Objects<MembershipCheckResult>().ToList();
             Assert.False(checks.Single(c => c.Check == "TeamAlias").Passed);
             Assert.False(checks.Single(c => c.Check == "VouchedByActiveMember").Passed);
             Assert.False(checks.Single(c => c.Check == "PgpKeyCanEncrypt").Passed);
-            Assert.False(checks.Single(c => c.Criterion == "community").Passed);
-            Assert.True(checks.Single(c => c.Criterion == "embargo" && c.Check == "Answered").Passed);
+            Assert.False(checks.Single(c => c.Criterion == "community-participant").Passed);
+            Assert.True(checks.Single(c => c.Criterion == "accept-embargo" && c.Check == "Answered").Passed);
             Assert.Equal(8 + 2 + 5, checks.Count);
 
             var approve = ps.Run("Approve-MembershipRequest kube -Force -StatePath $state -Confirm:$false", vars);
@@ -242,17 +242,17 @@ distribution.
         [Fact]
         public void AnswersAreFoundWhateverTheNumberingAndQuoting()
         {
-            var criteria = MembershipCriteria.For("kubeedge");
+            var criteria = SecurityOps.Disclosure.PolicyCatalog.Preset("kubernetes-style").Distributors.MembershipCriteria; // the policy is the one source
             string mail = "Hi,\n\n**1) Have an actively monitored security email alias for our project**\nsecurity@distro.example\n\n" +
                           "4. Not be a downstream or rebuild of another distribution.\nWe build from source.\n\n" +
                           "> Be a participant and active contributor in the KubeEdge community.\nWe maintain two SIGs.\n\n" +
                           ">> (8) have someone already on the list vouch for the person requesting membership\n>> on behalf of your distribution\nalice vouches.\n";
             var answers = MembershipService.ParseAnswers(mail, criteria).ToDictionary(a => a.Criterion, a => a.Answer);
-            Assert.Equal("security@distro.example", answers["alias"]);
+            Assert.Equal("security@distro.example", answers["security-alias"]);
             Assert.Equal("We build from source.", answers["not-downstream"]);
-            Assert.Equal("We maintain two SIGs.", answers["community"]);
-            Assert.Equal("alice vouches.", answers["vouch"]);
-            Assert.False(answers.ContainsKey("embargo"));
+            Assert.Equal("We maintain two SIGs.", answers["community-participant"]);
+            Assert.Equal("alice vouches.", answers["vouched"]);
+            Assert.False(answers.ContainsKey("accept-embargo"));
         }
     }
 }

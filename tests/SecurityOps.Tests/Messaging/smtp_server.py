@@ -4,9 +4,11 @@ Run with Debian's interpreter: /usr/bin/python3 smtp_server.py --port N --dir D 
   --reject S    answer 550 to RCPT TO addresses containing S
   --tempfail S  answer 451 the first time an address containing S is given
   --drop S      drop the connection (no reply) the first time DATA ends for an address containing S
+  --hang S      the first time DATA ends for an address containing S, answer nothing for 60 s, then drop it
 Prints READY when listening; stops when stdin closes.
 """
 import argparse
+import asyncio
 import json
 import os
 import ssl
@@ -26,6 +28,7 @@ ap.add_argument("--password")
 ap.add_argument("--reject")
 ap.add_argument("--tempfail")
 ap.add_argument("--drop")
+ap.add_argument("--hang")
 args = ap.parse_args()
 os.makedirs(args.dir, exist_ok=True)
 
@@ -49,6 +52,11 @@ class Handler:
         for rcpt in envelope.rcpt_tos:
             if args.drop and args.drop in rcpt and ("d", rcpt) not in self.seen:
                 self.seen.add(("d", rcpt))
+                server.transport.abort()
+                return "421 4.4.2 dropped"
+            if args.hang and args.hang in rcpt and ("h", rcpt) not in self.seen:
+                self.seen.add(("h", rcpt))
+                await asyncio.sleep(60)
                 server.transport.abort()
                 return "421 4.4.2 dropped"
         with self.lock:
