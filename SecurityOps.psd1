@@ -33,6 +33,7 @@
         'Get-SecurityState'
         'Get-VulnerabilityReport'
         'Initialize-SecurityState'
+        'Invoke-SecurityRunbook'
         'New-CveIssue'
         'New-MembershipRequest'
         'New-SecurityReleaseNote'

@@ -69,30 +69,18 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            GitHubSettings settings = State.Config.GitHub ?? new GitHubSettings();
-            GitHubRepositoryName repo = null;
-            Uri apiUrl = null;
-            CveIssueFormat format = null;
-            GitHubToken token = null;
+            CveIssueTarget target = null;
             try
             {
-                string repoText = Repository ?? settings.IssueRepository;
-                if (string.IsNullOrWhiteSpace(repoText))
-                {
-                    throw new SecurityOpsException("GitHubRepositoryNotSet", FailureKind.InvalidArgument, null,
-                        "No repository: pass -Repository owner/name or set github.issueRepository in securityops.yaml.");
-                }
-
-                repo = GitHubRepositoryName.Parse(repoText);
-                apiUrl = GitHubGatewayOptions.ParseApiUrl(ApiUrl ?? settings.ApiUrl);
-                format = new CveIssueFormat(settings.Templates, ReadBodyTemplate(settings), settings.ActionNeeded);
-                token = GitHubToken.TryResolve(ExplicitToken());
+                target = CveIssueTarget.Resolve(State.Config.GitHub, Repository, ApiUrl, ExplicitToken(Token, Credential), State.Files.ReadText);
             }
             catch (SecurityOpsException ex)
             {
                 ThrowFailure(ex);
             }
 
+            GitHubRepositoryName repo = target.Repository;
+            GitHubToken token = target.Token;
             bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") ? ((SwitchParameter)MyInvocation.BoundParameters["WhatIf"]).IsPresent : false;
             whatIf |= (SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter s && s.IsPresent) || (SessionState.PSVariable.GetValue("WhatIfPreference") is bool b && b);
             if (token == null && !whatIf)
@@ -102,7 +90,7 @@ namespace SecurityOps.Commands
 
             WriteVerbose(token == null
                 ? $"No GitHub token: planning offline for {repo}."
-                : $"Filing in {repo} through {apiUrl} with the {token}.");
+                : $"Filing in {repo} through {target.ApiUrl} with the {token}.");
 
             var database = new CveDatabase(State.Files);
             var records = new List<CveRecord>();
@@ -128,19 +116,10 @@ namespace SecurityOps.Commands
             }
 
             var relay = new EventRelay();
-            GitHubGateway gateway = token == null ? null : new GitHubGateway(new GitHubGatewayOptions
-            {
-                ApiUrl = apiUrl,
-                Token = token,
-                Events = relay,
-                WritesPerMinute = settings.WritesPerMinute,
-                WritesPerHour = settings.WritesPerHour,
-                MaxAttempts = Math.Max(1, settings.MaxAttempts),
-                MaxWait = TimeSpan.FromSeconds(Math.Max(0, settings.MaxWaitSeconds)),
-            });
+            GitHubGateway gateway = target.CreateGateway(relay);
             try
             {
-                var filer = new CveIssueFiler(gateway, repo, settings, format, database, relay);
+                var filer = target.CreateFiler(gateway, database, relay);
                 CveIssuePlan plan = null;
                 if (!Step(relay, sink => filer.PlanAsync(records, CancellationToken), out plan))
                 {
@@ -198,32 +177,15 @@ namespace SecurityOps.Commands
             return ok;
         }
 
-        private GitHubToken ExplicitToken()
+        /// <summary>The token given as -Token (SecureString) or -Credential (its password); null when neither.</summary>
+        internal static GitHubToken ExplicitToken(SecureString token, PSCredential credential)
         {
-            if (Token != null)
+            if (token != null)
             {
-                return GitHubToken.FromValue(new NetworkCredential(string.Empty, Token).Password, "-Token");
+                return GitHubToken.FromValue(new NetworkCredential(string.Empty, token).Password, "-Token");
             }
 
-            return Credential == null ? null : GitHubToken.FromValue(Credential.GetNetworkCredential().Password, "-Credential");
-        }
-
-        private string ReadBodyTemplate(GitHubSettings settings)
-        {
-            string file = settings.Templates?.BodyFile;
-            if (string.IsNullOrWhiteSpace(file))
-            {
-                return null;
-            }
-
-            string path = State.Files.FullPath(file);
-            if (!File.Exists(path))
-            {
-                throw new SecurityOpsException("IssueTemplateNotFound", FailureKind.ObjectNotFound, file,
-                    $"The issue body template '{file}' (github.templates.bodyFile) does not exist in {State.Root}.");
-            }
-
-            return File.ReadAllText(path);
+            return credential == null ? null : GitHubToken.FromValue(credential.GetNetworkCredential().Password, "-Credential");
         }
     }
 }
