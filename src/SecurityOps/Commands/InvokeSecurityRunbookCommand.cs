@@ -79,7 +79,7 @@ namespace SecurityOps.Commands
             string repository = Repository ?? state.Config.GitHub?.IssueRepository ?? "(github.issueRepository not set)";
             string action = $"Read {sources.Count} source(s), record new CVEs, file their issues in {repository}, commit the state{(Push ? " and push it" : string.Empty)}";
             bool dryRun = false;
-            if (!ShouldProcess(state.Root, action + "?", "Invoke-SecurityRunbook", out ShouldProcessReason reason))
+            if (!ShouldProcess($"{action} (state: {state.Root}).", $"{action} (state: {state.Root})?", "Invoke-SecurityRunbook", out ShouldProcessReason reason))
             {
                 if ((reason & ShouldProcessReason.WhatIf) == 0)
                 {
