@@ -65,6 +65,7 @@ namespace SecurityOps.Runbook
         private readonly IEventSink events;
         private readonly object gate = new object();
         private readonly List<RunbookProblem> problems = new List<RunbookProblem>();
+        private readonly HashSet<string> written = new HashSet<string>(StringComparer.Ordinal);
 
         public DailyRunbook(SecurityState state, IEventSink events = null)
         {
@@ -75,14 +76,13 @@ namespace SecurityOps.Runbook
         /// <summary>The failures of the last run, as exceptions with id, kind and target (for ErrorRecords), in order.</summary>
         public List<SecurityOpsException> Failures { get; } = new List<SecurityOpsException>();
 
-        /// <summary>The HTTP pipeline of the feeds (tests and the cmdlet hook its retry events); built on first use.</summary>
-        public FeedService Feeds { get; private set; }
-
         public async Task<SecurityRunbookResult> RunAsync(RunbookOptions options, CancellationToken token = default)
         {
             var clock = Stopwatch.StartNew();
             Failures.Clear();
             problems.Clear();
+            written.Clear();
+            written.Add(CveFilingQueue.RelativePath);
             DateTimeOffset now = ModuleContext.UtcNow;
             var result = new SecurityRunbookResult { StatePath = state.Root, StartedAt = now, WhatIf = options.DryRun };
             var database = new CveDatabase(state.Files);
@@ -120,8 +120,11 @@ namespace SecurityOps.Runbook
             Dictionary<string, CveRecord> planned, CancellationToken token)
         {
             IFeedStateStore store = new FeedStateStore(state.Files);
-            Feeds ??= new FeedService(state.Config, options.DryRun ? new ReadOnlyFeedStore(store) : store);
-            var sources = (options.Sources ?? Feeds.EnabledSources.ToList()).ToList();
+            var feeds = new FeedService(state.Config, options.DryRun ? new ReadOnlyFeedStore(store) : store);
+            feeds.Http.Retrying += (where, attempt, delay, reason) =>
+                events.Verbose($"{where}: attempt {attempt} failed ({reason}); retrying in {delay.TotalSeconds:0.#} s.");
+            var sources = (options.Sources ?? feeds.EnabledSources.ToList()).ToList();
+            written.UnionWith(sources.Select(s => FeedStateStore.RelativePath(s.Name)));
             events.Verbose($"Step 1: reading {sources.Count} source(s): {string.Join(", ", sources.Select(s => s.Name))}{(options.Since != null ? $", items since {options.Since.Value.UtcDateTime:u}" : string.Empty)}. Each new CVE is put on the pending-filing list ({CveFilingQueue.RelativePath}) before its record is written.");
             var perSource = sources.ToDictionary(s => s.Name, s => new RunbookSourceResult { Source = s.Name, Type = s.Type }, StringComparer.OrdinalIgnoreCase);
 
@@ -155,7 +158,7 @@ namespace SecurityOps.Runbook
                 }
             }
 
-            IReadOnlyList<FeedSourceResult> read = await Feeds.ReadAllAsync(sources, new FeedReadOptions { Since = options.Since }, Emit, events, token).ConfigureAwait(false);
+            IReadOnlyList<FeedSourceResult> read = await feeds.ReadAllAsync(sources, new FeedReadOptions { Since = options.Since }, Emit, events, token).ConfigureAwait(false);
             foreach (FeedSourceResult r in read)
             {
                 RunbookSourceResult source = perSource[r.Source];
@@ -204,6 +207,10 @@ namespace SecurityOps.Runbook
             }
 
             CveRecord stored = database.Record(observation);
+            if (stored.Changed)
+            {
+                written.Add(stored.RelativePath);
+            }
             if (stored.IsNew)
             {
                 events.Verbose($"{id}: new record ({string.Join(", ", stored.Packages)}) from {observation.Source}.");
@@ -266,6 +273,7 @@ namespace SecurityOps.Runbook
             }
 
             result.Repository = target.Repository.ToString();
+            written.UnionWith(records.Select(r => r.RelativePath)); // the filer links each record to its issue
             bool offline = options.DryRun || target.Token == null;
             events.Verbose(offline
                 ? $"Step 2: {records.Count} CVE(s) to file in {target.Repository}; planning offline ({(options.DryRun ? "-WhatIf" : "no GitHub token")})."
@@ -346,7 +354,10 @@ namespace SecurityOps.Runbook
                     StatePushGuard.EnsurePushAllowed(state, ModuleContext.UtcNow);
                 }
 
-                StateCommit commit = StateCommitter.Commit(state, null);
+                // Only what this run wrote: git need not scan a state of 100,000 records. Other changes in the work tree
+                // (a hand edit) are left for Save-SecurityState.
+                IReadOnlyCollection<string> paths = written.Count > 500 ? new[] { "cves", FeedStateStore.Folder, "runbook" } : written.ToList();
+                StateCommit commit = StateCommitter.Commit(state, null, paths: paths);
                 events.Verbose(commit.CommitId == null
                     ? "Step 3: nothing to commit, the state is unchanged."
                     : $"Step 3: committed {commit.Files.Count} file(s) as {commit.CommitId.Substring(0, Math.Min(12, commit.CommitId.Length))}: {commit.Message}");

@@ -16,7 +16,10 @@ namespace SecurityOps.State
         /// <paramref name="confirm"/> (changes, subject) and commits. Returns the commit; one with a null CommitId
         /// when nothing changed; null when <paramref name="confirm"/> said no.
         /// </summary>
-        public static StateCommit Commit(SecurityState state, string message, Func<IReadOnlyList<GitChange>, string, bool> confirm = null)
+        /// <param name="paths">Stage only these files and folders and commit the index (the daily runbook commits what it
+        /// wrote, without a scan of 100,000 records); null: everything changed in the state.</param>
+        public static StateCommit Commit(SecurityState state, string message, Func<IReadOnlyList<GitChange>, string, bool> confirm = null,
+            IReadOnlyCollection<string> paths = null)
         {
             if (!state.Git.IsRepository)
             {
@@ -26,7 +29,7 @@ namespace SecurityOps.State
 
             using (state.Files.AcquireLock())
             {
-                IReadOnlyList<GitChange> changes = state.Git.Status();
+                IReadOnlyList<GitChange> changes = paths == null ? state.Git.Status() : state.Git.Stage(paths);
                 var result = new StateCommit { StatePath = state.Root, Files = changes.Select(c => c.Path).ToList() };
                 if (changes.Count == 0)
                 {
@@ -40,7 +43,10 @@ namespace SecurityOps.State
                     return null;
                 }
 
-                result.CommitId = state.Git.CommitAll(text, state.Config.State.CommitAuthorName, state.Config.State.CommitAuthorEmail);
+                // With paths, only they were staged: the index is committed as it is, without a scan of the work tree.
+                result.CommitId = paths == null
+                    ? state.Git.CommitAll(text, state.Config.State.CommitAuthorName, state.Config.State.CommitAuthorEmail)
+                    : state.Git.CommitIndex(text, state.Config.State.CommitAuthorName, state.Config.State.CommitAuthorEmail);
                 return result;
             }
         }

@@ -140,12 +140,16 @@ namespace SecurityOps.Tests.Runbook
             // As a scheduled step runs it: $ErrorActionPreference = 'Stop' turns the error into a failure of the step,
             // after the state was committed.
             string head = bed.Git("rev-parse", "HEAD");
+            // Something for this run to do: a CVE recorded by hand and put on the pending-filing list.
             bed.Run("Add-CveRecord -StatePath $state -CveId CVE-2026-0001 -Package demo -Source manual -Confirm:$false | Out-Null").AssertNoErrors();
+            File.WriteAllText(bed.File("runbook/pending-issues.yaml"), "schemaVersion: 1\npending:\n- CVE-2026-0001\n");
             var stop = bed.Run("$ErrorActionPreference = 'Stop'\n" + Invoke + "\n'not reached'");
             Assert.NotNull(stop.Terminating);
             Assert.Equal("FeedDownloadFailed,SecurityOps.Commands.InvokeSecurityRunbookCommand", stop.Terminating.ErrorRecord.FullyQualifiedErrorId);
             Assert.DoesNotContain(stop.Output, o => o.BaseObject as string == "not reached");
-            Assert.NotEqual(head, bed.Git("rev-parse", "HEAD")); // the run committed before it wrote the error
+            Assert.NotEqual(head, bed.Git("rev-parse", "HEAD")); // the run filed, linked and committed before it wrote the error
+            Assert.Contains("cves/2026/CVE-2026-0001.yaml", bed.Git("show", "--name-only", "--format=", "HEAD"));
+            Assert.Contains(bed.GitHub.Repo(RunbookBed.Repository).Issues, i => i.Title == "update: demo");
             Assert.Equal(string.Empty, bed.Git("status", "--porcelain"));
 
             // The documented alternative: -ErrorAction Continue and a check of Succeeded.
