@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using System.Security;
 using System.Text;
 using SecurityOps.Feeds;
 using SecurityOps.Model;
@@ -20,11 +19,9 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "SecurityRunbook", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(SecurityRunbookResult))]
-    public sealed class InvokeSecurityRunbookCommand : StateCmdlet
+    public sealed class InvokeSecurityRunbookCommand : CveIssueCmdlet
     {
         public const string StepSummaryVariable = "GITHUB_STEP_SUMMARY";
-        private const string TokenSet = "Token";
-        private const string CredentialSet = "Credential";
 
         /// <summary>Configured source names (wildcards allowed); without it, every enabled source.</summary>
         [Parameter(Position = 0)]
@@ -36,23 +33,6 @@ namespace SecurityOps.Commands
         /// <summary>Only items published at or after this time (items without a date are kept).</summary>
         [Parameter]
         public DateTime? Since { get; set; }
-
-        /// <summary>owner/name; default: github.issueRepository in the config.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Repository { get; set; }
-
-        /// <summary>The REST API root, used as given (GitHub Enterprise: https://HOST/api/v3/).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string ApiUrl { get; set; }
-
-        [Parameter(ParameterSetName = TokenSet)]
-        public SecureString Token { get; set; }
-
-        [Parameter(ParameterSetName = CredentialSet)]
-        [Credential]
-        public PSCredential Credential { get; set; }
 
         /// <summary>Push the state commit to the configured remote and branch.</summary>
         [Parameter]
@@ -98,7 +78,7 @@ namespace SecurityOps.Commands
                 Push = Push,
                 Repository = Repository,
                 ApiUrl = ApiUrl,
-                Token = NewCveIssueCommand.ExplicitToken(Token, Credential),
+                Token = ExplicitToken(),
             };
 
             var events = new PipelineEvents();

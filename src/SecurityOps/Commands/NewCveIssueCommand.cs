@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Net;
-using System.Security;
 using SecurityOps.Database;
 using SecurityOps.GitHub;
 using SecurityOps.Model;
@@ -17,34 +15,14 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "CveIssue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(CveIssueResult))]
-    public sealed class NewCveIssueCommand : StateCmdlet
+    public sealed class NewCveIssueCommand : CveIssueCmdlet
     {
-        private const string TokenSet = "Token";
-        private const string CredentialSet = "Credential";
-
         private readonly List<string> ids = new List<string>();
 
         /// <summary>The CVE ids of records in the database (bound from Get-CveRecord / Add-CveRecord output).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Cve")]
         public string[] CveId { get; set; }
-
-        /// <summary>owner/name; default: github.issueRepository in the config.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Repository { get; set; }
-
-        /// <summary>The REST API root, used as given (GitHub Enterprise: https://HOST/api/v3/).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string ApiUrl { get; set; }
-
-        [Parameter(ParameterSetName = TokenSet)]
-        public SecureString Token { get; set; }
-
-        [Parameter(ParameterSetName = CredentialSet)]
-        [Credential]
-        public PSCredential Credential { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -72,7 +50,7 @@ namespace SecurityOps.Commands
             CveIssueTarget target = null;
             try
             {
-                target = CveIssueTarget.Resolve(State.Config.GitHub, Repository, ApiUrl, ExplicitToken(Token, Credential), State.Files.ReadText);
+                target = CveIssueTarget.Resolve(State.Config.GitHub, Repository, ApiUrl, ExplicitToken(), State.Files.ReadText);
             }
             catch (SecurityOpsException ex)
             {
@@ -175,17 +153,6 @@ namespace SecurityOps.Commands
             relay.Target = null;
             result = value;
             return ok;
-        }
-
-        /// <summary>The token given as -Token (SecureString) or -Credential (its password); null when neither.</summary>
-        internal static GitHubToken ExplicitToken(SecureString token, PSCredential credential)
-        {
-            if (token != null)
-            {
-                return GitHubToken.FromValue(new NetworkCredential(string.Empty, token).Password, "-Token");
-            }
-
-            return credential == null ? null : GitHubToken.FromValue(credential.GetNetworkCredential().Password, "-Credential");
         }
     }
 }
