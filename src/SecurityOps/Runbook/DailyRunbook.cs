@@ -211,6 +211,7 @@ namespace SecurityOps.Runbook
             {
                 written.Add(stored.RelativePath);
             }
+
             if (stored.IsNew)
             {
                 events.Verbose($"{id}: new record ({string.Join(", ", stored.Packages)}) from {observation.Source}.");

@@ -208,8 +208,15 @@ try {{ {Invoke} -SummaryPath '{summaryPath}' }} finally {{ $env:GITHUB_STEP_SUMM
         public void WithoutATokenTheRecordsAreSavedAndStayPendingWithAWarning()
         {
             using var bed = new RunbookBed(ps);
+            // A private report received long ago: its SLA milestones are overdue, so the summary gets a Reminders section.
+            var report = bed.Run("New-VulnerabilityReport -StatePath $state -Summary 'Token leak in logs' -Component api -ReceivedAt '2025-01-02T08:00:00Z' -Severity HIGH -Actor alice -Confirm:$false | ForEach-Object Id").AssertNoErrors();
+            string caseId = (string)report.Output.Single().BaseObject;
             var run = bed.Run("Invoke-SecurityRunbook -StatePath $state -Source gent* -Confirm:$false").AssertNoErrors();
             var result = run.Objects<SecurityRunbookResult>().Single();
+            Assert.Contains(result.Reminders, r => r.Category == "sla" && r.State == "Overdue" && r.Subject == caseId);
+            Assert.Null(result.DistributorHealth); // the state has no distributors list
+            Assert.Contains("### Reminders", result.Markdown);
+            Assert.Contains($"| sla | Overdue | {caseId} |", result.Markdown);
             Assert.True(result.Succeeded);
             Assert.Equal(new[] { "gentoo" }, result.Sources.Select(s => s.Source));
             Assert.Contains(run.Warnings, w => w.Contains("No GitHub token") && w.Contains("stay pending"));
