@@ -34,6 +34,9 @@ if ($Task -in 'Build', 'All') {
 }
 
 if ($Task -in 'Test', 'All') {
+    # The solution's tests include tests/SecurityOps.PesterTests, which runs tests/Pester with the Pester 6 module
+    # from NuGet inside the PowerShell SDK engine. The step below runs the same files again in this very shell
+    # (your pwsh or Windows PowerShell and your Pester), where the module has to work for real.
     Invoke-Dotnet -Arguments @('test', $solution, '--configuration', $Configuration, '--no-build')
 
     $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1

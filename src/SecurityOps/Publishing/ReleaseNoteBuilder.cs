@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using SecurityOps.Database;
 using SecurityOps.Model;
 
 namespace SecurityOps.Publishing

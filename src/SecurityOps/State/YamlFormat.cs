@@ -11,7 +11,7 @@ namespace SecurityOps.State
 {
     /// <summary>
     /// How state documents look on disk: camelCase keys, UTC ISO 8601 times, and keys a person added by hand kept
-    /// when the module rewrites a file (<see cref="MergeUnknownKeys"/>).
+    /// when the module rewrites a file (<see cref="MergeUnknownKeys"/>), and so are their comments (<see cref="YamlComments"/>).
     /// </summary>
     public static class YamlFormat
     {
@@ -31,7 +31,7 @@ namespace SecurityOps.State
             .Build();
 
         /// <summary>Identity keys used to pair up list items of the old and the new file.</summary>
-        private static readonly string[] IdentityKeys = { "id", "cveId", "handle", "name", "url", "email", "fingerprint" };
+        internal static readonly string[] IdentityKeys = { "id", "cveId", "handle", "name", "url", "email", "fingerprint" };
 
         public static T Deserialize<T>(string text, string fileForErrors)
         {
@@ -85,7 +85,7 @@ namespace SecurityOps.State
                 text = text.Substring(0, text.Length - 4);
             }
 
-            return text;
+            return YamlComments.Carry(previousText, text);
         }
 
         public static YamlNode ParseNode(string text, string fileForErrors)

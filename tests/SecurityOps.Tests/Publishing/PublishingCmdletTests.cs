@@ -147,5 +147,34 @@ Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0002 -CveId CVE-2026-2002
             Assert.Contains(local.Warnings, w => w.Contains("'SECOPS' is not a home database listed"));
             Assert.True(File.Exists(state.File("osv/SECOPS-2026-0002.json")));
         }
+
+        [Fact]
+        public void ExportedOsvFilesReadBackThroughTheDailyWatchsOsvReader()
+        {
+            using var state = new StateScope(ps);
+            TwoFixedCases(state);
+            File.AppendAllText(state.File("securityops.yaml"), "\nosv:\n  idPrefix: KUBE\n  ecosystem: Go\n  package: github.com/kubeedge/kubeedge\n");
+            string folder = Path.GetFullPath(Path.Combine(state.Path, "..", "osv-roundtrip"));
+            var written = At(state, "2026-01-21T09:00:00Z", $"Export-OsvAdvisory -StatePath $state -Path '{folder}' -WarningAction SilentlyContinue").AssertNoErrors()
+                .Objects<OsvAdvisoryFile>().OrderBy(f => f.Id).ToList();
+
+            // What a downstream team running SecurityOps would see when it points an osv source at the published files.
+            var items = state.Run($"Get-SecurityFeed -Uri '{folder}' -Type osv").AssertNoErrors()
+                .Objects<SecurityFeedItem>().OrderBy(i => i.Id).ToList();
+
+            Assert.Equal(written.Select(f => f.Id), items.Select(i => i.Id));
+            SecurityFeedItem fromCase = items[0];
+            Assert.Equal(new[] { "CVE-2026-1001" }, fromCase.CveIds);
+            Assert.Equal("Token leak in cloudcore logs", fromCase.Title);
+            PackageRef package = Assert.Single(fromCase.Packages);
+            Assert.Equal(("Go", "github.com/kubeedge/kubeedge"), (package.Ecosystem, package.Name));
+            Assert.Equal(new[] { "CVE-2025-22871" }, items[1].CveIds);
+            Assert.All(items, i => Assert.NotNull(i.Published));
+
+            // And into the receiving team's database: the CVEs, nothing else.
+            using var downstream = new StateScope(ps);
+            var added = downstream.Run($"Get-SecurityFeed -Uri '{folder}' -Type osv | Add-CveRecord -StatePath $state").AssertNoErrors().Objects<CveRecord>();
+            Assert.Equal(new[] { "CVE-2025-22871", "CVE-2026-1001" }, added.Select(r => r.CveId).OrderBy(id => id));
+        }
     }
 }

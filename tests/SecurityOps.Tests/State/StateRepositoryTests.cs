@@ -41,6 +41,52 @@ namespace SecurityOps.Tests.State
         }
 
         [Fact]
+        public void CommentsAPersonWroteStayWithTheirKeysWhenTheModuleRewritesAFile()
+        {
+            using var temp = new TempFolder();
+            var repo = new StateRepository(temp.Path);
+            File.WriteAllText(repo.FullPath(Roster.FileName), string.Join("\n",
+                "# Security team roster: reviewed by the steering committee.",
+                "schemaVersion: 1",
+                "start: 2026-01-05T00:00:00Z  # a Monday",
+                "members:",
+                "# Founding members first.",
+                "- handle: alice",
+                "  name: Alice   # team lead",
+                "- handle: bob",
+                "  # Bob is on the Berlin office's calendar.",
+                "  timeZone: Europe/Berlin",
+                "# Weeks where the plain order does not hold.",
+                "overrides: []",
+                "# end of roster",
+                ""));
+
+            var roster = repo.Read<Roster>(Roster.FileName);
+            roster.Members.Insert(0, new RosterMember { Handle = "carol", Name = "Carol" });
+            roster.Members.Single(m => m.Handle == "bob").Email = "bob@example.org";
+            roster.Members.Single(m => m.Handle == "alice").Name = "Alice A.";
+            repo.Write(Roster.FileName, roster);
+
+            string written = File.ReadAllText(repo.FullPath(Roster.FileName));
+            string[] lines = written.Split('\n');
+            Assert.True(lines.Contains("start: 2026-01-05T00:00:00Z # a Monday"), written);
+            Assert.Equal("# Security team roster: reviewed by the steering committee.", lines[0]);
+            Assert.Contains("  name: Alice A. # team lead", lines); // the value changed, its comment stays
+            int alice = Array.IndexOf(lines, "- handle: alice");
+            Assert.Equal("# Founding members first.", lines[alice - 1]); // anchored to alice, not to the first item
+            int zone = Array.IndexOf(lines, "  timeZone: Europe/Berlin");
+            Assert.Equal("  # Bob is on the Berlin office's calendar.", lines[zone - 1]);
+            Assert.Equal("# Weeks where the plain order does not hold.", lines[Array.FindIndex(lines, l => l.StartsWith("overrides:")) - 1]);
+            Assert.Equal("# end of roster", lines.Last(l => l.Length > 0));
+            Assert.Contains("- handle: carol", lines);
+
+            // The rewritten file still reads back to the same roster, and a second rewrite changes nothing.
+            string first = File.ReadAllText(repo.FullPath(Roster.FileName));
+            repo.Write(Roster.FileName, repo.Read<Roster>(Roster.FileName));
+            Assert.Equal(first, File.ReadAllText(repo.FullPath(Roster.FileName)));
+        }
+
+        [Fact]
         public void AReaderNeverSeesAHalfWrittenFile()
         {
             using var temp = new TempFolder();
