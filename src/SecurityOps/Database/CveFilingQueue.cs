@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SecurityOps.Model;
 using SecurityOps.State;
 
 namespace SecurityOps.Database

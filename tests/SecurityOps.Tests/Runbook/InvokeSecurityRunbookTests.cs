@@ -143,7 +143,8 @@ namespace SecurityOps.Tests.Runbook
             // Something for this run to do: a CVE recorded by hand and put on the pending-filing list.
             bed.Run("Add-CveRecord -StatePath $state -CveId CVE-2026-0001 -Package demo -Source manual -Confirm:$false | Out-Null").AssertNoErrors();
             File.WriteAllText(bed.File("runbook/pending-issues.yaml"), "schemaVersion: 1\npending:\n- CVE-2026-0001\n");
-            var stop = bed.Run("$ErrorActionPreference = 'Stop'\n" + Invoke + "\n'not reached'");
+            // (In a child scope: the engine's runspace is shared with the other tests.)
+            var stop = bed.Run("& {\n$ErrorActionPreference = 'Stop'\n" + Invoke + "\n'not reached'\n}");
             Assert.NotNull(stop.Terminating);
             Assert.Equal("FeedDownloadFailed,SecurityOps.Commands.InvokeSecurityRunbookCommand", stop.Terminating.ErrorRecord.FullyQualifiedErrorId);
             Assert.DoesNotContain(stop.Output, o => o.BaseObject as string == "not reached");
