@@ -36,6 +36,7 @@
         'Get-VulnerabilityReport'
         'Import-VulnerabilityReport'
         'Initialize-SecurityState'
+        'Invoke-SecurityRunbook'
         'New-AdvisoryFork'
         'New-CveIssue'
         'New-MembershipRequest'

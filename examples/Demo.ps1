@@ -1,13 +1,17 @@
 <#
 .SYNOPSIS
-    The SecurityOps main job on the embedded defaults, offline: a fresh state, CVEs recorded through the pipeline,
-    the state shown and committed.
+    The SecurityOps main job, offline: the daily runbook on the embedded defaults against sample feeds shipped in
+    the repository, with GitHub planned rather than written.
 .DESCRIPTION
     Runs without network access in a temporary folder (or -StatePath). Without pwsh:
         dotnet run --project src/SecurityOps.Host -- examples/Demo.ps1
     With pwsh (after dotnet build):
         pwsh -File examples/Demo.ps1
-    Each step is its own function so later parts (the rotation, the daily runbook) can be added as steps.
+    Steps: make a state from the embedded defaults; point its sources at examples/feeds (real excerpts of the
+    Gentoo GLSA feed with its advisory XML, the RustSec Atom feed and Go OSV records, read through file:// paths);
+    Invoke-SecurityRunbook -WhatIf (a plan: nothing written); the real run without a GitHub token (CVEs recorded and
+    committed, their issues planned offline and kept pending for a run with a token); the summary markdown; a second
+    run where nothing changed upstream; triage of one CVE; the state and its git log.
 .PARAMETER StatePath
     Where to make the state. Default: a new folder under the temp directory.
 .PARAMETER Keep
@@ -35,41 +39,64 @@ function Import-SecurityOps {
 }
 
 function New-DemoState([string] $Path) {
-    Step "Initialize a state repository in $Path"
+    Step "Initialize a state repository in $Path (embedded defaults)"
     Initialize-SecurityState -Path $Path -Confirm:$false | Out-Host
 }
 
-function Add-DemoCves([string] $Path) {
-    Step 'Record CVEs from two sources through the pipeline (new records, then a merge)'
-    # What a feed reader would emit: objects with CveIds, Packages, Source, Link and Title.
-    $reports = @(
-        [pscustomobject]@{ CveIds = @('CVE-2026-0001', 'CVE-2026-0002'); Packages = @('openssl'); Source = 'oss-security'; Link = 'https://www.openwall.com/lists/oss-security/2026/01/05/1'; Title = 'openssl: two flaws in X.509 parsing' }
-        [pscustomobject]@{ CveId = 'CVE-2026-0101'; Package = 'golang.org/x/net@Go'; Source = 'osv'; Link = 'https://pkg.go.dev/vuln/GO-2026-0101'; Title = 'x/net: HTTP/2 stream reset flood' }
-        [pscustomobject]@{ CveId = 'CVE-2026-0001'; Package = 'openssl@Debian'; Source = 'debian'; Link = 'https://security-tracker.debian.org/tracker/CVE-2026-0001' }
-    )
-    $records = $reports | Add-CveRecord -StatePath $Path -Confirm:$false
-    $records | Out-Host
-    $new = @($records | Where-Object IsNew | ForEach-Object CveId)
-    Write-Host "New CVEs to file: $($new -join ', ')"
+function Set-DemoSources([string] $Path) {
+    Step 'Point the sources at the sample feeds in examples/feeds (file:// paths) and name the issue repository'
+    $feeds = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, 'feeds'))
+    $gentoo = [uri]::new([IO.Path]::Combine($feeds, 'gentoo', 'feed.rss')).AbsoluteUri
+    $rustsec = [uri]::new([IO.Path]::Combine($feeds, 'rustsec', 'feed.xml')).AbsoluteUri
+    $goOsv = [uri]::new([IO.Path]::Combine($feeds, 'osv-go')).AbsoluteUri
+    $config = [IO.Path]::Combine($Path, 'securityops.yaml')
+    $text = [IO.File]::ReadAllText($config).Replace("`r`n", "`n")
+    $text = $text.Replace('  useDefaults: true', '  useDefaults: false').Replace("  issueRepository:`n", "  issueRepository: example/project`n")
+    # sources: stays the last section of the file, so the entries are appended after it.
+    $text = $text.Replace('sources: []', "sources:`n  - name: gentoo-glsa`n    type: gentoo-glsa`n    url: $gentoo`n  - name: rustsec`n    type: rustsec`n    url: $rustsec`n  - name: go-osv`n    type: osv`n    url: $goOsv")
+    [IO.File]::WriteAllText($config, $text)
+    Get-SecuritySource -StatePath $Path | Out-Host
+}
+
+function Invoke-DemoPlan([string] $Path) {
+    Step 'What would today''s run do? Invoke-SecurityRunbook -WhatIf (reads the feeds, writes nothing)'
+    $plan = Invoke-SecurityRunbook -StatePath $Path -WhatIf
+    $plan | Out-Host
+    $plan.Issues | Out-Host
+}
+
+function Invoke-DemoRun([string] $Path) {
+    Step 'The daily run, offline for GitHub (no token): CVEs recorded and committed, issues planned and kept pending'
+    $result = Invoke-SecurityRunbook -StatePath $Path -Confirm:$false -WarningAction Continue
+    $result | Out-Host
+    $result.Sources | Out-Host
+    Write-Host "New CVEs: $($result.NewCves -join ', ')"
+    Write-Host "Pending filing (the next run with a token files them): $($result.PendingFiling.Count)"
+
+    Step 'The summary a scheduled run appends to $env:GITHUB_STEP_SUMMARY'
+    Write-Host $result.Markdown
+}
+
+function Invoke-DemoQuietDay([string] $Path) {
+    Step 'The next day nothing changed upstream: no new CVE, the pending ones still planned'
+    $again = Invoke-SecurityRunbook -StatePath $Path -Confirm:$false -WarningAction SilentlyContinue
+    $again | Out-Host
+    Write-Host "Sources not modified: $(@($again.Sources | Where-Object NotModified).Count) of $($again.Sources.Count); new CVEs: $($again.NewCves.Count)"
 }
 
 function Update-DemoCves([string] $Path) {
-    Step 'Triage: mark the Go CVE triaged, with a note'
-    Get-CveRecord -StatePath $Path -Package 'golang.org/*' |
-        Set-CveRecord -StatePath $Path -Status triaged -AddNote 'Affects the update service; fix in next release.' -PassThru -Confirm:$false |
+    Step 'Triage: mark the Commons-BeanUtils CVE triaged, with a note'
+    Get-CveRecord -StatePath $Path -Package 'dev-java/*' |
+        Set-CveRecord -StatePath $Path -Status triaged -AddNote 'Only the build tooling ships it; low exposure.' -PassThru -Confirm:$false |
         Out-Host
 }
 
 function Show-DemoState([string] $Path) {
-    Step 'The state and its CVE records'
+    Step 'The state, who is on duty, and the commits the runs made'
     Get-SecurityState -StatePath $Path | Out-Host
-    Get-CveRecord -StatePath $Path -Id 'CVE-2026-*' | Out-Host
-}
-
-function Save-DemoState([string] $Path) {
-    Step 'Commit the state (git)'
+    Get-Rotation -StatePath $Path | Out-Host
     Save-SecurityState -StatePath $Path -Confirm:$false | Out-Host
-    Save-SecurityState -StatePath $Path -Confirm:$false -Verbose 4>&1 | ForEach-Object { Write-Host "  $_" }
+    git -C $Path log --format='%h %s' | ForEach-Object { Write-Host "  $_" }
 }
 
 Import-SecurityOps
@@ -78,14 +105,22 @@ if ($temporary) {
     $StatePath = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'securityops-demo-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
 }
 
+# Offline for GitHub: no token in this process while the demo runs.
+$savedTokens = @{ GITHUB_TOKEN = $env:GITHUB_TOKEN; GH_TOKEN = $env:GH_TOKEN; GITHUB_STEP_SUMMARY = $env:GITHUB_STEP_SUMMARY }
 try {
+    $env:GITHUB_TOKEN = $null
+    $env:GH_TOKEN = $null
+    $env:GITHUB_STEP_SUMMARY = $null
     New-DemoState $StatePath
-    Add-DemoCves $StatePath
+    Set-DemoSources $StatePath
+    Invoke-DemoPlan $StatePath
+    Invoke-DemoRun $StatePath
+    Invoke-DemoQuietDay $StatePath
     Update-DemoCves $StatePath
     Show-DemoState $StatePath
-    Save-DemoState $StatePath
 }
 finally {
+    foreach ($name in $savedTokens.Keys) { [Environment]::SetEnvironmentVariable($name, $savedTokens[$name]) }
     if ($temporary -and -not $Keep -and [IO.Directory]::Exists($StatePath)) {
         foreach ($file in [IO.Directory]::GetFiles($StatePath, '*', [IO.SearchOption]::AllDirectories)) { [IO.File]::SetAttributes($file, 'Normal') }
         [IO.Directory]::Delete($StatePath, $true)

@@ -90,7 +90,7 @@ namespace SecurityOps.Bench
             return item;
         }
 
-        private static void Prepare(Runspace runspace, string root, int total)
+        internal static void Prepare(Runspace runspace, string root, int total)
         {
             string marker = Path.Combine(root, ".bench-" + total);
             if (File.Exists(marker))
@@ -137,7 +137,7 @@ namespace SecurityOps.Bench
             }
         }
 
-        private static List<PSObject> Invoke(Runspace runspace, string script, string arg = null, IEnumerable<PSObject> input = null)
+        internal static List<PSObject> Invoke(Runspace runspace, string script, string arg = null, IEnumerable<PSObject> input = null)
         {
             using var ps = PowerShell.Create();
             ps.Runspace = runspace;

@@ -73,7 +73,7 @@ namespace SecurityOps.Commands
                 try
                 {
                     service = new FeedService(State.Config, new FeedStateStore(State.Files));
-                    sources = Select(service);
+                    sources = SourceSelection.Select(this, service, Source);
                 }
                 catch (SecurityOpsException ex)
                 {
@@ -115,40 +115,6 @@ namespace SecurityOps.Commands
             {
                 // Ctrl+C: stop quietly; nothing half-written (state is saved per finished source only).
             }
-        }
-
-        private List<SecuritySource> Select(FeedService service)
-        {
-            if (Source == null || Source.Length == 0)
-            {
-                var enabled = service.EnabledSources.ToList();
-                WriteVerbose($"Reading the {enabled.Count} enabled sources: {string.Join(", ", enabled.Select(s => s.Name))}.");
-                return enabled;
-            }
-
-            var chosen = new List<SecuritySource>();
-            foreach (string name in Source)
-            {
-                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                var matches = service.Sources.Where(s => pattern.IsMatch(s.Name)).ToList();
-                if (matches.Count == 0)
-                {
-                    WriteFailure(new SecurityOpsException("FeedSourceNotFound", FailureKind.ObjectNotFound, name,
-                        $"No source named '{name}'. Known sources: {string.Join(", ", service.Sources.Select(s => s.Name))}."));
-                }
-
-                foreach (SecuritySource source in matches.Where(m => !chosen.Contains(m)))
-                {
-                    if (!source.Enabled)
-                    {
-                        WriteVerbose($"{source.Name} is disabled in the config; reading it because it was named.");
-                    }
-
-                    chosen.Add(source);
-                }
-            }
-
-            return chosen;
         }
 
         private string ResolveLocation(string location)

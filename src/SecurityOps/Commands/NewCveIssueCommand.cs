@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Net;
-using System.Security;
 using SecurityOps.Database;
 using SecurityOps.GitHub;
 using SecurityOps.Model;
@@ -17,34 +15,14 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "CveIssue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(CveIssueResult))]
-    public sealed class NewCveIssueCommand : StateCmdlet
+    public sealed class NewCveIssueCommand : CveIssueCmdlet
     {
-        private const string TokenSet = "Token";
-        private const string CredentialSet = "Credential";
-
         private readonly List<string> ids = new List<string>();
 
         /// <summary>The CVE ids of records in the database (bound from Get-CveRecord / Add-CveRecord output).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Cve")]
         public string[] CveId { get; set; }
-
-        /// <summary>owner/name; default: github.issueRepository in the config.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Repository { get; set; }
-
-        /// <summary>The REST API root, used as given (GitHub Enterprise: https://HOST/api/v3/).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string ApiUrl { get; set; }
-
-        [Parameter(ParameterSetName = TokenSet)]
-        public SecureString Token { get; set; }
-
-        [Parameter(ParameterSetName = CredentialSet)]
-        [Credential]
-        public PSCredential Credential { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -69,30 +47,18 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            GitHubSettings settings = State.Config.GitHub ?? new GitHubSettings();
-            GitHubRepositoryName repo = null;
-            Uri apiUrl = null;
-            CveIssueFormat format = null;
-            GitHubToken token = null;
+            CveIssueTarget target = null;
             try
             {
-                string repoText = Repository ?? settings.IssueRepository;
-                if (string.IsNullOrWhiteSpace(repoText))
-                {
-                    throw new SecurityOpsException("GitHubRepositoryNotSet", FailureKind.InvalidArgument, null,
-                        "No repository: pass -Repository owner/name or set github.issueRepository in securityops.yaml.");
-                }
-
-                repo = GitHubRepositoryName.Parse(repoText);
-                apiUrl = GitHubGatewayOptions.ParseApiUrl(ApiUrl ?? settings.ApiUrl);
-                format = new CveIssueFormat(settings.Templates, ReadBodyTemplate(settings), settings.ActionNeeded);
-                token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, Credential));
+                target = CveIssueTarget.Resolve(State.Config.GitHub, Repository, ApiUrl, ExplicitToken(), State.Files.ReadText);
             }
             catch (SecurityOpsException ex)
             {
                 ThrowFailure(ex);
             }
 
+            GitHubRepositoryName repo = target.Repository;
+            GitHubToken token = target.Token;
             if (token == null && !GitHubCmdletSupport.IsWhatIf(this))
             {
                 ThrowFailure(GitHubToken.NotFound());
@@ -100,7 +66,7 @@ namespace SecurityOps.Commands
 
             WriteVerbose(token == null
                 ? $"No GitHub token: planning offline for {repo}."
-                : $"Filing in {repo} through {apiUrl} with the {token}.");
+                : $"Filing in {repo} through {target.ApiUrl} with the {token}.");
 
             var database = new CveDatabase(State.Files);
             var records = new List<CveRecord>();
@@ -126,10 +92,10 @@ namespace SecurityOps.Commands
             }
 
             var relay = new EventRelay();
-            GitHubGateway gateway = token == null ? null : GitHubCmdletSupport.CreateGateway(settings, apiUrl, token, relay);
+            GitHubGateway gateway = target.CreateGateway(relay);
             try
             {
-                var filer = new CveIssueFiler(gateway, repo, settings, format, database, relay);
+                var filer = target.CreateFiler(gateway, database, relay);
                 CveIssuePlan plan = null;
                 if (!RunStep(relay, sink => filer.PlanAsync(records, CancellationToken), out plan))
                 {
@@ -171,24 +137,6 @@ namespace SecurityOps.Commands
             {
                 gateway?.Dispose();
             }
-        }
-
-        private string ReadBodyTemplate(GitHubSettings settings)
-        {
-            string file = settings.Templates?.BodyFile;
-            if (string.IsNullOrWhiteSpace(file))
-            {
-                return null;
-            }
-
-            string path = State.Files.FullPath(file);
-            if (!File.Exists(path))
-            {
-                throw new SecurityOpsException("IssueTemplateNotFound", FailureKind.ObjectNotFound, file,
-                    $"The issue body template '{file}' (github.templates.bodyFile) does not exist in {State.Root}.");
-            }
-
-            return File.ReadAllText(path);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Management.Automation;
 using SecurityOps.Model;
 using SecurityOps.Publishing;
@@ -24,59 +23,39 @@ namespace SecurityOps.Commands
             var state = State;
             try
             {
-                if (!state.Git.IsRepository)
-                {
-                    ThrowFailure(new SecurityOpsException("StateNotGitRepository", FailureKind.InvalidOperation, state.Root,
-                        $"{state.Root} is not a git repository. Run 'git init' there, or Initialize-SecurityState without -NoGit."));
-                }
-
                 if (Push)
                 {
                     StatePushGuard.EnsurePushAllowed(state, ModuleContext.UtcNow);
                 }
 
-                using (state.Files.AcquireLock())
+                StateCommit commit = StateCommitter.Commit(state, Message, (changes, subject) =>
                 {
-                    var changes = state.Git.Status();
-                    if (changes.Count == 0)
-                    {
-                        WriteVerbose("Nothing to commit: the state is unchanged since the last commit.");
-                        if (Push && ShouldProcess($"{state.Config.State.Remote}", "Push the state repository"))
-                        {
-                            state.Git.Push(state.Config.State.Remote, state.Config.State.Branch);
-                        }
-
-                        return;
-                    }
-
-                    string message = string.IsNullOrWhiteSpace(Message) ? CommitMessage.Describe(changes) : Message;
-                    string subject = message.Split('\n')[0];
                     foreach (var change in changes)
                     {
                         WriteVerbose($"{change.Status,-2} {change.Path}");
                     }
 
-                    if (!ShouldProcess(state.Root, $"Commit {changes.Count} changed file(s): {subject}"))
-                    {
-                        return;
-                    }
+                    return ShouldProcess(state.Root, $"Commit {changes.Count} changed file(s): {subject}");
+                });
+                if (commit == null)
+                {
+                    return;
+                }
 
-                    string commit = state.Git.CommitAll(message, state.Config.State.CommitAuthorName, state.Config.State.CommitAuthorEmail);
-                    bool pushed = false;
-                    if (Push && ShouldProcess(state.Config.State.Remote, "Push the state repository"))
-                    {
-                        state.Git.Push(state.Config.State.Remote, state.Config.State.Branch);
-                        pushed = true;
-                    }
+                if (commit.CommitId == null)
+                {
+                    WriteVerbose("Nothing to commit: the state is unchanged since the last commit.");
+                }
 
-                    WriteObject(new StateCommit
-                    {
-                        StatePath = state.Root,
-                        CommitId = commit,
-                        Message = subject,
-                        Files = changes.Select(c => c.Path).ToList(),
-                        Pushed = pushed,
-                    });
+                if (Push && ShouldProcess(state.Config.State.Remote, "Push the state repository"))
+                {
+                    StateCommitter.Push(state);
+                    commit.Pushed = commit.CommitId != null;
+                }
+
+                if (commit.CommitId != null)
+                {
+                    WriteObject(commit);
                 }
             }
             catch (SecurityOpsException ex)

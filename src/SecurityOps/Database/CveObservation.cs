@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SecurityOps.Model;
 
 namespace SecurityOps.Database
@@ -25,6 +26,19 @@ namespace SecurityOps.Database
         public string CvssVector { get; set; }
 
         public List<string> References { get; set; } = new List<string>();
+
+        /// <summary>What a feed item says about one of its CVEs (as Add-CveRecord binds it from the pipeline).</summary>
+        public static CveObservation FromFeedItem(SecurityFeedItem item, string cveId) => new CveObservation
+        {
+            CveId = cveId,
+            Packages = (item.Packages ?? new List<PackageRef>()).Where(p => p?.Name != null).ToList(),
+            Source = item.Source,
+            AdvisoryId = item.Id,
+            Link = item.Link,
+            Title = item.Title,
+            Summary = item.Summary,
+            References = (item.References ?? new string[0]).ToList(),
+        };
     }
 
     /// <summary>A filter for <see cref="CveDatabase.Query"/>. Every set field must match.</summary>

@@ -118,14 +118,19 @@ namespace SecurityOps.Embargo
                 return sb.ToString();
             }
 
+            AppendTable(sb, r.Items);
+            return sb.ToString();
+        }
+
+        /// <summary>The items as a markdown table, overdue first (the reminder and the runbook's summary).</summary>
+        public static void AppendTable(StringBuilder sb, IEnumerable<ReminderItem> items)
+        {
             sb.Append("| What | State | Case / member | Due | Detail |\n|---|---|---|---|---|\n");
-            foreach (ReminderItem i in r.Items.OrderBy(i => i.State == "Overdue" ? 0 : i.State == "DueSoon" ? 1 : 2).ThenBy(i => i.DueAt ?? DateTimeOffset.MaxValue))
+            foreach (ReminderItem i in items.OrderBy(i => i.State == "Overdue" ? 0 : i.State == "DueSoon" ? 1 : 2).ThenBy(i => i.DueAt ?? DateTimeOffset.MaxValue))
             {
                 sb.Append("| ").Append(i.Category).Append(" | ").Append(i.State).Append(" | ").Append(Cell(i.Subject)).Append(" | ")
                   .Append(CaseMessageModel.FormatTime(i.DueAt) ?? "-").Append(" | ").Append(Cell(i.Detail)).Append(" |\n");
             }
-
-            return sb.ToString();
         }
 
         public RenderedMessage Render(TeamReminder r)

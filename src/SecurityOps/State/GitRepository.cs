@@ -88,6 +88,65 @@ namespace SecurityOps.State
             return Run(new[] { "rev-parse", "HEAD" }).Output.Trim();
         }
 
+        /// <summary>Stages these paths (the ones that exist) and returns every change the index holds against HEAD.</summary>
+        public IReadOnlyList<GitChange> Stage(IEnumerable<string> paths)
+        {
+            var existing = paths.Where(p => System.IO.File.Exists(System.IO.Path.Combine(root, p)) || System.IO.Directory.Exists(System.IO.Path.Combine(root, p))).ToList();
+            if (existing.Count > 0)
+            {
+                Run(new[] { "add", "--all", "--" }.Concat(existing));
+            }
+
+            string head = Head();
+            string[] parts = (head == null ? Run(new[] { "ls-files", "-z" }) : Run(new[] { "diff", "--cached", "--name-status", "--no-renames", "-z" }))
+                .Output.Split(new[] { '\0' }, StringSplitOptions.RemoveEmptyEntries);
+            var changes = new List<GitChange>();
+            for (int i = 0; i < parts.Length; i++)
+            {
+                changes.Add(head == null ? new GitChange("A", parts[i]) : new GitChange(parts[i], i + 1 < parts.Length ? parts[++i] : string.Empty));
+            }
+
+            return changes;
+        }
+
+        /// <summary>
+        /// Commits the index as it is, with plumbing (write-tree, commit-tree, update-ref): unlike `git commit` it does not
+        /// stat every file of the work tree, which on a state of 100,000 records is most of a second. Returns the commit id.
+        /// </summary>
+        public string CommitIndex(string message, string authorName, string authorEmail)
+        {
+            string tree = Run(new[] { "write-tree" }).Output.Trim();
+            string parent = Head();
+            var args = new List<string>();
+            if (!string.IsNullOrEmpty(authorName))
+            {
+                args.AddRange(new[] { "-c", "user.name=" + authorName });
+            }
+
+            if (!string.IsNullOrEmpty(authorEmail))
+            {
+                args.AddRange(new[] { "-c", "user.email=" + authorEmail });
+            }
+
+            args.AddRange(new[] { "commit-tree", tree });
+            if (parent != null)
+            {
+                args.AddRange(new[] { "-p", parent });
+            }
+
+            args.AddRange(new[] { "-F", "-" });
+            string commit = Run(args, stdin: message).Output.Trim();
+            Run(parent == null ? new[] { "update-ref", "HEAD", commit } : new[] { "update-ref", "HEAD", commit, parent });
+            return commit;
+        }
+
+        /// <summary>The commit HEAD points to; null on a branch without commits.</summary>
+        public string Head()
+        {
+            var result = Run(new[] { "rev-parse", "-q", "--verify", "HEAD" }, throwOnError: false);
+            return result.ExitCode == 0 ? result.Output.Trim() : null;
+        }
+
         public void Push(string remote, string branch)
         {
             // Without a configured branch, push to the branch of the same name as the current one.

@@ -1,0 +1,456 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SecurityOps.Database;
+using SecurityOps.Disclosure;
+using SecurityOps.Embargo;
+using SecurityOps.Feeds;
+using SecurityOps.GitHub;
+using SecurityOps.Messaging;
+using SecurityOps.Model;
+using SecurityOps.Publishing;
+using SecurityOps.Rotation;
+using SecurityOps.State;
+
+namespace SecurityOps.Runbook
+{
+    /// <summary>What one run of the daily runbook is asked to do.</summary>
+    public sealed class RunbookOptions
+    {
+        /// <summary>The sources to read (the cmdlet resolves -Source; default: every enabled source).</summary>
+        public IReadOnlyList<SecuritySource> Sources { get; set; }
+
+        /// <summary>Only items published at or after this time.</summary>
+        public DateTimeOffset? Since { get; set; }
+
+        /// <summary>-WhatIf: read the feeds, plan offline, write nothing (state, GitHub, summary files).</summary>
+        public bool DryRun { get; set; }
+
+        /// <summary>Push the state commit to state.remote.</summary>
+        public bool Push { get; set; }
+
+        /// <summary>owner/name; null: github.issueRepository.</summary>
+        public string Repository { get; set; }
+
+        /// <summary>null: github.apiUrl, else https://api.github.com/.</summary>
+        public string ApiUrl { get; set; }
+
+        /// <summary>-Token / -Credential; null: GITHUB_TOKEN, else GH_TOKEN, else offline.</summary>
+        public GitHubToken Token { get; set; }
+
+        /// <summary>Where the token variables are read (tests); null: the process environment.</summary>
+        public Func<string, string> Environment { get; set; }
+    }
+
+    /// <summary>
+    /// The day's work in one call, composed of the parts that each cmdlet uses: every source through
+    /// <see cref="FeedService"/> -> new CVEs into <see cref="CveDatabase"/> (and onto the <see cref="CveFilingQueue"/>
+    /// first) -> issues through <see cref="CveIssueFiler"/> for everything pending -> a state commit through
+    /// <see cref="StateCommitter"/> -> who is on duty (<see cref="RosterStore"/>) and what is due
+    /// (<see cref="ReminderService"/>, <see cref="MembershipService.Health"/>). A failure in one step is a
+    /// <see cref="RunbookProblem"/> (and an exception for the cmdlet's error stream); the later steps still run, so what
+    /// succeeded is saved. When nothing changed upstream it reads no CVE record: one request per source, no GitHub call.
+    /// </summary>
+    public sealed class DailyRunbook
+    {
+        public const string Activity = "Daily security runbook";
+        public const int ProgressId = 10;
+        private const int StepCount = 5;
+
+        private readonly SecurityState state;
+        private readonly IEventSink events;
+        private readonly object gate = new object();
+        private readonly List<RunbookProblem> problems = new List<RunbookProblem>();
+        private readonly HashSet<string> written = new HashSet<string>(StringComparer.Ordinal);
+
+        public DailyRunbook(SecurityState state, IEventSink events = null)
+        {
+            this.state = state;
+            this.events = events ?? NullEventSink.Instance;
+        }
+
+        /// <summary>The failures of the last run, as exceptions with id, kind and target (for ErrorRecords), in order.</summary>
+        public List<SecurityOpsException> Failures { get; } = new List<SecurityOpsException>();
+
+        public async Task<SecurityRunbookResult> RunAsync(RunbookOptions options, CancellationToken token = default)
+        {
+            var clock = Stopwatch.StartNew();
+            Failures.Clear();
+            problems.Clear();
+            written.Clear();
+            written.Add(CveFilingQueue.RelativePath);
+            DateTimeOffset now = ModuleContext.UtcNow;
+            var result = new SecurityRunbookResult { StatePath = state.Root, StartedAt = now, WhatIf = options.DryRun };
+            var database = new CveDatabase(state.Files);
+            var queue = new CveFilingQueue(state.Files, readOnly: options.DryRun);
+            var planned = new Dictionary<string, CveRecord>(StringComparer.OrdinalIgnoreCase);
+
+            Step(1, "reading the upstream sources");
+            await ReadFeedsAsync(options, result, database, queue, planned, token).ConfigureAwait(false);
+
+            Step(2, "filing GitHub issues");
+            await FileIssuesAsync(options, result, database, queue, planned, token).ConfigureAwait(false);
+            result.PendingFiling = queue.Pending.ToList();
+
+            Step(3, "saving the state");
+            SaveState(options, result);
+
+            Step(4, "who is on duty");
+            OnDuty(result, now);
+
+            Step(5, "what is due");
+            Findings(result, now);
+
+            events.Progress(new ProgressInfo(Activity, "done", 100, ProgressId, completed: true));
+            result.Problems.AddRange(problems);
+            clock.Stop();
+            result.Duration = clock.Elapsed;
+            result.Markdown = RunbookSummary.Markdown(result);
+            return result;
+        }
+
+        private void Step(int n, string what) =>
+            events.Progress(new ProgressInfo(Activity, $"Step {n} of {StepCount}: {what}", (n - 1) * 100 / StepCount, ProgressId));
+
+        private async Task ReadFeedsAsync(RunbookOptions options, SecurityRunbookResult result, CveDatabase database, CveFilingQueue queue,
+            Dictionary<string, CveRecord> planned, CancellationToken token)
+        {
+            IFeedStateStore store = new FeedStateStore(state.Files);
+            var feeds = new FeedService(state.Config, options.DryRun ? new ReadOnlyFeedStore(store) : store);
+            feeds.Http.Retrying += (where, attempt, delay, reason) =>
+                events.Verbose($"{where}: attempt {attempt} failed ({reason}); retrying in {delay.TotalSeconds:0.#} s.");
+            var sources = (options.Sources ?? feeds.EnabledSources.ToList()).ToList();
+            written.UnionWith(sources.Select(s => FeedStateStore.RelativePath(s.Name)));
+            events.Verbose($"Step 1: reading {sources.Count} source(s): {string.Join(", ", sources.Select(s => s.Name))}{(options.Since != null ? $", items since {options.Since.Value.UtcDateTime:u}" : string.Empty)}. Each new CVE is put on the pending-filing list ({CveFilingQueue.RelativePath}) before its record is written.");
+            var perSource = sources.ToDictionary(s => s.Name, s => new RunbookSourceResult { Source = s.Name, Type = s.Type }, StringComparer.OrdinalIgnoreCase);
+
+            void Emit(SecurityFeedItem item)
+            {
+                lock (gate)
+                {
+                    perSource.TryGetValue(item.Source ?? string.Empty, out RunbookSourceResult source);
+                    foreach (string raw in item.CveIds ?? Array.Empty<string>())
+                    {
+                        string id = CveRecord.NormalizeId(raw);
+                        if (id == null)
+                        {
+                            events.Verbose($"{item.Source} {item.Id}: '{raw}' is not a CVE id; skipped.");
+                            continue;
+                        }
+
+                        try
+                        {
+                            if (Record(CveObservation.FromFeedItem(item, id), database, queue, planned, options.DryRun) && !result.NewCves.Contains(id))
+                            {
+                                result.NewCves.Add(id);
+                                source?.NewCves.Add(id);
+                            }
+                        }
+                        catch (SecurityOpsException ex)
+                        {
+                            Fail("records", id, ex);
+                        }
+                    }
+                }
+            }
+
+            IReadOnlyList<FeedSourceResult> read = await feeds.ReadAllAsync(sources, new FeedReadOptions { Since = options.Since }, Emit, events, token).ConfigureAwait(false);
+            foreach (FeedSourceResult r in read)
+            {
+                RunbookSourceResult source = perSource[r.Source];
+                source.Items = r.Items;
+                source.Requests = r.Requests;
+                source.NotModified = r.NotModified;
+                source.Problems.AddRange(r.Problems);
+                if (r.Error != null)
+                {
+                    source.ErrorId = r.Error.ErrorId;
+                    source.Error = r.Error.Message;
+                    Fail("feeds", r.Source, r.Error);
+                }
+
+                result.Sources.Add(source);
+            }
+        }
+
+        /// <summary>Records one observation; true when it made a new record. The id is queued before the record is written.</summary>
+        private bool Record(CveObservation observation, CveDatabase database, CveFilingQueue queue, Dictionary<string, CveRecord> planned, bool dryRun)
+        {
+            string id = observation.CveId;
+            if (dryRun)
+            {
+                if (planned.TryGetValue(id, out CveRecord known))
+                {
+                    CveDatabase.Merge(known, observation, ModuleContext.UtcNow);
+                    return false;
+                }
+
+                if (database.Exists(id))
+                {
+                    return false;
+                }
+
+                var record = new CveRecord { CveId = id, FirstSeen = ModuleContext.UtcNow, IsNew = true };
+                CveDatabase.Merge(record, observation, ModuleContext.UtcNow);
+                planned[id] = record;
+                events.Verbose($"{id}: would be recorded ({string.Join(", ", record.Packages)}) from {observation.Source}.");
+                return true;
+            }
+
+            if (!database.Exists(id) && observation.Packages.Count > 0)
+            {
+                queue.Add(new[] { id });
+            }
+
+            CveRecord stored = database.Record(observation);
+            if (stored.Changed)
+            {
+                written.Add(stored.RelativePath);
+            }
+
+            if (stored.IsNew)
+            {
+                events.Verbose($"{id}: new record ({string.Join(", ", stored.Packages)}) from {observation.Source}.");
+            }
+
+            return stored.IsNew;
+        }
+
+        private async Task FileIssuesAsync(RunbookOptions options, SecurityRunbookResult result, CveDatabase database, CveFilingQueue queue,
+            Dictionary<string, CveRecord> planned, CancellationToken token)
+        {
+            var records = new List<CveRecord>();
+            var done = new List<string>();
+            foreach (string id in queue.Pending.ToList())
+            {
+                CveRecord record = null;
+                try
+                {
+                    record = database.Get(id);
+                }
+                catch (SecurityOpsException ex)
+                {
+                    Fail("issues", id, ex);
+                    continue;
+                }
+
+                if (record == null)
+                {
+                    events.Verbose($"{id} is pending but has no record (a run stopped before writing it); dropped from the list, the feed will bring it again.");
+                    done.Add(id);
+                }
+                else if (string.IsNullOrWhiteSpace(record.Package))
+                {
+                    events.Warning($"{id} names no package, so it has no 'update: <package>' issue; dropped from the pending list. File it with Add-CveRecord -Package, then New-CveIssue.");
+                    done.Add(id);
+                }
+                else
+                {
+                    records.Add(record);
+                }
+            }
+
+            records.AddRange(planned.Values.Where(r => !string.IsNullOrWhiteSpace(r.Package)));
+            queue.Remove(done);
+            if (records.Count == 0)
+            {
+                events.Verbose("Step 2: nothing to file (no new or pending CVE); GitHub is not called.");
+                return;
+            }
+
+            CveIssueTarget target;
+            try
+            {
+                target = CveIssueTarget.Resolve(state.Config.GitHub, options.Repository, options.ApiUrl, options.Token, state.Files.ReadText, options.Environment);
+            }
+            catch (SecurityOpsException ex)
+            {
+                Fail("issues", ex.Target?.ToString() ?? "github", ex);
+                return;
+            }
+
+            result.Repository = target.Repository.ToString();
+            written.UnionWith(records.Select(r => r.RelativePath)); // the filer links each record to its issue
+            bool offline = options.DryRun || target.Token == null;
+            events.Verbose(offline
+                ? $"Step 2: {records.Count} CVE(s) to file in {target.Repository}; planning offline ({(options.DryRun ? "-WhatIf" : "no GitHub token")})."
+                : $"Step 2: filing {records.Count} CVE(s) in {target.Repository} through {target.ApiUrl} with the {target.Token}; open issues are listed once.");
+            if (offline && !options.DryRun)
+            {
+                events.Warning($"No GitHub token (-Token, -Credential, $env:GITHUB_TOKEN or $env:GH_TOKEN): {records.Count} CVE(s) were planned offline and stay pending; the next run with a token files them.");
+            }
+
+            using GitHubGateway gateway = offline ? null : target.CreateGateway(events);
+            CveIssueFiler filer = target.CreateFiler(gateway, database, events);
+            CveIssuePlan plan;
+            try
+            {
+                plan = await filer.PlanAsync(records, token).ConfigureAwait(false);
+            }
+            catch (SecurityOpsException ex)
+            {
+                Fail("issues", target.Repository.ToString(), new SecurityOpsException("CveIssueFilingFailed", ex.Kind, target.Repository.ToString(),
+                    $"Could not read the open issues of {target.Repository}: {ex.Message} {records.Count} CVE(s) stay pending: {string.Join(", ", records.Select(r => r.CveId))}.", ex));
+                return;
+            }
+
+            foreach (SecurityOpsException refused in plan.Refused)
+            {
+                Fail("issues", refused.Target?.ToString(), refused);
+            }
+
+            result.Issues.AddRange(plan.Unchanged);
+            queue.Remove(plan.Unchanged.Select(u => u.CveId));
+            foreach (CveIssuePlanItem item in plan.Items)
+            {
+                if (offline)
+                {
+                    result.Issues.AddRange(filer.WhatIf(item));
+                    events.Verbose("Would " + char.ToLowerInvariant(item.Describe(target.Repository)[0]) + item.Describe(target.Repository).Substring(1) + ".");
+                    continue;
+                }
+
+                try
+                {
+                    IReadOnlyList<CveIssueResult> filed = await filer.ExecuteAsync(item, token).ConfigureAwait(false);
+                    result.Issues.AddRange(filed);
+                    queue.Remove(filed.Select(f => f.CveId));
+                }
+                catch (SecurityOpsException ex)
+                {
+                    var ids = item.ToAdd.Concat(item.ToLink).Select(r => r.CveId).ToList();
+                    Fail("issues", ids.First(), new SecurityOpsException("CveIssueFilingFailed", ex.Kind, string.Join(", ", ids),
+                        $"Filing {string.Join(", ", ids)} ({item.Package}) in {target.Repository} failed: {ex.Message} They stay pending for the next run.", ex));
+                }
+            }
+
+            if (gateway != null)
+            {
+                events.Verbose($"GitHub: {gateway.Statistics.Requests} request(s), {gateway.Statistics.Writes} write(s), {gateway.Statistics.Retries} retried.");
+            }
+        }
+
+        private void SaveState(RunbookOptions options, SecurityRunbookResult result)
+        {
+            if (options.DryRun)
+            {
+                events.Verbose("Step 3: -WhatIf, nothing is committed.");
+                return;
+            }
+
+            if (!state.Git.IsRepository)
+            {
+                events.Warning($"{state.Root} is not a git repository: the records are saved on disk but not committed.");
+                return;
+            }
+
+            try
+            {
+                if (options.Push)
+                {
+                    StatePushGuard.EnsurePushAllowed(state, ModuleContext.UtcNow);
+                }
+
+                // Only what this run wrote: git need not scan a state of 100,000 records. Other changes in the work tree
+                // (a hand edit) are left for Save-SecurityState.
+                IReadOnlyCollection<string> paths = written.Count > 500 ? new[] { "cves", FeedStateStore.Folder, "runbook" } : written.ToList();
+                StateCommit commit = StateCommitter.Commit(state, null, paths: paths);
+                events.Verbose(commit.CommitId == null
+                    ? "Step 3: nothing to commit, the state is unchanged."
+                    : $"Step 3: committed {commit.Files.Count} file(s) as {commit.CommitId.Substring(0, Math.Min(12, commit.CommitId.Length))}: {commit.Message}");
+                if (options.Push)
+                {
+                    StateCommitter.Push(state);
+                    commit.Pushed = commit.CommitId != null;
+                    events.Verbose($"Pushed the state to {state.Config.State.Remote}.");
+                }
+
+                result.StateCommit = commit.CommitId == null ? null : commit;
+            }
+            catch (SecurityOpsException ex)
+            {
+                Fail("state", ex.Target?.ToString() ?? state.Root, ex);
+            }
+        }
+
+        private void OnDuty(SecurityRunbookResult result, DateTimeOffset now)
+        {
+            try
+            {
+                RotationSchedule schedule = new RosterStore(state.Files).Load();
+                result.OnDuty = schedule.Slots(now.UtcDateTime.Date, 1, now).FirstOrDefault();
+                result.OnDutyNote = result.OnDuty == null ? $"The rotation starts on {schedule.Start:yyyy-MM-dd}." : null;
+            }
+            catch (SecurityOpsException ex)
+            {
+                // Who is on duty is information for the summary, not the day's work: a broken roster is a note.
+                result.OnDutyNote = ex.Message;
+                events.Warning($"No on-duty information: {ex.Message}");
+            }
+
+            events.Verbose(result.OnDuty != null
+                ? $"Step 4: on duty this week ({result.OnDuty.WeekStart:yyyy-MM-dd}): Primary {result.OnDuty.Primary}, Secondary {result.OnDuty.Secondary}."
+                : "Step 4: no one is on duty: " + result.OnDutyNote);
+        }
+
+        private void Findings(SecurityRunbookResult result, DateTimeOffset now)
+        {
+            bool hasList = state.Files.Exists(DistributorStore.FileName);
+            bool hasCases = Directory.Exists(state.Files.FullPath("cases")) && new CaseStore(state.Files).Ids().Any();
+            if (!hasList && !hasCases)
+            {
+                events.Verbose("Step 5: no cases and no distributors list in the state: no reminders.");
+                return;
+            }
+
+            try
+            {
+                var templates = new TemplateRenderer(state.Files);
+                if (hasList)
+                {
+                    int days = state.Config.Messaging?.KeyExpiryWarningDays ?? 30;
+                    result.DistributorHealth = new MembershipService(new DistributorStore(state.Files), templates, state.Config).Health(days);
+                }
+
+                TimeSpan dueSoon = TimeSpan.FromHours(Math.Max(0, state.Config.Disclosure?.DueSoonHours ?? 24));
+                result.Reminders = new ReminderService(state, templates).Collect(now, dueSoon)
+                    .Where(i => i.Category != "key-expiry" && i.Category != "removal")
+                    .ToList();
+                events.Verbose($"Step 5: {result.Reminders.Count} reminder(s), {result.DistributorHealth?.Count ?? 0} distributors-list finding(s).");
+            }
+            catch (SecurityOpsException ex)
+            {
+                Fail("reminders", ex.Target?.ToString(), ex);
+            }
+        }
+
+        private void Fail(string step, string target, SecurityOpsException ex)
+        {
+            lock (Failures)
+            {
+                Failures.Add(ex);
+                problems.Add(new RunbookProblem { Step = step, Target = target, ErrorId = ex.ErrorId, Message = ex.Message });
+            }
+
+            events.Verbose($"{step}: {target}: {ex.ErrorId}: {ex.Message}");
+        }
+
+        /// <summary>-WhatIf: reads the feed state, never writes it.</summary>
+        private sealed class ReadOnlyFeedStore : IFeedStateStore
+        {
+            private readonly IFeedStateStore inner;
+
+            public ReadOnlyFeedStore(IFeedStateStore inner) => this.inner = inner;
+
+            public FeedSourceState Load(string sourceName) => inner.Load(sourceName);
+
+            public void Save(FeedSourceState feedState)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Reflection;
+using SecurityOps.Commands;
+using SecurityOps.Tests.Infrastructure;
+using Xunit;
+using YamlDotNet.RepresentationModel;
+
+namespace SecurityOps.Tests.Runbook
+{
+    /// <summary>examples/workflows/daily-security-runbook.yml: what a scheduled run needs, and pwsh scripts that parse and bind.</summary>
+    public sealed class WorkflowExampleTests
+    {
+        private static readonly string WorkflowPath = Path.Combine(RepoPaths.Root, "examples", "workflows", "daily-security-runbook.yml");
+
+        private static YamlMappingNode Load()
+        {
+            var stream = new YamlStream();
+            using (var reader = new StreamReader(WorkflowPath))
+            {
+                stream.Load(reader);
+            }
+
+            return (YamlMappingNode)stream.Documents.Single().RootNode;
+        }
+
+        private static YamlNode At(YamlNode node, params string[] path)
+        {
+            foreach (string key in path)
+            {
+                var map = Assert.IsType<YamlMappingNode>(node);
+                Assert.True(map.Children.ContainsKey(new YamlScalarNode(key)), $"missing '{key}' in {WorkflowPath}");
+                node = map.Children[new YamlScalarNode(key)];
+            }
+
+            return node;
+        }
+
+        private static string Text(YamlNode node) => Assert.IsType<YamlScalarNode>(node).Value;
+
+        private static List<YamlMappingNode> Steps(YamlMappingNode root) =>
+            ((YamlMappingNode)At(root, "jobs")).Children.Values
+                .SelectMany(job => ((YamlSequenceNode)At(job, "steps")).Children.Cast<YamlMappingNode>())
+                .ToList();
+
+        [Fact]
+        public void RunsDailyAndOnDemandOneAtATimeWithMinimalPermissions()
+        {
+            YamlMappingNode root = Load();
+            var cron = Text(At(((YamlSequenceNode)At(root, "on", "schedule")).Children.Single(), "cron"));
+            Assert.Equal(5, cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Matches(@"^\d+ \d+ \* \* \*$", cron); // once a day
+            Assert.NotNull(At(root, "on", "workflow_dispatch"));
+
+            Assert.False(string.IsNullOrWhiteSpace(Text(At(root, "concurrency", "group"))));
+            Assert.Equal("false", Text(At(root, "concurrency", "cancel-in-progress")));
+
+            var permissions = (YamlMappingNode)At(root, "permissions");
+            Assert.Equal(
+                new[] { ("contents", "write"), ("issues", "write") },
+                permissions.Children.Select(p => (Text(p.Key), Text(p.Value))).OrderBy(p => p.Item1));
+        }
+
+        [Fact]
+        public void ChecksOutTheStateAndRunsTheRunbookInPwshWithoutPromptsFailingOnPartialFailure()
+        {
+            var steps = Steps(Load());
+            Assert.StartsWith("actions/checkout@", Text(At(steps[0], "uses")));
+            var scripts = steps.Where(s => s.Children.ContainsKey(new YamlScalarNode("run"))).ToList();
+            Assert.NotEmpty(scripts);
+            Assert.All(scripts, s => Assert.Equal("pwsh", Text(At(s, "shell"))));
+            Assert.Contains(scripts, s => Text(At(s, "run")).Contains("Install-PSResource -Name SecurityOps"));
+
+            var runbook = scripts.Single(s => Text(At(s, "run")).Contains("Invoke-SecurityRunbook"));
+            string script = Text(At(runbook, "run"));
+            Assert.Contains("$ErrorActionPreference = 'Stop'", script);
+            Assert.Contains("${{ secrets.", Text(At(runbook, "env", "GITHUB_TOKEN")));
+            Assert.Equal("${{ github.workspace }}", Text(At(runbook, "env", "SECURITYOPS_STATE")));
+
+            // The call itself, read from the script's syntax tree: no prompt, pushes, keeps going, and the exit code
+            // comes from the result.
+            Ast ast = Parser.ParseInput(script, out _, out ParseError[] errors);
+            Assert.Empty(errors);
+            var call = (CommandAst)ast.Find(a => a is CommandAst c && c.GetCommandName() == "Invoke-SecurityRunbook", true);
+            var parameters = call.CommandElements.OfType<CommandParameterAst>().ToDictionary(p => p.ParameterName, p => p.Argument?.Extent.Text, StringComparer.OrdinalIgnoreCase);
+            Assert.Equal("$false", parameters["Confirm"]);
+            Assert.True(parameters.ContainsKey("Push"));
+            Assert.Equal("Continue", call.CommandElements.SkipWhile(e => !(e is CommandParameterAst p && p.ParameterName == "ErrorAction")).Skip(1).First().Extent.Text);
+
+            // Every parameter the workflow passes exists on the cmdlet (or is a common parameter).
+            var known = typeof(InvokeSecurityRunbookCommand).GetProperties()
+                .Where(p => p.GetCustomAttributes<ParameterAttribute>().Any()).Select(p => p.Name)
+                .Concat(new[] { "ErrorAction", "ErrorVariable", "WhatIf", "Confirm", "Verbose", "WarningAction" });
+            Assert.All(parameters.Keys, name => Assert.Contains(name, known, StringComparer.OrdinalIgnoreCase));
+
+            var exit = ast.FindAll(a => a is ExitStatementAst, true).Cast<ExitStatementAst>().ToList();
+            Assert.Contains(exit, e => e.Pipeline?.Extent.Text == "1");
+            Ast guard = exit.Single();
+            while (guard is not IfStatementAst)
+            {
+                guard = guard.Parent;
+            }
+
+            Assert.Contains("$result.Succeeded", ((IfStatementAst)guard).Clauses[0].Item1.Extent.Text);
+        }
+
+        [Fact]
+        public void EveryPwshRunScriptParses()
+        {
+            var problems = new List<string>();
+            foreach (YamlMappingNode step in Steps(Load()).Where(s => s.Children.ContainsKey(new YamlScalarNode("run"))))
+            {
+                Parser.ParseInput(Text(At(step, "run")), out _, out ParseError[] errors);
+                problems.AddRange(errors.Select(e => $"step '{Text(At(step, "name"))}' line {e.Extent.StartLineNumber}: {e.Message}"));
+            }
+
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+        }
+    }
+}
