@@ -173,7 +173,6 @@ namespace SecurityOps.Tests.Feeds
         [Fact]
         public async Task UndeclaredOversizeIsRefusedWhileStreaming()
         {
-            long written = 0;
             await using var server = new LoopbackServer(async (ctx, req) =>
             {
                 var chunk = new byte[64 * 1024];
@@ -182,21 +181,110 @@ namespace SecurityOps.Tests.Feeds
                     for (int i = 0; i < 1600 && !ctx.RequestAborted.IsCancellationRequested; i++) // 100 MB, chunked, no Content-Length
                     {
                         await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
-                        Interlocked.Add(ref written, chunk.Length);
                     }
                 }
                 catch (Exception)
                 {
                 }
             });
-            using var http = FeedFixtures.FastPipeline(maxBytes: 200_000);
+
+            // Counted where the pipeline reads the body: what the server hands Kestrel after the client left is
+            // discarded without error until Kestrel notices, so the server's own count says nothing under load.
+            var counting = new CountingHandler(HttpPipeline.CreateHandler());
+            using var http = new HttpPipeline(new HttpPipelineOptions { MaxRetries = 0, MaxResponseBytes = 200_000 }, counting, disposeHandler: true);
             var ex = await Assert.ThrowsAsync<SecurityOpsException>(() => http.GetAsync(new HttpFetchRequest(server.Url("big").ToString()), CancellationToken.None));
             Assert.Equal("ResponseTooLarge", ex.ErrorId);
-            long atRefusal = Interlocked.Read(ref written);
-            // What the server had written when the client refused bounds what the client read: the cap plus buffers,
-            // never the 100 MB body. (Whether the rest is drained afterwards depends on when Kestrel notices the
-            // close, so it is not asserted; the handler is set never to drain: HttpPipeline.CreateHandler.)
-            Assert.True(atRefusal < 8_000_000, $"the server had written {atRefusal} bytes when the client refused: the body was read far past the cap");
+            Assert.InRange(counting.BytesRead, 200_001, 200_000 + 81_920);
+        }
+
+        /// <summary>Counts the response body bytes the client actually read.</summary>
+        private sealed class CountingHandler : System.Net.Http.DelegatingHandler
+        {
+            private long bytesRead;
+
+            public CountingHandler(System.Net.Http.HttpMessageHandler inner)
+                : base(inner)
+            {
+            }
+
+            public long BytesRead => Interlocked.Read(ref bytesRead);
+
+            protected override async Task<System.Net.Http.HttpResponseMessage> SendAsync(System.Net.Http.HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                var response = await base.SendAsync(request, cancellationToken);
+                var original = response.Content;
+                var counted = new System.Net.Http.StreamContent(new CountingStream(await original.ReadAsStreamAsync(cancellationToken), n => Interlocked.Add(ref bytesRead, n)));
+                foreach (var header in original.Headers)
+                {
+                    counted.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                response.Content = counted;
+                return response;
+            }
+        }
+
+        private sealed class CountingStream : Stream
+        {
+            private readonly Stream inner;
+            private readonly Action<int> count;
+
+            public CountingStream(Stream inner, Action<int> count)
+            {
+                this.inner = inner;
+                this.count = count;
+            }
+
+            public override bool CanRead => true;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => false;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+            public override int Read(byte[] buffer, int offset, int length)
+            {
+                int n = inner.Read(buffer, offset, length);
+                count(n);
+                return n;
+            }
+
+            public override async Task<int> ReadAsync(byte[] buffer, int offset, int length, CancellationToken cancellationToken)
+            {
+                int n = await inner.ReadAsync(buffer, offset, length, cancellationToken);
+                count(n);
+                return n;
+            }
+
+            public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            {
+                int n = await inner.ReadAsync(buffer, cancellationToken);
+                count(n);
+                return n;
+            }
+
+            public override void Flush()
+            {
+            }
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    inner.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
         }
 
         [Fact]
