@@ -87,6 +87,12 @@ namespace SecurityOps.Model
         /// <summary>The state commit of this run (null: nothing changed, -WhatIf, or not a git repository).</summary>
         public StateCommit StateCommit { get; set; }
 
+        /// <summary>Cases whose CVE request GitHub has not answered yet (after this run's check).</summary>
+        public List<string> CveRequestsPending { get; set; } = new List<string>();
+
+        /// <summary>CVE ids GitHub assigned since the last run, now on their cases.</summary>
+        public List<CveAssignment> CvesAssigned { get; set; } = new List<CveAssignment>();
+
         /// <summary>This week's duty (null when the roster is missing or unusable; see OnDutyNote).</summary>
         public RotationSlot OnDuty { get; set; }
 
@@ -109,5 +115,17 @@ namespace SecurityOps.Model
 
         public override string ToString() =>
             $"{(Succeeded ? "Succeeded" : "Failed")}: {Sources.Count} source(s), {NewCves.Count} new CVE(s), {IssuesOpened} opened, {IssuesUpdated} updated, {IssuesPlanned} planned";
+    }
+
+    /// <summary>A CVE id GitHub assigned to a case's advisory.</summary>
+    public sealed class CveAssignment
+    {
+        public string CaseId { get; set; }
+
+        public string CveId { get; set; }
+
+        public string GhsaId { get; set; }
+
+        public override string ToString() => $"{CaseId}: {CveId}";
     }
 }

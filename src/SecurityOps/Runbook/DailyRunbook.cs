@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SecurityOps.Advisories;
 using SecurityOps.Database;
 using SecurityOps.Disclosure;
 using SecurityOps.Embargo;
@@ -44,6 +45,9 @@ namespace SecurityOps.Runbook
 
         /// <summary>Where the token variables are read (tests); null: the process environment.</summary>
         public Func<string, string> Environment { get; set; }
+
+        /// <summary>Who the case timelines name for what the run records (default securityops-runbook).</summary>
+        public string Actor { get; set; }
     }
 
     /// <summary>
@@ -59,7 +63,7 @@ namespace SecurityOps.Runbook
     {
         public const string Activity = "Daily security runbook";
         public const int ProgressId = 10;
-        private const int StepCount = 5;
+        private const int StepCount = 6;
 
         private readonly SecurityState state;
         private readonly IEventSink events;
@@ -96,13 +100,16 @@ namespace SecurityOps.Runbook
             await FileIssuesAsync(options, result, database, queue, planned, token).ConfigureAwait(false);
             result.PendingFiling = queue.Pending.ToList();
 
-            Step(3, "saving the state");
+            Step(3, "checking pending CVE requests");
+            await CheckCveRequestsAsync(options, result, token).ConfigureAwait(false);
+
+            Step(4, "saving the state");
             SaveState(options, result);
 
-            Step(4, "who is on duty");
+            Step(5, "who is on duty");
             OnDuty(result, now);
 
-            Step(5, "what is due");
+            Step(6, "what is due");
             Findings(result, now);
 
             events.Progress(new ProgressInfo(Activity, "done", 100, ProgressId, completed: true));
@@ -338,7 +345,7 @@ namespace SecurityOps.Runbook
         {
             if (options.DryRun)
             {
-                events.Verbose("Step 3: -WhatIf, nothing is committed.");
+                events.Verbose("Step 4: -WhatIf, nothing is committed.");
                 return;
             }
 
@@ -360,8 +367,8 @@ namespace SecurityOps.Runbook
                 IReadOnlyCollection<string> paths = written.Count > 500 ? new[] { "cves", FeedStateStore.Folder, "runbook" } : written.ToList();
                 StateCommit commit = StateCommitter.Commit(state, null, paths: paths);
                 events.Verbose(commit.CommitId == null
-                    ? "Step 3: nothing to commit, the state is unchanged."
-                    : $"Step 3: committed {commit.Files.Count} file(s) as {commit.CommitId.Substring(0, Math.Min(12, commit.CommitId.Length))}: {commit.Message}");
+                    ? "Step 4: nothing to commit, the state is unchanged."
+                    : $"Step 4: committed {commit.Files.Count} file(s) as {commit.CommitId.Substring(0, Math.Min(12, commit.CommitId.Length))}: {commit.Message}");
                 if (options.Push)
                 {
                     StateCommitter.Push(state);
@@ -381,9 +388,11 @@ namespace SecurityOps.Runbook
         {
             try
             {
-                RotationSchedule schedule = new RosterStore(state.Files).Load();
-                result.OnDuty = schedule.Slots(now.UtcDateTime.Date, 1, now).FirstOrDefault();
-                result.OnDutyNote = result.OnDuty == null ? $"The rotation starts on {schedule.Start:yyyy-MM-dd}." : null;
+                var roster = new RosterStore(state.Files);
+                result.OnDuty = roster.OnDuty(now);
+                result.OnDutyNote = result.OnDuty == null
+                    ? (state.Files.Exists(Roster.FileName) ? $"The rotation starts on {roster.Load().Start:yyyy-MM-dd}." : $"There is no {Roster.FileName}.")
+                    : null;
             }
             catch (SecurityOpsException ex)
             {
@@ -393,8 +402,59 @@ namespace SecurityOps.Runbook
             }
 
             events.Verbose(result.OnDuty != null
-                ? $"Step 4: on duty this week ({result.OnDuty.WeekStart:yyyy-MM-dd}): Primary {result.OnDuty.Primary}, Secondary {result.OnDuty.Secondary}."
-                : "Step 4: no one is on duty: " + result.OnDutyNote);
+                ? $"Step 5: on duty this week ({result.OnDuty.WeekStart:yyyy-MM-dd}): Primary {result.OnDuty.Primary}, Secondary {result.OnDuty.Secondary}."
+                : "Step 5: no one is on duty: " + result.OnDutyNote);
+        }
+
+        /// <summary>
+        /// Cases whose advisory asked GitHub for a CVE id: the ids GitHub has assigned since land on the cases (and in
+        /// this run's commit). Without a token, or under -WhatIf, the requests are listed, not checked.
+        /// </summary>
+        private async Task CheckCveRequestsAsync(RunbookOptions options, SecurityRunbookResult result, CancellationToken token)
+        {
+            if (!Directory.Exists(state.Files.FullPath("cases")))
+            {
+                events.Verbose("Step 3: no cases, so no CVE requests to check.");
+                return;
+            }
+
+            var cases = new CaseStore(state.Files);
+            List<string> pending;
+            try
+            {
+                pending = cases.All().Where(c => c.Advisory?.CvePending == true).Select(c => c.Id).ToList();
+            }
+            catch (SecurityOpsException ex)
+            {
+                Fail("cve-requests", ex.Target?.ToString() ?? "cases", ex);
+                return;
+            }
+
+            result.CveRequestsPending = pending;
+            GitHubToken gitHubToken = GitHubToken.TryResolve(options.Token, options.Environment);
+            if (pending.Count == 0 || options.DryRun || gitHubToken == null)
+            {
+                events.Verbose(pending.Count == 0
+                    ? "Step 3: no pending CVE requests."
+                    : $"Step 3: {pending.Count} pending CVE request(s) not checked ({(options.DryRun ? "-WhatIf" : "no GitHub token")}): {string.Join(", ", pending)}.");
+                return;
+            }
+
+            try
+            {
+                Uri apiUrl = GitHubGatewayOptions.ParseApiUrl(options.ApiUrl ?? state.Config.GitHub?.ApiUrl);
+                using var gateway = new GitHubGateway(GitHubGatewayOptions.From(state.Config.GitHub, apiUrl, gitHubToken, events));
+                var advisories = new AdvisoryService(cases, new AdvisoryApi(gateway), state.Config.Advisories, events);
+                IReadOnlyList<VulnerabilityCase> assigned = await advisories.RefreshPendingCveRequestsAsync(options.Actor ?? "securityops-runbook", pending, token).ConfigureAwait(false);
+                written.UnionWith(assigned.Select(c => c.RelativePath));
+                result.CvesAssigned = assigned.Select(c => new CveAssignment { CaseId = c.Id, CveId = c.CveId, GhsaId = c.Advisory?.GhsaId }).ToList();
+                result.CveRequestsPending = pending.Except(assigned.Select(c => c.Id), StringComparer.OrdinalIgnoreCase).ToList();
+                events.Verbose($"Step 3: {assigned.Count} of {pending.Count} pending CVE request(s) answered by GitHub.");
+            }
+            catch (SecurityOpsException ex)
+            {
+                Fail("cve-requests", ex.Target?.ToString() ?? "github", ex);
+            }
         }
 
         private void Findings(SecurityRunbookResult result, DateTimeOffset now)
@@ -403,7 +463,7 @@ namespace SecurityOps.Runbook
             bool hasCases = Directory.Exists(state.Files.FullPath("cases")) && new CaseStore(state.Files).Ids().Any();
             if (!hasList && !hasCases)
             {
-                events.Verbose("Step 5: no cases and no distributors list in the state: no reminders.");
+                events.Verbose("Step 6: no cases and no distributors list in the state: no reminders.");
                 return;
             }
 
@@ -420,7 +480,7 @@ namespace SecurityOps.Runbook
                 result.Reminders = new ReminderService(state, templates).Collect(now, dueSoon)
                     .Where(i => i.Category != "key-expiry" && i.Category != "removal")
                     .ToList();
-                events.Verbose($"Step 5: {result.Reminders.Count} reminder(s), {result.DistributorHealth?.Count ?? 0} distributors-list finding(s).");
+                events.Verbose($"Step 6: {result.Reminders.Count} reminder(s), {result.DistributorHealth?.Count ?? 0} distributors-list finding(s).");
             }
             catch (SecurityOpsException ex)
             {

@@ -63,6 +63,22 @@ namespace SecurityOps.Runbook
                 sb.Append("Pending filing (the next run files them): ").Append(string.Join(", ", r.PendingFiling)).Append("\n\n");
             }
 
+            if (r.CvesAssigned.Count > 0 || r.CveRequestsPending.Count > 0)
+            {
+                sb.Append("### CVE requests\n\n");
+                foreach (CveAssignment a in r.CvesAssigned)
+                {
+                    sb.Append("- ").Append(a.CaseId).Append(": GitHub assigned ").Append(a.CveId).Append(" (").Append(a.GhsaId).Append(")\n");
+                }
+
+                if (r.CveRequestsPending.Count > 0)
+                {
+                    sb.Append("- Still waiting for GitHub: ").Append(string.Join(", ", r.CveRequestsPending)).Append('\n');
+                }
+
+                sb.Append('\n');
+            }
+
             if (!r.WhatIf)
             {
                 sb.Append("### State\n\n").Append(r.StateCommit == null

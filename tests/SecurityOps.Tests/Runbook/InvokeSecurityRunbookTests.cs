@@ -48,8 +48,8 @@ namespace SecurityOps.Tests.Runbook
             string primary = (string)bed.Run("Get-Rotation -StatePath $state | ForEach-Object Primary").AssertNoErrors().Output.Single().BaseObject;
             Assert.Equal(primary, result.Primary);
             Assert.Contains(first.Verbose, v => v.StartsWith("Step 1: reading 2 source(s)"));
-            Assert.Contains(first.Verbose, v => v.StartsWith("Step 4: on duty"));
-            Assert.Contains(first.Progress, p => p.Activity == "Daily security runbook" && p.StatusDescription.StartsWith("Step 2 of 5"));
+            Assert.Contains(first.Verbose, v => v.StartsWith("Step 5: on duty"));
+            Assert.Contains(first.Progress, p => p.Activity == "Daily security runbook" && p.StatusDescription.StartsWith("Step 2 of 6"));
             Assert.DoesNotContain(first.Verbose.Concat(new[] { result.Markdown }), t => t.Contains(bed.GitHub.Token));
 
             // The next day nothing changed upstream: one conditional request per source, all 304, no GitHub call.
@@ -63,6 +63,44 @@ namespace SecurityOps.Tests.Runbook
             Assert.Equal(feedRequests + bed.SourceCount, bed.Feeds.Requests.Count);
             Assert.All(bed.Feeds.Requests.Skip(feedRequests), r => Assert.True(r.Headers.ContainsKey("If-None-Match"), r.Path));
             Assert.Equal(githubRequests, bed.GitHub.Server.Requests.Count);
+        }
+
+        [Fact]
+        public void ACveIdGitHubAssignedToACasesAdvisoryLandsOnTheCaseAndInTheDaysCommit()
+        {
+            using var bed = new RunbookBed(ps);
+            const string advisoryRepo = "example/app";
+            bed.GitHub.Repo(advisoryRepo, isPrivate: false);
+            string ghsa = bed.GitHub.AddReport(advisoryRepo, "SSRF through redirects", "finder-jane");
+            string caseId = (string)bed.Run($@"
+$gh = @{{ StatePath = $state; Token = $secure }}
+$case = Get-SecurityAdvisory @gh -Repository {advisoryRepo} -State triage | Import-VulnerabilityReport @gh
+Request-AdvisoryCve @gh -Id $case.Id -Confirm:$false | Out-Null
+$case.Id").AssertNoErrors().Output.Last().BaseObject;
+            bed.Git("add", "-A");
+            bed.Git("-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "case imported");
+
+            // GitHub has not answered yet: the request is listed as pending, the case is untouched.
+            var waiting = bed.Run(Invoke).AssertNoErrors().Objects<SecurityRunbookResult>().Single();
+            Assert.Equal(new[] { caseId }, waiting.CveRequestsPending);
+            Assert.Empty(waiting.CvesAssigned);
+            Assert.Contains("Still waiting for GitHub: " + caseId, waiting.Markdown);
+
+            bed.GitHub.AssignCve(advisoryRepo, ghsa, "CVE-2026-7777");
+            var assigned = bed.Run(Invoke).AssertNoErrors().Objects<SecurityRunbookResult>().Single();
+            CveAssignment assignment = Assert.Single(assigned.CvesAssigned);
+            Assert.Equal((caseId, "CVE-2026-7777", ghsa), (assignment.CaseId, assignment.CveId, assignment.GhsaId));
+            Assert.Empty(assigned.CveRequestsPending);
+            Assert.Contains($"{caseId}: GitHub assigned CVE-2026-7777", assigned.Markdown);
+            Assert.Contains(assigned.StateCommit.Files, f => f == $"cases/{caseId}.yaml");
+            Assert.Equal(string.Empty, bed.Git("status", "--porcelain"));
+            Assert.Equal("CVE-2026-7777", (string)bed.Run($"Get-VulnerabilityReport -StatePath $state -Id {caseId} | ForEach-Object CveId").AssertNoErrors().Output.Single().BaseObject);
+
+            // Under -WhatIf the requests are listed, not checked.
+            int calls = bed.GitHub.Server.Requests.Count;
+            var whatIf = bed.Run(Invoke + " -WhatIf").AssertNoErrors().Objects<SecurityRunbookResult>().Single();
+            Assert.Empty(whatIf.CvesAssigned);
+            Assert.Equal(calls, bed.GitHub.Server.Requests.Count);
         }
 
         [Fact]
