@@ -76,7 +76,12 @@ namespace SecurityOps.Commands
                 ReminderSettings settings = State.Config.Reminders ?? new ReminderSettings();
                 var to = (settings.MailTo ?? new List<string>()).Concat(new[] { team.PrimaryEmail, team.SecondaryEmail }.Where(p => p != null && p.Contains("@")))
                     .Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                if (to.Count > 0 && ShouldProcess(string.Join(", ", to), "Mail the team reminder"))
+                if (to.Count > 0 && string.IsNullOrWhiteSpace(State.Config.Messaging?.Smtp?.Host))
+                {
+                    // Mail is a place only when the team configured it; a scheduled run without SMTP keeps the issue.
+                    WriteVerbose($"No SMTP server is configured (messaging.smtp.host): the reminder is not mailed to {string.Join(", ", to)}.");
+                }
+                else if (to.Count > 0 && ShouldProcess(string.Join(", ", to), "Mail the team reminder"))
                 {
                     var sender = new MailSender(MessagingCmdlet.SmtpWith(State.Config, null, null), Credential?.GetNetworkCredential());
                     string from = State.Config.Messaging?.From ?? State.Config.Project?.SecurityContact;

@@ -28,6 +28,23 @@ namespace SecurityOps.Tests.Embargo
         }
 
         [Fact]
+        public void WithoutAnSmtpServerTheReminderIsNotMailedAndNothingFails()
+        {
+            using var temp = new TempFolder();
+            string state = temp.Combine("state");
+            var vars = new Dictionary<string, object> { ["state"] = state };
+            ps.At("2026-01-05T10:00:00Z", "Initialize-SecurityState -Path $state -NoGit | Out-Null; New-VulnerabilityReport -StatePath $state -Summary s -Component c | Out-Null", vars).AssertNoErrors();
+
+            // Two days later the acknowledgement is overdue; the roster's people have addresses, but no SMTP is configured.
+            var run = ps.At("2026-01-07T10:00:00Z", "Send-TeamReminder -StatePath $state -Confirm:$false -Verbose", vars).AssertNoErrors();
+            TeamReminder reminder = run.Objects<TeamReminder>().Single();
+            Assert.NotEmpty(reminder.Items);
+            Assert.Empty(reminder.Delivered);
+            Assert.Empty(reminder.Failed);
+            Assert.Contains(run.Verbose, v => v.Contains("No SMTP server is configured") && v.Contains("@example.org"));
+        }
+
+        [Fact]
         public void DistributorReviewsAreRecordedWithTheMemberAndBadInputIsRefused()
         {
             using var temp = new TempFolder();
