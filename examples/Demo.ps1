@@ -56,6 +56,8 @@ function Set-DemoSources([string] $Path) {
     $text = $text.Replace('sources: []', "sources:`n  - name: gentoo-glsa`n    type: gentoo-glsa`n    url: $gentoo`n  - name: rustsec`n    type: rustsec`n    url: $rustsec`n  - name: go-osv`n    type: osv`n    url: $goOsv")
     [IO.File]::WriteAllText($config, $text)
     Get-SecuritySource -StatePath $Path | Out-Host
+    # The team's starting point is a commit of its own, so each day's commit shows only that day's work.
+    Save-SecurityState -StatePath $Path -Message 'securityops: initial state with the sample sources' -Confirm:$false | Out-Host
 }
 
 function Invoke-DemoPlan([string] $Path) {
