@@ -72,3 +72,49 @@ Describe 'Recording and filing' {
         (Get-CveRecord -StatePath $state -Id CVE-2026-1000).IssueNumber | Should -BeNullOrEmpty
     }
 }
+
+Describe 'The daily runbook' {
+    BeforeAll {
+        $state = Join-Path ([IO.Path]::GetTempPath()) ('secops-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        Initialize-SecurityState -Path $state -Confirm:$false | Out-Null
+        $samples = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../examples/feeds'))
+        $config = Join-Path $state 'securityops.yaml'
+        $text = [IO.File]::ReadAllText($config).Replace("`r`n", "`n").Replace('  useDefaults: true', '  useDefaults: false').Replace("  issueRepository:`n", "  issueRepository: example/project`n")
+        $text = $text.Replace('sources: []', "sources:`n  - name: gentoo`n    type: gentoo-glsa`n    url: $(Join-Path $samples 'gentoo/feed.rss')`n  - name: rust`n    type: rustsec`n    url: $(Join-Path $samples 'rustsec/feed.xml')")
+        [IO.File]::WriteAllText($config, $text)
+        Save-SecurityState -StatePath $state -Message 'initial state' -Confirm:$false | Out-Null
+        $saved = $env:GITHUB_TOKEN, $env:GH_TOKEN, $env:GITHUB_STEP_SUMMARY
+        $env:GITHUB_TOKEN = $null; $env:GH_TOKEN = $null; $env:GITHUB_STEP_SUMMARY = $null
+    }
+
+    AfterAll {
+        $env:GITHUB_TOKEN, $env:GH_TOKEN, $env:GITHUB_STEP_SUMMARY = $saved
+        Remove-Item $state -Recurse -Force -ErrorAction Ignore
+    }
+
+    It 'plans under -WhatIf and writes nothing' {
+        $plan = Invoke-SecurityRunbook -StatePath $state -WhatIf
+        $plan.NewCves.Count | Should -BeGreaterThan 0
+        $plan.IssuesPlanned | Should -BeGreaterThan 0
+        Get-CveRecord -StatePath $state | Should -BeNullOrEmpty
+        (Get-SecurityState -StatePath $state).PendingChanges | Should -BeNullOrEmpty
+    }
+
+    It 'records and commits the new CVEs without a token, keeping their issues pending, and writes the summary' {
+        $summary = Join-Path $state '../runbook-summary.md'
+        $result = Invoke-SecurityRunbook -StatePath $state -SummaryPath $summary -Confirm:$false -WarningAction SilentlyContinue -WarningVariable warned
+        $result.Succeeded | Should -BeTrue
+        $result.NewCves | Should -Contain 'CVE-2025-48734'
+        ($result.PendingFiling | Sort-Object) | Should -Be ($result.NewCves | Sort-Object)
+        $result.StateCommit | Should -Not -BeNullOrEmpty
+        "$warned" | Should -Match 'No GitHub token'
+        [IO.File]::ReadAllText($summary) | Should -Match 'Daily security runbook'
+        (Get-CveRecord -StatePath $state -Id CVE-2025-48734).Package | Should -Be 'dev-java/commons-beanutils'
+    }
+
+    It 'finds nothing new the next day and keeps the pending CVEs for a run with a token' {
+        $again = Invoke-SecurityRunbook -StatePath $state -Confirm:$false -WarningAction SilentlyContinue
+        $again.NewCves | Should -BeNullOrEmpty
+        $again.PendingFiling | Should -Contain 'CVE-2025-48734'
+    }
+}

@@ -143,3 +143,30 @@ Describe 'Going public' {
         $refused[0].FullyQualifiedErrorId | Should -BeLike 'EmbargoActive,*'
     }
 }
+
+Describe 'GitHub security advisories, offline' {
+    BeforeAll {
+        $state = New-TestState
+        Use-Clock '2026-01-05T10:00:00Z'
+        New-VulnerabilityReport -StatePath $state -Summary 'SSRF through redirects' -Component fetch -Severity HIGH -Confirm:$false | Out-Null
+        $saved = $env:GITHUB_TOKEN, $env:GH_TOKEN
+        $env:GITHUB_TOKEN = $null; $env:GH_TOKEN = $null
+    }
+
+    AfterAll {
+        $env:GITHUB_TOKEN, $env:GH_TOKEN = $saved
+        [SecurityOps.ModuleContext]::UseSystemTime()
+        Remove-Item $state -Recurse -Force -ErrorAction Ignore
+    }
+
+    It 'shows the draft it would create under -WhatIf and leaves the case as it was' {
+        $before = [IO.File]::ReadAllText((Join-Path $state 'cases/SEC-2026-0001.yaml'))
+        New-SecurityAdvisory -StatePath $state -Id SEC-2026-0001 -Repository example/fetch -WhatIf -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        [IO.File]::ReadAllText((Join-Path $state 'cases/SEC-2026-0001.yaml')) | Should -Be $before
+        (Get-VulnerabilityReport -StatePath $state -Id SEC-2026-0001).GhsaId | Should -BeNullOrEmpty
+    }
+
+    It 'needs a token to change anything on GitHub' {
+
+    }
+}
