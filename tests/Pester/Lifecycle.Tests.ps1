@@ -13,6 +13,11 @@ BeforeAll {
 
     # The module reads one clock; tests pin it so SLA and embargo dates do not depend on the day they run.
     function Use-Clock([string] $At) { [SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]$At) }
+
+    function Remove-TestState([string] $Path) {
+        [SecurityOps.ModuleContext]::UseSystemTime()
+        Remove-Item $Path -Recurse -Force -ErrorAction Ignore
+    }
 }
 
 AfterAll {
@@ -38,10 +43,7 @@ Describe 'CVSS' {
 
 Describe 'Vulnerability cases' {
     BeforeEach { $state = New-TestState }
-    AfterEach {
-        [SecurityOps.ModuleContext]::UseSystemTime()
-        Remove-Item $state -Recurse -Force -ErrorAction Ignore
-    }
+    AfterEach { Remove-TestState $state }
 
     It 'numbers reports, moves them through the policy and keeps the timeline' {
         Use-Clock '2026-01-05T10:00:00Z'
@@ -83,10 +85,7 @@ Describe 'Vulnerability cases' {
 
 Describe 'On duty' {
     BeforeAll { $state = New-TestState }
-    AfterAll {
-        [SecurityOps.ModuleContext]::UseSystemTime()
-        Remove-Item $state -Recurse -Force -ErrorAction Ignore
-    }
+    AfterAll { Remove-TestState $state }
 
     It 'says who is Primary and Secondary this week and when each person is next on duty' {
         Use-Clock '2026-01-14T10:00:00Z'
@@ -116,10 +115,7 @@ Describe 'Going public' {
         Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0002 -CveId CVE-2026-2002 -PlannedPublicDate '2026-03-01T16:00:00Z' -Confirm:$false
     }
 
-    AfterEach {
-        [SecurityOps.ModuleContext]::UseSystemTime()
-        Remove-Item $state -Recurse -Force -ErrorAction Ignore
-    }
+    AfterEach { Remove-TestState $state }
 
     It 'writes release notes without the case still under embargo, and says so' {
         Use-Clock '2026-01-21T09:00:00Z'
@@ -155,8 +151,7 @@ Describe 'GitHub security advisories, offline' {
 
     AfterAll {
         $env:GITHUB_TOKEN, $env:GH_TOKEN = $saved
-        [SecurityOps.ModuleContext]::UseSystemTime()
-        Remove-Item $state -Recurse -Force -ErrorAction Ignore
+        Remove-TestState $state
     }
 
     It 'shows the draft it would create under -WhatIf and leaves the case as it was' {
