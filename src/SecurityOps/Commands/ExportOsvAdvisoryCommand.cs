@@ -66,20 +66,16 @@ namespace SecurityOps.Commands
                 DateTimeOffset now = Now;
 
                 var documents = new List<OsvDocument>();
-                var privateCves = new HashSet<string>(StringComparer.Ordinal);
                 int leftOut = 0;
-                IEnumerable<VulnerabilityCase> cases = chosen
-                    ? caseIds.Distinct().Select(id => Cases.Get(id) ?? Missing<VulnerabilityCase>("VulnerabilityReportNotFound", id)).Where(c => c != null)
-                    : Cases.All();
-                foreach (VulnerabilityCase c in cases)
+                List<VulnerabilityCase> allCases = Cases.All().ToList();
+                CveEmbargoes embargoes = PublicGate.Embargoes(allCases, now); // every case, also when only CVE ids were chosen
+                List<VulnerabilityCase> selected = caseIds.Count > 0
+                    ? caseIds.Distinct().Select(id => allCases.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase)) ?? Missing<VulnerabilityCase>("VulnerabilityReportNotFound", id)).Where(c => c != null).ToList()
+                    : chosen ? new List<VulnerabilityCase>() : allCases;
+                foreach (VulnerabilityCase c in selected)
                 {
                     if (!PublicGate.IsPublic(c, now))
                     {
-                        if (c.CveId != null)
-                        {
-                            privateCves.Add(c.CveId);
-                        }
-
                         if (chosen)
                         {
                             Refuse(() => PublicGate.EnsurePublic(c, now, "export it as OSV"));
@@ -95,10 +91,12 @@ namespace SecurityOps.Commands
                     documents.Add(OsvDocumentBuilder.FromCase(c, settings, now));
                 }
 
+                // A case piped in also binds its CveId: that CVE is the case's own advisory (or its refusal), not a lookup.
+                var selectedCaseCves = new HashSet<string>(selected.Where(c => c.CveId != null).Select(c => c.CveId), StringComparer.OrdinalIgnoreCase);
                 var covered = new HashSet<string>(documents.SelectMany(d => d.CveIds), StringComparer.Ordinal);
                 var database = new CveDatabase(State.Files);
                 IEnumerable<CveRecord> records = chosen
-                    ? cveIds.Distinct().Select(id => database.Get(id) ?? Missing<CveRecord>("CveRecordNotFound", id)).Where(r => r != null)
+                    ? cveIds.Distinct().Where(id => !selectedCaseCves.Contains(id)).Select(id => database.Get(id) ?? Missing<CveRecord>("CveRecordNotFound", id)).Where(r => r != null)
                     : database.Query(new CveQuery { Statuses = ExportedStatuses }, ex => WriteFailure(ex));
                 foreach (CveRecord r in records)
                 {
@@ -108,20 +106,15 @@ namespace SecurityOps.Commands
                         continue;
                     }
 
-                    if (privateCves.Contains(r.CveId) || !PublicGate.IsPublic(r, now))
+                    if (!embargoes.IsPublic(r))
                     {
                         if (chosen)
                         {
-                            Refuse(() =>
-                            {
-                                PublicGate.EnsurePublic(r, now, "export it as OSV");
-                                throw new SecurityOpsException("EmbargoActive", FailureKind.SecurityError, r.CveId,
-                                    $"Refused to export it as OSV: {r.CveId} belongs to a case under embargo.");
-                            });
+                            Refuse(() => embargoes.EnsurePublic(r, "export it as OSV"));
                         }
-                        else if (!privateCves.Contains(r.CveId))
+                        else if (!embargoes.HeldByCase(r.CveId))
                         {
-                            leftOut++;
+                            leftOut++; // a CVE held by a case is counted with its case
                         }
 
                         continue;

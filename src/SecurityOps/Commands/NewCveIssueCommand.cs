@@ -4,8 +4,10 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SecurityOps.Database;
+using SecurityOps.Disclosure;
 using SecurityOps.GitHub;
 using SecurityOps.Model;
+using SecurityOps.Publishing;
 
 namespace SecurityOps.Commands
 {
@@ -95,7 +97,7 @@ namespace SecurityOps.Commands
             GitHubGateway gateway = target.CreateGateway(relay);
             try
             {
-                var filer = target.CreateFiler(gateway, database, relay);
+                var filer = target.CreateFiler(gateway, database, relay, PublicGate.LazyEmbargoReason(new CaseStore(State.Files), ModuleContext.UtcNow));
                 CveIssuePlan plan = null;
                 if (!RunStep(relay, sink => filer.PlanAsync(records, CancellationToken), out plan))
                 {

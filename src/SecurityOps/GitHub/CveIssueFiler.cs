@@ -91,6 +91,16 @@ namespace SecurityOps.GitHub
             this.events = events ?? NullEventSink.Instance;
         }
 
+        /// <summary>
+        /// Why a record must not reach a public repository now (null: it may). The caller sets it from Publishing's
+        /// public gate, which also knows the cases that hold a CVE; the default knows only the record's EmbargoedUntil.
+        /// </summary>
+        public Func<CveRecord, string> EmbargoReason { get; set; }
+
+        private static string OwnEmbargo(CveRecord r) => r.EmbargoedUntil != null && r.EmbargoedUntil > ModuleContext.UtcNow
+            ? $"{r.CveId} is embargoed until {r.EmbargoedUntil.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"
+            : null;
+
         private string ListingLabel => settings.Labels?.LastOrDefault() ?? "advisory";
 
         /// <summary>Decides, with reads only, what each record needs.</summary>
@@ -107,10 +117,11 @@ namespace SecurityOps.GitHub
                     continue;
                 }
 
-                if (record.EmbargoedUntil != null && record.EmbargoedUntil > ModuleContext.UtcNow && await IsPublicAsync(token).ConfigureAwait(false))
+                string embargo = (EmbargoReason ?? OwnEmbargo)(record);
+                if (embargo != null && await IsPublicAsync(token).ConfigureAwait(false))
                 {
                     plan.Refused.Add(new SecurityOpsException("EmbargoedRecordRefused", FailureKind.SecurityError, record.CveId,
-                        $"{record.CveId} is embargoed until {record.EmbargoedUntil.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; {repo} is public (or its visibility could not be confirmed), so no issue was filed. File it after the embargo or in a private repository."));
+                        $"{embargo}; {repo} is public (or its visibility could not be confirmed), so no issue was filed. File it after the embargo or in a private repository."));
                     continue;
                 }
 

@@ -54,8 +54,9 @@ namespace SecurityOps.GitHub
             Token == null ? null : new GitHubGateway(GitHubGatewayOptions.From(Settings, ApiUrl, Token, events));
 
         /// <param name="gateway">Null plans offline.</param>
-        public CveIssueFiler CreateFiler(GitHubGateway gateway, CveDatabase database, IEventSink events) =>
-            new CveIssueFiler(gateway, Repository, Settings, Format, database, events);
+        /// <param name="embargoReason">From Publishing's gate: why a record must not go to a public repository now.</param>
+        public CveIssueFiler CreateFiler(GitHubGateway gateway, CveDatabase database, IEventSink events, Func<CveRecord, string> embargoReason = null) =>
+            new CveIssueFiler(gateway, Repository, Settings, Format, database, events) { EmbargoReason = embargoReason };
 
         private static string ReadBodyTemplate(GitHubSettings settings, Func<string, string> readStateText)
         {

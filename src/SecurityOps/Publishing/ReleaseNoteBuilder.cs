@@ -43,10 +43,12 @@ namespace SecurityOps.Publishing
             release = release.Trim();
             sink ??= NullEventSink.Instance;
 
-            var hiddenCves = new HashSet<string>(StringComparer.Ordinal);
+            var allCases = cases.ToList();
+            CveEmbargoes embargoes = PublicGate.Embargoes(allCases, now); // every embargoed case, whatever release it names
+            var hiddenCves = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var issues = new List<Issue>();
             int leftOut = 0;
-            foreach (VulnerabilityCase c in cases.Where(c => string.Equals(c.FixedIn, release, StringComparison.Ordinal)))
+            foreach (VulnerabilityCase c in allCases.Where(c => string.Equals(c.FixedIn, release, StringComparison.Ordinal)))
             {
                 if (!PublicGate.IsPublic(c, now))
                 {
@@ -70,7 +72,7 @@ namespace SecurityOps.Publishing
                     continue; // the embargoed case it belongs to is already counted
                 }
 
-                if (!PublicGate.IsPublic(r, now))
+                if (!embargoes.IsPublic(r))
                 {
                     leftOut++;
                     continue;

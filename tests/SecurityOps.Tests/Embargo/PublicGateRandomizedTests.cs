@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using SecurityOps.Database;
+using SecurityOps.GitHub;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
 using SecurityOps.Publishing;
@@ -14,8 +16,9 @@ using Xunit;
 namespace SecurityOps.Tests.Embargo
 {
     /// <summary>
-    /// Randomized: over many cases, channels and clock times, no public output (the announcement on every channel, and
-    /// pushing the state to a public remote) ever carries a case before its public date and time.
+    /// Randomized: over many cases, channels and clock times, no public output (the announcement on every channel,
+    /// pushing the state to a public remote, release notes, OSV files, issues in a public repository) ever carries a
+    /// case, or the team's own record of its CVE, before the case's public date and time.
     /// </summary>
     [Collection(PowerShellCollection.Name)]
     public sealed class PublicGateRandomizedTests
@@ -102,6 +105,88 @@ namespace SecurityOps.Tests.Embargo
                 var state = SecurityState.Open(root);
                 var ex = Record.Exception(() => StatePushGuard.EnsurePushAllowed(state, now));
                 Assert.True(allowed == (ex == null), $"round {round}: push at {now:o} with {cases.Count} case(s): {ex?.Message}");
+            }
+        }
+
+        /// <summary>A tracked record of the case's CVE, as the daily watch or a person would add it: no embargo of its own.</summary>
+        private static CveRecord TrackedRecord(VulnerabilityCase c) => new CveRecord
+        {
+            CveId = c.CveId,
+            Status = "fixed",
+            FixedIn = "v1.0.1",
+            Summary = "tracked " + c.CveId,
+            Packages = { new PackageRef("example/runtime", "Go") },
+        };
+
+        [Fact]
+        public async Task ReleaseNotesAndPublicIssuesNeverCarryACveWhoseCaseIsEmbargoed()
+        {
+            var random = new Random(20261125);
+            var repo = GitHubRepositoryName.Parse("example/public");
+            var settings = new GitHubSettings { PublicRepositories = { "example/public" } };
+            for (int round = 0; round < 300; round++)
+            {
+                var cases = Enumerable.Range(1, random.Next(1, 6)).Select(n => RandomCase(random, round * 10 + n)).ToList();
+                cases.ForEach(c => c.FixedIn = random.Next(3) switch { 0 => "v1.0.1", 1 => "v1.0.2", _ => null });
+                var records = cases.Select(TrackedRecord).ToList();
+                DateTimeOffset now = RandomNow(random, cases[random.Next(cases.Count)]);
+                var publicAt = cases.ToDictionary(c => c.CveId);
+
+                ReleaseNote note = ReleaseNoteBuilder.Build("v1.0.1", records, cases, now, null, "Example", null);
+                foreach (Match cve in Regex.Matches(note.Markdown, @"CVE-2026-\d{5}"))
+                {
+                    Assert.True(MayBePublic(publicAt[cve.Value], now), $"round {round}: {cve.Value} in the release notes at {now:o} (case {publicAt[cve.Value].Status}, public {publicAt[cve.Value].PlannedPublicDate:o}, fixed in {publicAt[cve.Value].FixedIn})");
+                }
+
+                var filer = new CveIssueFiler(null, repo, settings, new CveIssueFormat(), null) { EmbargoReason = PublicGate.Embargoes(cases, now).Reason };
+                CveIssuePlan plan = await filer.PlanAsync(records);
+                foreach (CveRecord planned in plan.Items.SelectMany(i => i.ToAdd.Concat(i.ToLink)))
+                {
+                    Assert.True(MayBePublic(publicAt[planned.CveId], now), $"round {round}: {planned.CveId} planned for a public repository at {now:o}");
+                }
+
+                Assert.Equal(cases.Count(c => !MayBePublic(c, now)), plan.Refused.Count);
+                Assert.All(plan.Refused, r => Assert.Equal("EmbargoedRecordRefused", r.ErrorId));
+            }
+        }
+
+        [Fact]
+        public void OsvExportNeverWritesACveWhoseCaseIsEmbargoedWhateverTheSelection()
+        {
+            using var temp = new TempFolder();
+            string root = temp.Combine("state");
+            ps.Run($"Initialize-SecurityState -Path '{root}' -NoGit -Confirm:$false").AssertNoErrors();
+            File.AppendAllText(Path.Combine(root, "securityops.yaml"), "\nosv:\n  idPrefix: GHSA\n  ecosystem: Go\n  package: example/runtime\n");
+            var repo = new StateRepository(root);
+            var random = new Random(42);
+            var cases = Enumerable.Range(1, 8).Select(n => RandomCase(random, n)).ToList();
+            foreach (VulnerabilityCase c in cases)
+            {
+                repo.Write(c.RelativePath, c);
+                new CveDatabase(repo).Save(TrackedRecord(c));
+            }
+
+            var publicAt = cases.ToDictionary(c => c.CveId);
+            string[] selections =
+            {
+                "Export-OsvAdvisory -StatePath $state -Path $out",
+                "Export-OsvAdvisory -StatePath $state -Path $out -CveId $cves",
+                "Get-CveRecord -StatePath $state | Export-OsvAdvisory -StatePath $state -Path $out",
+                "Get-VulnerabilityReport -StatePath $state | Export-OsvAdvisory -StatePath $state -Path $out",
+            };
+            for (int run = 0; run < 8; run++)
+            {
+                DateTimeOffset now = RandomNow(random, cases[random.Next(cases.Count)]);
+                string output = temp.Combine("osv-" + run);
+                ps.At(now.ToString("o"), selections[run % selections.Length] + " -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue",
+                    new Dictionary<string, object> { ["state"] = root, ["out"] = output, ["cves"] = cases.Select(c => c.CveId).ToArray() });
+                foreach (string file in Directory.Exists(output) ? Directory.GetFiles(output) : new string[0])
+                {
+                    foreach (Match cve in Regex.Matches(File.ReadAllText(file), @"CVE-2026-\d{5}"))
+                    {
+                        Assert.True(MayBePublic(publicAt[cve.Value], now), $"{selections[run % selections.Length]}: {cve.Value} exported at {now:o}, public {publicAt[cve.Value].PlannedPublicDate:o}");
+                    }
+                }
             }
         }
 
