@@ -146,7 +146,6 @@ namespace SecurityOps.Tests.Feeds
         [Fact]
         public async Task DeclaredOversizeIsRefusedBeforeTheBodyIsRead()
         {
-            long written = 0;
             await using var server = new LoopbackServer(async (ctx, req) =>
             {
                 ctx.Response.ContentLength = 10_000_000;
@@ -156,17 +155,18 @@ namespace SecurityOps.Tests.Feeds
                     for (int i = 0; i < 152; i++)
                     {
                         await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
-                        Interlocked.Add(ref written, chunk.Length);
                     }
                 }
                 catch (Exception)
                 {
                 }
             });
-            using var http = FeedFixtures.FastPipeline(maxBytes: 100_000);
+            var counting = new CountingHandler(HttpPipeline.CreateHandler());
+            using var http = new HttpPipeline(new HttpPipelineOptions { MaxRetries = 0, MaxResponseBytes = 100_000 }, counting, disposeHandler: true);
             var ex = await Assert.ThrowsAsync<SecurityOpsException>(() => http.GetAsync(new HttpFetchRequest(server.Url("big").ToString()), CancellationToken.None));
             Assert.Equal("ResponseTooLarge", ex.ErrorId);
             Assert.Contains("10000000", ex.Message);
+            Assert.Equal(0, counting.BytesRead); // refused on the Content-Length header: not one byte of the body read
             Assert.Single(server.Requests);
         }
 
