@@ -448,17 +448,18 @@ namespace SecurityOps.Advisories
                 }
 
                 TimeSpan waited = Now - start;
-                if (waited >= timeout)
+                bool bounded = timeout > TimeSpan.Zero; // zero: as long as GitHub takes (Ctrl+C stops)
+                if (bounded && waited >= timeout)
                 {
                     events.Progress(new ProgressInfo(Activity, fork + " not ready", 100, completed: true));
                     throw new SecurityOpsException("ForkNotReady", FailureKind.OperationTimeout, fork,
                         $"{caseId}: the private fork {fork} did not answer within {timeout.TotalSeconds:0} s; run New-AdvisoryFork again to keep waiting (it is not created twice).");
                 }
 
-                int percent = (int)Math.Min(99, waited.TotalSeconds * 100 / Math.Max(1, timeout.TotalSeconds));
+                int percent = bounded ? (int)Math.Min(99, waited.TotalSeconds * 100 / Math.Max(1, timeout.TotalSeconds)) : -1;
                 events.Progress(new ProgressInfo(Activity, $"{fork}: not ready after {waited.TotalSeconds:0} s (poll {attempt})", percent)
                 {
-                    SecondsRemaining = (int)(timeout - waited).TotalSeconds,
+                    SecondsRemaining = bounded ? (int)(timeout - waited).TotalSeconds : -1,
                 });
                 await delay(poll, token).ConfigureAwait(false);
             }

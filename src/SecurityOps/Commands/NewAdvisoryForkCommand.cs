@@ -9,7 +9,7 @@ namespace SecurityOps.Commands
     [OutputType(typeof(CaseAdvisory))]
     public sealed class NewAdvisoryForkCommand : CaseAdvisoryCmdlet
     {
-        /// <summary>How long to wait for the fork (default: advisories.forkTimeoutSeconds, 600).</summary>
+        /// <summary>How long to wait for the fork, 0 for as long as GitHub takes (default: advisories.forkTimeoutSeconds, 0).</summary>
         [Parameter]
         [ValidateRange(0, 86400)]
         public int? TimeoutSeconds { get; set; }

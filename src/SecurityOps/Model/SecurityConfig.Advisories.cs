@@ -32,6 +32,6 @@ namespace SecurityOps.Model
         public double ForkPollSeconds { get; set; } = 5;
 
         /// <summary>How long New-AdvisoryFork waits for the fork (GitHub says up to 5 minutes).</summary>
-        public int ForkTimeoutSeconds { get; set; } = 600;
+        public int ForkTimeoutSeconds { get; set; }
     }
 }

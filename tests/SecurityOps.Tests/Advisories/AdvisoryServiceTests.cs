@@ -228,6 +228,17 @@ namespace SecurityOps.Tests.Advisories
         }
 
         [Fact]
+        public async Task WithoutATimeoutTheWaitLastsAsLongAsGitHubTakes()
+        {
+            var c = await WithAdvisory(NewCase());
+            bed.Emulator.ForkReadyAfterPolls = 300; // 25 minutes of polls on the test clock
+            await Service.ExecuteAsync(Service.PlanFork(c), "lead");
+            var start = bed.Clock.GetUtcNow();
+            var ready = await Service.WaitForForkAsync(c.Id, "lead", TimeSpan.Zero);
+            Assert.True(ready.ForkReadyAt - start > TimeSpan.FromMinutes(20), $"ready after {ready.ForkReadyAt - start}");
+        }
+
+        [Fact]
         public async Task AForkThatNeverAnswersTimesOut()
         {
             var c = await WithAdvisory(NewCase());
