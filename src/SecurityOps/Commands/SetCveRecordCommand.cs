@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using SecurityOps.Database;
@@ -26,6 +27,14 @@ namespace SecurityOps.Commands
         /// <summary>Replaces the notes.</summary>
         [Parameter]
         public string Notes { get; set; }
+
+        /// <summary>Keeps the record out of every public output (public issues, release notes, OSV) until then (UTC).</summary>
+        [Parameter]
+        public DateTimeOffset? EmbargoedUntil { get; set; }
+
+        /// <summary>Lifts the record's own embargo (a case's embargo over its CVE still holds).</summary>
+        [Parameter]
+        public SwitchParameter LiftEmbargo { get; set; }
 
         /// <summary>Appends a line to the notes, keeping what is there.</summary>
         [Parameter]
@@ -69,6 +78,22 @@ namespace SecurityOps.Commands
                 {
                     changes.Add($"fixed in {FixedIn}");
                     record.FixedIn = FixedIn;
+                }
+
+                if (EmbargoedUntil != null && LiftEmbargo)
+                {
+                    throw new SecurityOpsException("ConflictingEmbargo", FailureKind.InvalidArgument, CveId, "-EmbargoedUntil and -LiftEmbargo contradict each other; give one.");
+                }
+
+                if (EmbargoedUntil != null)
+                {
+                    record.EmbargoedUntil = EmbargoedUntil.Value.ToUniversalTime();
+                    changes.Add($"embargoed until {record.EmbargoedUntil.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
+                }
+                else if (LiftEmbargo && record.EmbargoedUntil != null)
+                {
+                    record.EmbargoedUntil = null;
+                    changes.Add("embargo lifted");
                 }
 
                 if (Notes != null)

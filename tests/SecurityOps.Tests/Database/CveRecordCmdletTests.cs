@@ -44,6 +44,32 @@ $items = @(
         }
 
         [Fact]
+        public void ARecordEmbargoedByHandStaysOutOfPublicIssuesAndOsvUntilItIsLifted()
+        {
+            using var state = new StateScope(ps);
+            File.AppendAllText(state.File("securityops.yaml"), "\nosv:\n  idPrefix: GHSA\n");
+            File.WriteAllText(state.File("securityops.yaml"), File.ReadAllText(state.File("securityops.yaml")).Replace("publicRepositories: []", "publicRepositories: [flatcar/Flatcar]"));
+            state.Run("Add-CveRecord -StatePath $state -CveId CVE-2026-4242 -Package app-misc/thing | Out-Null").AssertNoErrors();
+            string clock = "[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-11-20T10:00:00Z')\ntry {{\n{0}\n}} finally {{ [SecurityOps.ModuleContext]::UseSystemTime() }}";
+
+            var set = state.Run(string.Format(clock, "Set-CveRecord -StatePath $state -CveId CVE-2026-4242 -Status fixed -EmbargoedUntil '2026-12-01T14:00:00Z' -PassThru")).AssertNoErrors();
+            Assert.Equal(System.DateTimeOffset.Parse("2026-12-01T14:00:00Z"), set.Objects<CveRecord>().Single().EmbargoedUntil);
+
+            string offline = "$env:GITHUB_TOKEN = $null; $env:GH_TOKEN = $null\n";
+            var issue = state.Run(string.Format(clock, offline + "New-CveIssue -StatePath $state -CveId CVE-2026-4242 -Repository flatcar/Flatcar -WhatIf -WarningAction SilentlyContinue"));
+            Assert.Equal("EmbargoedRecordRefused,SecurityOps.Commands.NewCveIssueCommand", Assert.Single(issue.ErrorIds));
+            var osv = state.Run(string.Format(clock, "Export-OsvAdvisory -StatePath $state -CveId CVE-2026-4242 -Path ([IO.Path]::Combine($state, 'out'))"));
+            Assert.Equal("EmbargoActive,SecurityOps.Commands.ExportOsvAdvisoryCommand", Assert.Single(osv.ErrorIds));
+            Assert.Contains("until 2026-12-01T14:00:00Z", osv.Errors[0].ToString());
+
+            var both = state.Run("Set-CveRecord -StatePath $state -CveId CVE-2026-4242 -EmbargoedUntil '2026-12-01T14:00:00Z' -LiftEmbargo");
+            Assert.Equal("ConflictingEmbargo,SecurityOps.Commands.SetCveRecordCommand", Assert.Single(both.ErrorIds));
+            state.Run("Set-CveRecord -StatePath $state -CveId CVE-2026-4242 -LiftEmbargo").AssertNoErrors();
+            var planned = state.Run(string.Format(clock, offline + "New-CveIssue -StatePath $state -CveId CVE-2026-4242 -Repository flatcar/Flatcar -WhatIf -WarningAction SilentlyContinue")).AssertNoErrors();
+            Assert.Equal(CveIssueAction.WouldOpen, planned.Objects<CveIssueResult>().Single().Action);
+        }
+
+        [Fact]
         public void InvalidIdsAreNonTerminatingErrorsNamingTheValue()
         {
             using var state = new StateScope(ps);
