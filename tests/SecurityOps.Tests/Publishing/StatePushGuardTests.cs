@@ -267,9 +267,10 @@ namespace SecurityOps.Tests.Publishing
             string pushed = Processes.Git(remote.Path, "for-each-ref --format=%(objectname)").Trim();
             Assert.Equal(first.StateCommit.CommitId, pushed);
 
-            // An embargoed case: the day's commit is made, the push to the public remote is refused and recorded.
-            bed.Run("New-VulnerabilityReport -StatePath $state -Summary 'Token written to debug logs' -Component api | Out-Null\nSave-SecurityState -StatePath $state -Confirm:$false | Out-Null").AssertNoErrors();
+            // An embargoed case: the day's commit is made, the push to the public remote is refused and recorded. (The
+            // Gentoo feed state is removed and that committed, so the run reads the feed again and has a file to commit.)
             System.IO.File.Delete(bed.File(System.IO.Path.Combine("feeds", "gentoo.yaml")));
+            bed.Run("New-VulnerabilityReport -StatePath $state -Summary 'Token written to debug logs' -Component api | Out-Null\nSave-SecurityState -StatePath $state -Confirm:$false | Out-Null").AssertNoErrors();
             var run = bed.Run(invoke);
             Assert.Equal(new[] { "EmbargoedStatePushRefused,SecurityOps.Commands.InvokeSecurityRunbookCommand" }, run.ErrorIds);
             var second = run.Objects<SecurityRunbookResult>().Single();
@@ -279,6 +280,7 @@ namespace SecurityOps.Tests.Publishing
             Assert.Equal("EmbargoedStatePushRefused", problem.ErrorId);
             Assert.Contains("GitHub reports that example/runbook-state", problem.Message);
             Assert.NotNull(second.StateCommit);
+            Assert.Contains("feeds/gentoo.yaml", second.StateCommit.Files);
             Assert.False(second.StateCommit.Pushed);
             Assert.Equal(second.StateCommit.CommitId, bed.Git("rev-parse", "HEAD").Trim());
             Assert.Equal(pushed, Processes.Git(remote.Path, "for-each-ref --format=%(objectname)").Trim());
