@@ -1,11 +1,17 @@
 using System.Management.Automation;
+using System.Security;
+using SecurityOps.GitHub;
 using SecurityOps.Model;
 using SecurityOps.Publishing;
 using SecurityOps.State;
 
 namespace SecurityOps.Commands
 {
-    /// <summary>Save-SecurityState: commits the changed state files with a message that says what changed; -Push pushes.</summary>
+    /// <summary>
+    /// Save-SecurityState: commits the changed state files with a message that says what changed; -Push pushes. The
+    /// commit is made first: a push that is refused (a public remote while cases are embargoed) or fails keeps it, and
+    /// is a non-terminating error after the commit is written.
+    /// </summary>
     [Cmdlet(VerbsData.Save, "SecurityState", SupportsShouldProcess = true)]
     [OutputType(typeof(StateCommit))]
     public sealed class SaveSecurityStateCommand : StateCmdlet
@@ -18,17 +24,17 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter Push { get; set; }
 
+        /// <summary>The GitHub token -Push uses to ask whether a GitHub remote is private (default: GITHUB_TOKEN / GH_TOKEN).</summary>
+        [Parameter]
+        public SecureString Token { get; set; }
+
         protected override void EndProcessing()
         {
             var state = State;
+            StateCommit commit = null;
             try
             {
-                if (Push)
-                {
-                    StatePushGuard.EnsurePushAllowed(state, ModuleContext.UtcNow);
-                }
-
-                StateCommit commit = StateCommitter.Commit(state, Message, (changes, subject) =>
+                commit = StateCommitter.Commit(state, Message, (changes, subject) =>
                 {
                     foreach (var change in changes)
                     {
@@ -37,30 +43,48 @@ namespace SecurityOps.Commands
 
                     return ShouldProcess(state.Root, $"Commit {changes.Count} changed file(s): {subject}");
                 });
-                if (commit == null)
-                {
-                    return;
-                }
-
-                if (commit.CommitId == null)
-                {
-                    WriteVerbose("Nothing to commit: the state is unchanged since the last commit.");
-                }
-
-                if (Push && ShouldProcess(state.Config.State.Remote, "Push the state repository"))
-                {
-                    StateCommitter.Push(state);
-                    commit.Pushed = commit.CommitId != null;
-                }
-
-                if (commit.CommitId != null)
-                {
-                    WriteObject(commit);
-                }
             }
             catch (SecurityOpsException ex)
             {
                 ThrowFailure(ex);
+            }
+
+            if (commit == null)
+            {
+                return;
+            }
+
+            if (commit.CommitId == null)
+            {
+                WriteVerbose("Nothing to commit: the state is unchanged since the last commit.");
+            }
+
+            SecurityOpsException pushFailure = null;
+            if (Push && ShouldProcess(state.Config.State.Remote, "Push the state repository"))
+            {
+                try
+                {
+                    GitHubToken token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, null));
+                    new PipelineEvents().Run(this, sink => StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, token, null, sink, CancellationToken));
+                    StateCommitter.Push(state);
+                    commit.Pushed = commit.CommitId != null;
+                }
+                catch (SecurityOpsException ex)
+                {
+                    // The commit stays: it is written, then the push's error follows ($? false; -ErrorAction Stop stops there).
+                    pushFailure = ex;
+                }
+            }
+
+            if (commit.CommitId != null)
+            {
+                WriteObject(commit);
+            }
+
+            if (pushFailure != null)
+            {
+                WriteVerbose(commit.CommitId != null ? $"The commit {commit.CommitId} is kept in the local state repository; it was not pushed." : "Nothing was pushed.");
+                WriteFailure(pushFailure);
             }
         }
     }

@@ -40,7 +40,11 @@ namespace SecurityOps.Model
 
         public string Branch { get; set; }
 
-        /// <summary>Set true when the state repository's remote is public: then pushing while embargoed cases exist is refused.</summary>
-        public bool RemoteIsPublic { get; set; }
+        /// <summary>
+        /// Is the remote public? true: pushing while embargoed cases exist is refused. false: the team vouches that it is
+        /// private (GitHub is not asked). Not set (the default): a GitHub remote's visibility is asked of GitHub when
+        /// embargoed cases exist, and unknown is refused; any other remote is treated as private.
+        /// </summary>
+        public bool? RemoteIsPublic { get; set; }
     }
 }

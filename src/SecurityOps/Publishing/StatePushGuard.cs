@@ -1,30 +1,113 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using SecurityOps.Disclosure;
+using SecurityOps.GitHub;
 using SecurityOps.State;
 
 namespace SecurityOps.Publishing
 {
     /// <summary>
-    /// Pushing the state is a public output when its remote is public: then no embargoed case may be in it.
-    /// The remote counts as public when the config says so (state.remoteIsPublic).
+    /// Pushing the state is a public output when its remote is public: then no embargoed case may be in it. Checked
+    /// lazily, cheapest first: state.remoteIsPublic: false (the team vouches the remote is private) allows at once;
+    /// without an embargoed case nothing else is asked; state.remoteIsPublic: true refuses; otherwise every push URL of
+    /// the remote (as written in git's config and as git rewrites it with insteadOf) that names a GitHub repository
+    /// (github.com, or the host of github.apiUrl) is looked up: listed in github.publicRepositories or public on GitHub
+    /// is refused, and so is a visibility GitHub cannot tell (no token, not found, network error). A remote that is not
+    /// on GitHub is decided by the config alone (not set: treated as private).
     /// </summary>
     public static class StatePushGuard
     {
-        public static void EnsurePushAllowed(SecurityState state, DateTimeOffset now)
+        public const string ErrorId = "EmbargoedStatePushRefused";
+
+        /// <param name="token">The GitHub token (null: none; only needed when GitHub must be asked).</param>
+        /// <param name="apiUrl">The API root; null: github.apiUrl, else https://api.github.com/.</param>
+        public static async Task EnsurePushAllowedAsync(SecurityState state, DateTimeOffset now, GitHubToken token, string apiUrl = null,
+            IEventSink events = null, CancellationToken cancellation = default)
         {
-            if (!state.Config.State.RemoteIsPublic)
+            events = events ?? NullEventSink.Instance;
+            string remote = string.IsNullOrEmpty(state.Config.State.Remote) ? "origin" : state.Config.State.Remote;
+            bool? marked = state.Config.State.RemoteIsPublic;
+            if (marked == false)
             {
+                events.Verbose($"state.remoteIsPublic is false: the team vouches that '{remote}' is private; GitHub is not asked.");
                 return;
             }
 
-            var embargoed = new CaseStore(state.Files).All().Where(c => c.IsEmbargoed(now)).ToList();
-            if (embargoed.Count > 0)
+            int embargoed = Directory.Exists(state.Files.FullPath("cases")) ? new CaseStore(state.Files).All().Count(c => c.IsEmbargoed(now)) : 0;
+            if (embargoed == 0)
             {
-                // Only the count: the case ids of embargoed reports are not for a public push log either.
-                throw new SecurityOpsException("EmbargoedStatePushRefused", FailureKind.SecurityError, state.Config.State.Remote,
-                    $"Refused to push: the remote '{state.Config.State.Remote}' is marked public (state.remoteIsPublic) and the state holds {embargoed.Count} embargoed case(s). Keep cases in a private state repository.");
+                events.Verbose("No embargoed case in the state: the push may go to any remote.");
+                return;
+            }
+
+            // Only the count: the case ids of embargoed reports are not for a public push log either.
+            if (marked == true)
+            {
+                throw Refused(remote, $"Refused to push: the remote '{remote}' is marked public (state.remoteIsPublic) and the state holds {embargoed} embargoed case(s). Keep cases in a private state repository.");
+            }
+
+            Uri api = GitHubGatewayOptions.ParseApiUrl(apiUrl ?? state.Config.GitHub?.ApiUrl);
+            string enterpriseHost = GitHubRemoteUrl.EnterpriseHost(api);
+            List<GitHubRepositoryName> repos = state.Git.PushUrls(remote).Select(u => GitHubRemoteUrl.TryParse(u, enterpriseHost))
+                .Where(r => r != null).Distinct().ToList();
+            if (repos.Count == 0)
+            {
+                events.Verbose($"The remote '{remote}' is not a GitHub repository: only state.remoteIsPublic decides, and it is not set, so the remote is treated as private.");
+                return;
+            }
+
+            GitHubGateway gateway = null;
+            try
+            {
+                foreach (GitHubRepositoryName repo in repos)
+                {
+                    if ((state.Config.GitHub?.PublicRepositories ?? new List<string>()).Any(r => string.Equals(r?.Trim(), repo.ToString(), StringComparison.OrdinalIgnoreCase)))
+                    {
+                        throw Refused(repo.ToString(), $"Refused to push: the remote '{remote}' is the GitHub repository {repo}, which the config lists in github.publicRepositories, and the state holds {embargoed} embargoed case(s). Keep cases in a private state repository.");
+                    }
+
+                    if (token == null)
+                    {
+                        throw Unknown(remote, repo, embargoed, "no GitHub token was given", null);
+                    }
+
+                    gateway ??= new GitHubGateway(GitHubGatewayOptions.From(state.Config.GitHub, api, token, events));
+                    GitHubRepositoryInfo info;
+                    try
+                    {
+                        events.Verbose($"The state holds {embargoed} embargoed case(s): asking GitHub ({api}) whether {repo}, the remote '{remote}', is private.");
+                        info = await gateway.GetRepositoryAsync(repo, cancellation).ConfigureAwait(false);
+                    }
+                    catch (SecurityOpsException ex)
+                    {
+                        throw Unknown(remote, repo, embargoed, $"GitHub answered {ex.ErrorId}", ex);
+                    }
+
+                    if (info.IsPublic)
+                    {
+                        throw Refused(repo.ToString(), $"Refused to push: GitHub reports that {repo}, the remote '{remote}', is public, and the state holds {embargoed} embargoed case(s). Keep cases in a private state repository.");
+                    }
+
+                    events.Verbose($"GitHub reports that {repo} is {info.Visibility ?? "private"}: the push may go ahead.");
+                }
+            }
+            finally
+            {
+                gateway?.Dispose();
             }
         }
+
+        private static SecurityOpsException Refused(string target, string message) =>
+            new SecurityOpsException(ErrorId, FailureKind.SecurityError, target, message);
+
+        private static SecurityOpsException Unknown(string remote, GitHubRepositoryName repo, int embargoed, string why, Exception inner) =>
+            new SecurityOpsException(ErrorId, FailureKind.SecurityError, repo.ToString(),
+                $"Refused to push: the state holds {embargoed} embargoed case(s) and whether {repo}, the remote '{remote}', is private could not be confirmed ({why}), so it is treated as public. " +
+                "Give a GitHub token that can read the repository (-Token, $env:GITHUB_TOKEN or $env:GH_TOKEN), or, if you know the repository is private, vouch for it with 'remoteIsPublic: false' in the state: section of securityops.yaml.",
+                inner);
     }
 }

@@ -104,7 +104,7 @@ namespace SecurityOps.Runbook
             await CheckCveRequestsAsync(options, result, token).ConfigureAwait(false);
 
             Step(4, "saving the state");
-            SaveState(options, result);
+            await SaveStateAsync(options, result, token).ConfigureAwait(false);
 
             Step(5, "who is on duty");
             OnDuty(result, now);
@@ -341,7 +341,8 @@ namespace SecurityOps.Runbook
             }
         }
 
-        private void SaveState(RunbookOptions options, SecurityRunbookResult result)
+        /// <summary>Commits what this run wrote; with -Push, then pushes it unless <see cref="StatePushGuard"/> refuses (the commit stays).</summary>
+        private async Task SaveStateAsync(RunbookOptions options, SecurityRunbookResult result, CancellationToken token)
         {
             if (options.DryRun)
             {
@@ -357,11 +358,6 @@ namespace SecurityOps.Runbook
 
             try
             {
-                if (options.Push)
-                {
-                    StatePushGuard.EnsurePushAllowed(state, ModuleContext.UtcNow);
-                }
-
                 // Only what this run wrote: git need not scan a state of 100,000 records. Other changes in the work tree
                 // (a hand edit) are left for Save-SecurityState.
                 IReadOnlyCollection<string> paths = written.Count > 500 ? new[] { "cves", FeedStateStore.Folder, "runbook" } : written.ToList();
@@ -369,14 +365,15 @@ namespace SecurityOps.Runbook
                 events.Verbose(commit.CommitId == null
                     ? "Step 4: nothing to commit, the state is unchanged."
                     : $"Step 4: committed {commit.Files.Count} file(s) as {commit.CommitId.Substring(0, Math.Min(12, commit.CommitId.Length))}: {commit.Message}");
+                result.StateCommit = commit.CommitId == null ? null : commit;
                 if (options.Push)
                 {
+                    await StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, GitHubToken.TryResolve(options.Token, options.Environment),
+                        options.ApiUrl, events, token).ConfigureAwait(false);
                     StateCommitter.Push(state);
                     commit.Pushed = commit.CommitId != null;
                     events.Verbose($"Pushed the state to {state.Config.State.Remote}.");
                 }
-
-                result.StateCommit = commit.CommitId == null ? null : commit;
             }
             catch (SecurityOpsException ex)
             {

@@ -164,6 +164,39 @@ namespace SecurityOps.State
             return result.ExitCode == 0 ? result.Output.Trim() : null;
         }
 
+        /// <summary>
+        /// Where `git push REMOTE` goes, as written in the config (remote.REMOTE.pushurl, else remote.REMOTE.url; REMOTE
+        /// itself when it is a URL rather than a remote's name) AND as git rewrites it (`git remote get-url --push --all`,
+        /// which applies url.BASE.insteadOf and pushInsteadOf): distinct, written ones first. Empty when git knows none.
+        /// </summary>
+        public IReadOnlyList<string> PushUrls(string remote)
+        {
+            remote = string.IsNullOrEmpty(remote) ? "origin" : remote;
+            var urls = new List<string>();
+            void Add(GitResult r)
+            {
+                if (r.ExitCode == 0)
+                {
+                    urls.AddRange(r.Output.Split(new[] { '\n', '\r' }, StringSplitOptions.RemoveEmptyEntries).Select(u => u.Trim()).Where(u => u.Length > 0));
+                }
+            }
+
+            var written = Run(new[] { "config", "--get-all", $"remote.{remote}.pushurl" }, throwOnError: false);
+            Add(written.ExitCode == 0 ? written : Run(new[] { "config", "--get-all", $"remote.{remote}.url" }, throwOnError: false));
+            if (urls.Count == 0)
+            {
+                // Not a configured remote: git pushes to it as a URL or path, rewritten by insteadOf.
+                urls.Add(remote);
+                Add(Run(new[] { "ls-remote", "--get-url", remote }, throwOnError: false));
+            }
+            else
+            {
+                Add(Run(new[] { "remote", "get-url", "--push", "--all", remote }, throwOnError: false));
+            }
+
+            return urls.Distinct(StringComparer.Ordinal).ToList();
+        }
+
         public GitResult Run(IEnumerable<string> arguments, bool throwOnError = true, string stdin = null)
         {
             var args = arguments.ToList();

@@ -89,7 +89,7 @@ namespace SecurityOps.Tests.Embargo
             string root = temp.Combine("state");
             ps.Run($"Initialize-SecurityState -Path '{root}' -Confirm:$false").AssertNoErrors();
             string config = Path.Combine(root, "securityops.yaml");
-            File.WriteAllText(config, File.ReadAllText(config).Replace("remoteIsPublic: false", "remoteIsPublic: true"));
+            File.WriteAllText(config, File.ReadAllText(config).Replace("  remoteIsPublic:\n", "  remoteIsPublic: true\n"));
             var repo = new StateRepository(root);
             for (int round = 0; round < 40; round++)
             {
@@ -103,7 +103,7 @@ namespace SecurityOps.Tests.Embargo
                 DateTimeOffset now = Base.AddMinutes(random.Next(0, 60 * 24 * 40));
                 bool allowed = cases.All(c => MayBePublic(c, now));
                 var state = SecurityState.Open(root);
-                var ex = Record.Exception(() => StatePushGuard.EnsurePushAllowed(state, now));
+                var ex = Record.Exception(() => StatePushGuard.EnsurePushAllowedAsync(state, now, null).GetAwaiter().GetResult());
                 Assert.True(allowed == (ex == null), $"round {round}: push at {now:o} with {cases.Count} case(s): {ex?.Message}");
             }
         }

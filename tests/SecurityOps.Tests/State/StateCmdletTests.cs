@@ -156,7 +156,7 @@ namespace SecurityOps.Tests.State
             using var remote = new TempFolder("secops-remote");
             Processes.Git(remote.Path, "init --quiet --bare");
             Processes.Git(state.Path, $"remote add origin {remote.Path}");
-            state.WriteFile("securityops.yaml", state.ReadFile("securityops.yaml").Replace("remoteIsPublic: false", "remoteIsPublic: true"));
+            state.WriteFile("securityops.yaml", state.ReadFile("securityops.yaml").Replace("  remoteIsPublic:\n", "  remoteIsPublic: true\n"));
             state.Run("New-VulnerabilityReport -StatePath $state -Summary 'Token written to logs' -Component api | Out-Null").AssertNoErrors();
             var result = state.Run("Save-SecurityState -StatePath $state -Push");
             Assert.Contains("EmbargoedStatePushRefused,SecurityOps.Commands.SaveSecurityStateCommand", result.ErrorIds);
