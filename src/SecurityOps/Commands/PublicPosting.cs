@@ -67,6 +67,19 @@ namespace SecurityOps.Commands
             return records;
         }
 
+        /// <summary>
+        /// The case with the records added to its list (<paramref name="list"/>: Announcements or RetrospectivePosts) and one
+        /// timeline event "<paramref name="what"/> posted to ...; failed on ...<paramref name="note"/>.".
+        /// </summary>
+        public static VulnerabilityCase Record(VulnerabilityCase c, Func<VulnerabilityCase, List<AnnouncementRecord>> list, IReadOnlyList<AnnouncementRecord> records,
+            string kind, string what, string note, string actor, DateTimeOffset now)
+        {
+            VulnerabilityCase updated = Disclosure.CaseStore.Clone(c);
+            list(updated).AddRange(records);
+            updated.Timeline.Add(new CaseEvent { At = now, Actor = actor, Kind = kind, What = what + " " + Summary(records) + (note ?? string.Empty) + "." });
+            return updated;
+        }
+
         /// <summary>"posted to slack announcements, discord mcp-servers; failed on mail list (SmtpRecipientRejected)" for the timeline.</summary>
         public static string Summary(IReadOnlyList<AnnouncementRecord> records)
         {

@@ -94,6 +94,11 @@ namespace SecurityOps.Commands
                             $"The public sections of {relative} name {string.Join(", ", named)}: a public retrospective is blameless and names only the credited. Reword them in the file.");
                     }
 
+                    if (sections.Count == 0)
+                    {
+                        WriteWarning($"{relative} has nothing written under {string.Join(", ", PublicRetrospective.PublicSections.Select(x => "'## " + x + "'"))}: only the case's facts and milestones are posted.");
+                    }
+
                     var milestones = TimelineCalculator.Compute(c, policy, Now, DueSoonWindow);
                     RenderedMessage message = service.RenderRetrospective(c, PublicRetrospective.Model(c, milestones, sections, Now), Now);
                     WriteVerbose($"{id}: the public retrospective takes {(sections.Count == 0 ? "no written section" : string.Join(", ", sections.Keys))} from {relative}, the milestones and links from the case; the people, the private timeline and other sections stay private.");
@@ -108,15 +113,8 @@ namespace SecurityOps.Commands
                         "retrospective", AnnouncementService.RetrospectiveAction, Now, CancellationToken);
                     if (records.Count > 0)
                     {
-                        VulnerabilityCase updated = CaseStore.Clone(c);
-                        updated.RetrospectivePosts.AddRange(records);
-                        updated.Timeline.Add(new CaseEvent
-                        {
-                            At = Now, Actor = ResolveActor(Actor), Kind = "retrospective-published",
-                            What = "Retrospective " + PublicPosting.Summary(records) +
-                                   (forced ? $" (-Force: the policy '{policy?.Name ?? c.Policy}' does not publish retrospectives)" : string.Empty) + ".",
-                        });
-                        Cases.Save(updated);
+                        string note = forced ? $" (-Force: the policy '{policy?.Name ?? c.Policy}' does not publish retrospectives)" : null;
+                        Cases.Save(PublicPosting.Record(c, x => x.RetrospectivePosts, records, "retrospective-published", "Retrospective", note, ResolveActor(Actor), Now));
                     }
                 }
             });

@@ -62,14 +62,7 @@ namespace SecurityOps.Commands
                         "announcement", "post the security announcement", Now, CancellationToken);
                     if (records.Count > 0)
                     {
-                        VulnerabilityCase updated = CaseStore.Clone(c);
-                        updated.Announcements.AddRange(records);
-                        updated.Timeline.Add(new CaseEvent
-                        {
-                            At = Now, Actor = ResolveActor(Actor), Kind = "announcement",
-                            What = "Announcement " + PublicPosting.Summary(records) + ".",
-                        });
-                        Cases.Save(updated);
+                        Cases.Save(PublicPosting.Record(c, x => x.Announcements, records, "announcement", "Announcement", null, ResolveActor(Actor), Now));
                     }
                 }
             });

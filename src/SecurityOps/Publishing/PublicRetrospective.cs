@@ -30,6 +30,15 @@ namespace SecurityOps.Publishing
         /// <summary>The sections of the file that are published (matched by their "## " heading, case-insensitively).</summary>
         public static readonly string[] PublicSections = { WentWell, DidNotGoWell, FollowUps };
 
+        /// <summary>
+        /// Account names a timeline actor often is when nobody gave -Actor ($env:USER of a CI runner or a container): not
+        /// people, and words a retrospective uses ("the root cause", "the CI runner"), so they are not looked for.
+        /// </summary>
+        private static readonly HashSet<string> SystemAccounts = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "unknown", "root", "runner", "admin", "administrator", "user", "ci", "bot", "github-actions", "github-actions[bot]", "securityops",
+        };
+
         private static readonly Regex Comment = new Regex("<!--.*?-->", RegexOptions.Singleline | RegexOptions.CultureInvariant);
         private static readonly Regex Heading = new Regex(@"^(?<level>#{1,6})[ \t]+(?<title>.+?)[ \t]*#*[ \t]*$", RegexOptions.CultureInvariant);
         private static readonly Regex Placeholder = new Regex(@"^\s*(-|\*|- \[ \]|\(fill in\))\s*$", RegexOptions.CultureInvariant);
@@ -95,7 +104,7 @@ namespace SecurityOps.Publishing
                 .Concat((c.Advisory?.Collaborators ?? new List<AdvisoryCollaborator>()).SelectMany(x => new[] { x.Login, x.ApprovedBy, x.AddedBy }))
                 .Concat(new[] { c.Reporter });
             return all.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim())
-                .Where(p => p.Length >= 2 && !string.Equals(p, "unknown", StringComparison.OrdinalIgnoreCase) && !credits.Contains(p))
+                .Where(p => p.Length >= 2 && !SystemAccounts.Contains(p) && !credits.Contains(p))
                 .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(p => p, StringComparer.OrdinalIgnoreCase).ToList();
         }
 

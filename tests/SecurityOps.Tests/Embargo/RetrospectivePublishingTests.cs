@@ -190,9 +190,10 @@ namespace SecurityOps.Tests.Embargo
 
             var c = new VulnerabilityCase { Id = "SEC-2026-0001", Reporter = "finder@example.net", FixTeam = { "alice" }, Credits = { "Jane Finder" } };
             c.Timeline.Add(new CaseEvent { Actor = "bob", What = "x" });
+            c.Timeline.Add(new CaseEvent { Actor = "root", What = "y" }); // $env:USER in a container: an account, not a person
             Assert.Equal(new[] { "alice", "bob", "finder@example.net" }, PublicRetrospective.People(c));
             Assert.Equal(new[] { "alice (Follow-ups)" }, PublicRetrospective.NamedPeople(sections, c));
-            var clean = new Dictionary<string, string> { ["What went well"] = "Jane Finder's report was clear; the alicebot CI and bobcat tests helped. Write to security@example.org.", };
+            var clean = new Dictionary<string, string> { ["What went well"] = "The root cause was found fast. Jane Finder's report was clear; the alicebot CI and bobcat tests helped. Write to security@example.org.", };
             Assert.Empty(PublicRetrospective.NamedPeople(clean, c, "security@example.org"));
             Assert.Equal(new[] { "finder@example.net (x)" }, PublicRetrospective.NamedPeople(new Dictionary<string, string> { ["x"] = "mail finder@example.net" }, c));
         }
