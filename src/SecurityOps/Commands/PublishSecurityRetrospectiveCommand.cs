@@ -17,34 +17,11 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsData.Publish, "SecurityRetrospective", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(AnnouncementResult))]
-    public sealed class PublishSecurityRetrospectiveCommand : EmbargoCmdlet
+    public sealed class PublishSecurityRetrospectiveCommand : PublicPostingCmdlet
     {
-        /// <summary>The case id (SEC-YYYY-NNNN).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("CaseId")]
-        public string Id { get; set; }
-
-        /// <summary>Only these channels (names from the announcements: section; wildcards).</summary>
-        [Parameter]
-        [SupportsWildcards]
-        public string[] Channel { get; set; }
-
-        /// <summary>Post again to channels that already have the retrospective.</summary>
-        [Parameter]
-        public SwitchParameter Resend { get; set; }
-
         /// <summary>Post even though the case's policy does not publish retrospectives (recorded as a policy exception).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
-
-        /// <summary>SMTP credentials for the mailing list.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential Credential { get; set; }
-
-        /// <summary>Who is recorded as posting (default: $env:USER or git's user.name).</summary>
-        [Parameter]
-        public string Actor { get; set; }
 
         protected override void ProcessRecord()
         {

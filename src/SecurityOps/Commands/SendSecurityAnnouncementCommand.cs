@@ -16,31 +16,8 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "SecurityAnnouncement", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(AnnouncementResult))]
-    public sealed class SendSecurityAnnouncementCommand : EmbargoCmdlet
+    public sealed class SendSecurityAnnouncementCommand : PublicPostingCmdlet
     {
-        /// <summary>The case id (SEC-YYYY-NNNN).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("CaseId")]
-        public string Id { get; set; }
-
-        /// <summary>Only these channels (names from the announcements: section; wildcards).</summary>
-        [Parameter]
-        [SupportsWildcards]
-        public string[] Channel { get; set; }
-
-        /// <summary>Post again to channels that already have the announcement.</summary>
-        [Parameter]
-        public SwitchParameter Resend { get; set; }
-
-        /// <summary>SMTP credentials for the mailing list.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential Credential { get; set; }
-
-        /// <summary>Who is recorded as posting (default: $env:USER or git's user.name).</summary>
-        [Parameter]
-        public string Actor { get; set; }
-
         protected override void ProcessRecord()
         {
             TryRun(() =>

@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Threading.Tasks;
-using Microsoft.AspNetCore.Http;
 using SecurityOps.Disclosure;
 using SecurityOps.Model;
 using SecurityOps.Publishing;
@@ -23,12 +21,6 @@ namespace SecurityOps.Tests.Embargo
         private readonly PowerShellFixture ps;
 
         public RetrospectivePublishingTests(PowerShellFixture ps) => this.ps = ps;
-
-        private static Func<HttpContext, RecordedRequest, Task> Ok => (context, request) =>
-        {
-            context.Response.StatusCode = 204;
-            return Task.CompletedTask;
-        };
 
         /// <summary>Releases the case before its public date and writes its retrospective draft.</summary>
         private void ReleaseWithDraft(Dictionary<string, object> vars)
@@ -54,8 +46,8 @@ namespace SecurityOps.Tests.Embargo
         {
             using var temp = new TempFolder();
             using var smtp = new SmtpTestServer(tls: true, user: "bot", password: "pw-123456");
-            using var slack = new LoopbackServer(Ok);
-            using var discord = new LoopbackServer(Ok);
+            using var slack = new LoopbackServer(AnnouncementTests.Ok);
+            using var discord = new LoopbackServer(AnnouncementTests.Ok);
             string slackSecret = AnnouncementTests.Secret();
             string discordSecret = AnnouncementTests.Secret();
             string state = EmbargoTestState.NewState(ps, temp, smtp);
@@ -148,8 +140,8 @@ namespace SecurityOps.Tests.Embargo
         public void APolicyThatKeepsRetrospectivesPrivateRefusesUnlessForcedAndTheOverrideTemplateIsUsed()
         {
             using var temp = new TempFolder();
-            using var slack = new LoopbackServer(Ok);
-            using var discord = new LoopbackServer(Ok);
+            using var slack = new LoopbackServer(AnnouncementTests.Ok);
+            using var discord = new LoopbackServer(AnnouncementTests.Ok);
             string state = EmbargoTestState.NewState(ps, temp, null);
             AnnouncementTests.Channels(state, slack, discord, AnnouncementTests.Secret(), AnnouncementTests.Secret(), mailingList: false);
             string id = EmbargoTestState.NewCase(ps, state, PublicDate);
