@@ -45,6 +45,7 @@
         'New-SecurityRetrospective'
         'New-VulnerabilityReport'
         'Publish-SecurityAdvisory'
+        'Publish-SecurityRetrospective'
         'Register-EmbargoLeak'
         'Remove-CveRecord'
         'Remove-DistributorMember'

@@ -54,7 +54,9 @@ namespace SecurityOps.Commands
                     if (ShouldProcess(id, $"Mark the retrospective done ({current.Status} -> {CaseStatus.RetrospectiveDone})"))
                     {
                         Cases.Save(updated);
-                        WriteVerbose($"{id}: retrospective done; the SLA reminder stops. Publishing it to public channels (Stacklok) is a separate, later step.");
+                        WriteVerbose($"{id}: retrospective done; the SLA reminder stops." + (PolicyFor(updated)?.Retrospective?.Publish == true
+                            ? $" The policy publishes retrospectives: Publish-SecurityRetrospective -Id {id} posts its public sections to the announcement channels (after the public date)."
+                            : " The policy keeps retrospectives private."));
                         current = updated;
                     }
 

@@ -9,9 +9,11 @@ namespace SecurityOps.Commands
     /// <summary>
     /// Register-EmbargoLeak: records a leak on the case and on the member's offenses, opens the leak retrospective draft
     /// (retrospectives/&lt;case&gt;-leak-&lt;n&gt;.md), renders the leak report for the on-duty Primary, and flags the member for
-    /// removal with the removal notice ready when the policy's threshold of offenses is reached.
+    /// removal with the removal notice ready when the policy's threshold of offenses is reached. The report is delivered to
+    /// the team's private places (mail when messaging.smtp.host is set, the private Slack webhook reminders.slack), the
+    /// way Send-TeamReminder delivers, and what was delivered is recorded on the leak; -NoNotify only records.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Register, "EmbargoLeak", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Register, "EmbargoLeak", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(EmbargoLeakResult))]
     public sealed class RegisterEmbargoLeakCommand : EmbargoCmdlet
     {
@@ -56,6 +58,15 @@ namespace SecurityOps.Commands
         [Parameter]
         public string Actor { get; set; }
 
+        /// <summary>Only record the leak: do not deliver the report (it is still returned in .Report).</summary>
+        [Parameter]
+        public SwitchParameter NoNotify { get; set; }
+
+        /// <summary>SMTP credentials for mailing the report.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential Credential { get; set; }
+
         protected override void ProcessRecord()
         {
             TryRun(() =>
@@ -84,9 +95,27 @@ namespace SecurityOps.Commands
                         $"The leak report is for the on-duty Primary {primary}{(team.PrimaryEmail != null && team.PrimaryEmail != primary ? $" <{team.PrimaryEmail}>" : string.Empty)}" +
                         (secondary != null ? $", Secondary {secondary}" : string.Empty) +
                         (team.Slot != null && Primary == null ? $" (rotation, week of {team.Slot.WeekStart:yyyy-MM-dd})." : "."));
+                    if (NoNotify)
+                    {
+                        WriteVerbose("-NoNotify: the leak report is recorded and returned in .Report, not delivered.");
+                    }
+                    else if (!PrivateDelivery.AnyPlace(State.Config, team))
+                    {
+                        WriteWarning("No private place is configured for the leak report (messaging.smtp.host with an address of the Primary or reminders.mailTo; reminders.slack): deliver .Report yourself.");
+                    }
+                    else
+                    {
+                        PrivateDelivery.Deliver(this, State.Config, team, result.Report, $"the leak report of {id}", Credential, CancellationToken, result.Delivered, result.Failed);
+                        if (result.Delivered.Count > 0 || result.Failed.Count > 0)
+                        {
+                            updated = LeakService.RecordDelivery(updated, result, ResolveActor(Actor), Now);
+                            Cases.Save(updated);
+                        }
+                    }
+
                     if (primary == null)
                     {
-                        WriteWarning($"No on-duty Primary is known (no rotation, no -Primary, no reminders.primary): deliver the leak report in .Report yourself, or run Send-TeamReminder.");
+                        WriteWarning($"No on-duty Primary is known (no rotation, no -Primary, no reminders.primary): the leak report in .Report is addressed to no one in particular{(result.Delivered.Count > 0 ? " (it went to " + string.Join(", ", result.Delivered) + ")" : string.Empty)}; run Send-TeamReminder as well.");
                     }
 
                     if (result.FlaggedForRemoval)

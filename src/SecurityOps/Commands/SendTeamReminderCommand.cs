@@ -73,63 +73,7 @@ namespace SecurityOps.Commands
                 }
 
                 RenderedMessage message = service.Render(reminder);
-                ReminderSettings settings = State.Config.Reminders ?? new ReminderSettings();
-                var to = (settings.MailTo ?? new List<string>()).Concat(new[] { team.PrimaryEmail, team.SecondaryEmail }.Where(p => p != null && p.Contains("@")))
-                    .Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                if (to.Count > 0 && string.IsNullOrWhiteSpace(State.Config.Messaging?.Smtp?.Host))
-                {
-                    // Mail is a place only when the team configured it; a scheduled run without SMTP keeps the issue.
-                    WriteVerbose($"No SMTP server is configured (messaging.smtp.host): the reminder is not mailed to {string.Join(", ", to)}.");
-                }
-                else if (to.Count > 0 && ShouldProcess(string.Join(", ", to), "Mail the team reminder"))
-                {
-                    var sender = new MailSender(MessagingCmdlet.SmtpWith(State.Config, null, null), Credential?.GetNetworkCredential());
-                    string from = State.Config.Messaging?.From ?? State.Config.Project?.SecurityContact;
-                    var batch = to.Select(address => PlainMail.Build(address, from, address, message.Subject, message.Body)).ToList();
-                    foreach (MailDelivery d in new PipelineEvents().Run(this, sink => sender.SendAsync(batch, sink, CancellationToken)))
-                    {
-                        if (d.Status == "Sent")
-                        {
-                            reminder.Delivered.Add("mail:" + d.Recipient);
-                        }
-                        else
-                        {
-                            reminder.Failed.Add("mail:" + d.Recipient);
-                            WriteFailure(new SecurityOpsException(d.ErrorId ?? "ReminderNotSent", FailureKind.ConnectionError, d.Recipient, $"The reminder to {d.Recipient} was not sent: {d.Error}"));
-                        }
-                    }
-                }
-
-                if (settings.Slack != null && !string.IsNullOrWhiteSpace(settings.Slack.UrlVariable))
-                {
-                    AnnouncementChannel ch = null;
-                    try
-                    {
-                        ch = AnnouncementService.Resolve(settings.Slack, "slack", Environment.GetEnvironmentVariable);
-                    }
-                    catch (SecurityOpsException ex)
-                    {
-                        // The mail may have gone out already: report the channel and still return the reminder.
-                        reminder.Failed.Add("slack:" + (settings.Slack.Name ?? "slack"));
-                        WriteFailure(ex);
-                    }
-
-                    if (ch != null && ShouldProcess($"private slack '{ch.Name}'", "Post the team reminder"))
-                    {
-                        using var webhooks = WebhookClient.For(State.Config.Announcements);
-                        WebhookPostResult r = new PipelineEvents().Run(this, sink => webhooks.PostAsync(ch.Url, ch.Name, WebhookClient.SlackPayload(message.Subject + "\n\n" + message.Body), sink, CancellationToken));
-                        if (r.Posted)
-                        {
-                            reminder.Delivered.Add("slack:" + ch.Name);
-                        }
-                        else
-                        {
-                            reminder.Failed.Add("slack:" + ch.Name);
-                            WriteFailure(new SecurityOpsException(r.ErrorId, FailureKind.ConnectionError, ch.Name, WebhookClient.RedactUrl(r.Error, ch.Url)));
-                        }
-                    }
-                }
-
+                PrivateDelivery.Deliver(this, State.Config, team, message, "the team reminder", Credential, CancellationToken, reminder.Delivered, reminder.Failed);
                 KeepIssue(reminder);
                 WriteObject(reminder);
             });

@@ -229,6 +229,10 @@ namespace SecurityOps.Disclosure
                 Hours("fixTeam.withinHours", p.FixTeam?.WithinHours, min: 1);
                 Range("fix", p.Fix);
                 Range("retrospective", p.Retrospective);
+                if (p.Retrospective != null && p.Retrospective.Publish && p.Retrospective.MaxDays < 1 && p.Retrospective.MinDays >= 0)
+                {
+                    Fail("retrospective.publish", "a published retrospective is still held in a window after the release: give retrospective.minDays and maxDays as well.");
+                }
 
                 if (p.Distributors != null)
                 {

@@ -30,6 +30,23 @@ namespace SecurityOps.Embargo
             this.config = config;
         }
 
+        /// <summary>Records on the leak and the case's timeline where the leak report was delivered (and where it failed).</summary>
+        public static VulnerabilityCase RecordDelivery(VulnerabilityCase original, EmbargoLeakResult result, string actor, DateTimeOffset now)
+        {
+            VulnerabilityCase c = CaseStore.Clone(original);
+            EmbargoLeak leak = c.Leaks.First(l => l.Number == result.LeakNumber);
+            leak.ReportDelivered.AddRange(result.Delivered);
+            leak.ReportFailed.AddRange(result.Failed);
+            c.Timeline.Add(new CaseEvent
+            {
+                At = now, Actor = actor, Kind = "leak-report", Member = result.MemberId,
+                What = $"Leak report #{result.LeakNumber} for the on-duty Primary {result.Primary ?? "(unknown)"}: " +
+                       (result.Delivered.Count > 0 ? "delivered to " + string.Join(", ", result.Delivered) : "delivered nowhere") +
+                       (result.Failed.Count > 0 ? "; failed on " + string.Join(", ", result.Failed) : string.Empty) + ".",
+            });
+            return c;
+        }
+
         public static int Threshold(DisclosurePolicy policy) =>
             policy?.Embargo == null || policy.Embargo.RemoveRepeatOffenders ? Math.Max(1, policy?.Embargo?.RemovalAfterOffenses ?? 2) : 0;
 

@@ -43,8 +43,8 @@ namespace SecurityOps.Model
         /// <summary>release: when and how the fix is released.</summary>
         public ReleaseRules Release { get; set; }
 
-        /// <summary>retrospective: held between minDays and maxDays after the release.</summary>
-        public DaysRange Retrospective { get; set; }
+        /// <summary>retrospective: held between minDays and maxDays after the release; publish: posted to the public channels when done.</summary>
+        public RetrospectiveRule Retrospective { get; set; }
 
         /// <summary>lowSeverity: low-severity cases may go slower.</summary>
         public LowSeverityRule LowSeverity { get; set; }
@@ -78,7 +78,7 @@ namespace SecurityOps.Model
         public int WithinHours { get; set; }
     }
 
-    public sealed class DaysRange
+    public class DaysRange
     {
         /// <summary>minDays: not before this many days (0 allowed).</summary>
         public int MinDays { get; set; }
@@ -133,6 +133,16 @@ namespace SecurityOps.Model
 
         /// <summary>listFixedCves: every release's notes list the CVEs it fixes.</summary>
         public bool ListFixedCves { get; set; }
+    }
+
+    public sealed class RetrospectiveRule : DaysRange
+    {
+        /// <summary>
+        /// publish: the finished retrospective is posted to the public announcement channels (Stacklok: "send a
+        /// retrospective of the process to the Discord server"), after the case's public date only
+        /// (Publish-SecurityRetrospective). Default false: the retrospective stays in the private state.
+        /// </summary>
+        public bool Publish { get; set; }
     }
 
     public sealed class LowSeverityRule

@@ -95,6 +95,12 @@ namespace SecurityOps.Model
 
         /// <summary>Set when the retrospective was held (Add-CaseNote -Kind leak-retrospective).</summary>
         public DateTimeOffset? FollowUpDone { get; set; }
+
+        /// <summary>Where the leak report for the on-duty Primary was delivered ("mail:address", "slack:name").</summary>
+        public List<string> ReportDelivered { get; set; } = new List<string>();
+
+        /// <summary>Where delivering the leak report failed.</summary>
+        public List<string> ReportFailed { get; set; } = new List<string>();
     }
 
     /// <summary>What Register-EmbargoLeak recorded and prepared.</summary>
@@ -126,6 +132,12 @@ namespace SecurityOps.Model
 
         /// <summary>The removal notice, rendered and ready to send, when the threshold was reached.</summary>
         public RenderedMessage RemovalNotice { get; set; }
+
+        /// <summary>Where the report was delivered: "mail:address", "slack:name" (empty with -NoNotify or no private place).</summary>
+        public List<string> Delivered { get; set; } = new List<string>();
+
+        /// <summary>Where delivering the report failed.</summary>
+        public List<string> Failed { get; set; } = new List<string>();
 
         public string Id => CaseId;
     }

@@ -87,20 +87,36 @@ namespace SecurityOps.Publishing
         public RenderedMessage Render(VulnerabilityCase c, DateTimeOffset now)
         {
             PublicGate.EnsurePublic(c, now, "post the security announcement");
-            var model = new Dictionary<string, object>
-            {
-                ["project"] = new Dictionary<string, object> { ["name"] = config.Project?.Name, ["securityContact"] = config.Project?.SecurityContact },
-                ["team"] = new Dictionary<string, object> { ["name"] = config.Messaging?.TeamName ?? (config.Project?.Name + " security team"), ["from"] = config.Messaging?.From },
-                ["case"] = CaseMessageModel.For(c),
-            };
-            return templates.Render("announcement", model, config.Announcements?.MailingList);
+            return templates.Render("announcement", Model(c), config.Announcements?.MailingList);
         }
+
+        /// <summary>
+        /// Renders the public retrospective (template public-retrospective) from its public values
+        /// (<see cref="PublicRetrospective.Model"/>); refused while the case is under embargo.
+        /// </summary>
+        public RenderedMessage RenderRetrospective(VulnerabilityCase c, IDictionary<string, object> retrospective, DateTimeOffset now)
+        {
+            PublicGate.EnsurePublic(c, now, RetrospectiveAction);
+            Dictionary<string, object> model = Model(c);
+            model["retrospective"] = retrospective;
+            return templates.Render(PublicRetrospective.Template, model, config.Announcements?.MailingList);
+        }
+
+        /// <summary>What the public gate is told when a retrospective is posted.</summary>
+        public const string RetrospectiveAction = "post the retrospective";
+
+        private Dictionary<string, object> Model(VulnerabilityCase c) => new Dictionary<string, object>
+        {
+            ["project"] = new Dictionary<string, object> { ["name"] = config.Project?.Name, ["securityContact"] = config.Project?.SecurityContact },
+            ["team"] = new Dictionary<string, object> { ["name"] = config.Messaging?.TeamName ?? (config.Project?.Name + " security team"), ["from"] = config.Messaging?.From },
+            ["case"] = CaseMessageModel.For(c),
+        };
 
         /// <summary>Posts to one channel (asking the gate again: the clock may have been moved between render and post).</summary>
         public async Task<AnnouncementResult> PostAsync(VulnerabilityCase c, RenderedMessage message, AnnouncementChannel channel, WebhookClient webhooks, MailSender mail,
-            IEventSink sink, CancellationToken cancellationToken)
+            IEventSink sink, CancellationToken cancellationToken, string what = "post the security announcement")
         {
-            PublicGate.EnsurePublic(c, ModuleContext.UtcNow, "post the security announcement");
+            PublicGate.EnsurePublic(c, ModuleContext.UtcNow, what);
             var result = new AnnouncementResult { CaseId = c.Id, Channel = channel.Name, Type = channel.Type };
             string text = message.Subject + "\n\n" + message.Body.TrimEnd('\n');
             List<string> payloads = channel.Type == "slack" ? new List<string> { WebhookClient.SlackPayload(text) }

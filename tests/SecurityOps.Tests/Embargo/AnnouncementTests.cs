@@ -40,7 +40,7 @@ namespace SecurityOps.Tests.Embargo
             return (slackVar, discordVar);
         }
 
-        private static Func<HttpContext, RecordedRequest, Task> Ok => (context, request) =>
+        internal static Func<HttpContext, RecordedRequest, Task> Ok => (context, request) =>
         {
             context.Response.StatusCode = 204;
             return Task.CompletedTask;

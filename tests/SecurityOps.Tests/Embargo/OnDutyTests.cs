@@ -50,7 +50,7 @@ overrides:
             Assert.NotEqual("erik", rotation.Primary);
             Assert.NotEqual("erik", rotation.Secondary);
 
-            var leak = ps.At("2026-03-10T10:00:00Z", "Register-EmbargoLeak -Id $id -Member a-rsa -What 'the date' -ToWhom 'a customer' -When '2026-03-10T08:00:00Z' -Prevention 'training' -StatePath $state -Confirm:$false -Verbose", vars);
+            var leak = ps.At("2026-03-10T10:00:00Z", EmbargoTestState.Credential + "Register-EmbargoLeak -Id $id -Member a-rsa -What 'the date' -ToWhom 'a customer' -When '2026-03-10T08:00:00Z' -Prevention 'training' -Credential $cred -StatePath $state -Confirm:$false -Verbose", vars);
             leak.AssertNoErrors();
             Assert.Empty(leak.Warnings);
             EmbargoLeakResult result = leak.Objects<EmbargoLeakResult>().Single();
@@ -59,12 +59,17 @@ overrides:
             Assert.Equal(rotation.PrimaryEmail, result.Report.To);
             Assert.Contains(leak.Verbose, v => v.Contains("on-duty Primary " + rotation.Primary) && v.Contains("rotation, week of 2026-03-09"));
 
+            // The leak report itself is mailed to the rotation's Primary and Secondary (not to reminders.primary).
+            Assert.Equal(new[] { rotation.PrimaryEmail, rotation.SecondaryEmail }.OrderBy(a => a), smtp.Received().SelectMany(m => m.EnvelopeTo).OrderBy(a => a));
+            Assert.Equal(new[] { "mail:" + rotation.PrimaryEmail, "mail:" + rotation.SecondaryEmail }.OrderBy(a => a), result.Delivered.OrderBy(a => a));
+            int leakMails = smtp.Received().Count;
+
             var reminder = ps.At("2026-03-10T11:00:00Z", EmbargoTestState.Credential + "Send-TeamReminder -Always -Credential $cred -StatePath $state -Confirm:$false", vars);
             Assert.Empty(reminder.Errors);
             TeamReminder told = reminder.Objects<TeamReminder>().Single();
             Assert.Equal(rotation.Primary, told.Primary);
             Assert.Equal(rotation.Secondary, told.Secondary);
-            Assert.Equal(new[] { rotation.PrimaryEmail, rotation.SecondaryEmail }.OrderBy(a => a), smtp.Received().SelectMany(m => m.EnvelopeTo).OrderBy(a => a));
+            Assert.Equal(new[] { rotation.PrimaryEmail, rotation.SecondaryEmail }.OrderBy(a => a), smtp.Received().Skip(leakMails).SelectMany(m => m.EnvelopeTo).OrderBy(a => a));
             Assert.DoesNotContain(smtp.Received(), m => m.EnvelopeTo.Contains("configured@example.org"));
 
             // Two weeks later the turn has moved on: week 3 is dana's, with erik (back) as Secondary.
