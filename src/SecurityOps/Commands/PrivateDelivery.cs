@@ -32,6 +32,15 @@ namespace SecurityOps.Commands
             CancellationToken cancellationToken, List<string> delivered, List<string> failed)
         {
             List<string> to = MailRecipients(config, team);
+            SecurityOpsException overlap = PublicOverlap(config, to);
+            if (overlap != null)
+            {
+                // A config slip must not send embargoed detail to a public channel: nothing is delivered anywhere.
+                failed.Add("private-places");
+                cmdlet.WriteError(SecurityOpsCmdlet.ToErrorRecord(overlap));
+                return;
+            }
+
             if (to.Count > 0 && string.IsNullOrWhiteSpace(config.Messaging?.Smtp?.Host))
             {
                 // Mail is a place only when the team configured it; a scheduled run without SMTP keeps the other places.
@@ -90,6 +99,45 @@ namespace SecurityOps.Commands
                     cmdlet.WriteError(SecurityOpsCmdlet.ToErrorRecord(new SecurityOpsException(r.ErrorId, FailureKind.ConnectionError, ch.Name, WebhookClient.RedactUrl(r.Error, ch.Url))));
                 }
             }
+        }
+
+        /// <summary>
+        /// PrivateChannelIsPublic when a private place is also a public announcement channel: the announce mailing list
+        /// among the recipients, or the reminders' Slack webhook equal to an announcement webhook (same variable or the
+        /// same URL in it). Null when the places are apart. The error names variables and addresses, never a URL.
+        /// </summary>
+        internal static SecurityOpsException PublicOverlap(SecurityConfig config, IEnumerable<string> mailTo)
+        {
+            string list = config.Announcements?.MailingList?.Trim();
+            string listed = string.IsNullOrEmpty(list) ? null : mailTo.FirstOrDefault(a => string.Equals(a, list, StringComparison.OrdinalIgnoreCase));
+            if (listed != null)
+            {
+                return new SecurityOpsException("PrivateChannelIsPublic", FailureKind.SecurityError, listed,
+                    $"{listed} is the public announce list (announcements.mailingList) and also a private recipient (reminders.mailTo or the on-duty address); nothing was delivered. Remove it from the private places.");
+            }
+
+            WebhookChannel slack = config.Reminders?.Slack;
+            string variable = slack?.UrlVariable?.Trim();
+            if (string.IsNullOrEmpty(variable))
+            {
+                return null;
+            }
+
+            string url = Environment.GetEnvironmentVariable(variable);
+            var announcements = (config.Announcements?.Slack ?? new List<WebhookChannel>()).Concat(config.Announcements?.Discord ?? new List<WebhookChannel>());
+            foreach (WebhookChannel channel in announcements.Where(c => !string.IsNullOrWhiteSpace(c?.UrlVariable)))
+            {
+                string other = channel.UrlVariable.Trim();
+                bool same = string.Equals(other, variable, StringComparison.Ordinal) ||
+                            (!string.IsNullOrWhiteSpace(url) && string.Equals(Environment.GetEnvironmentVariable(other)?.Trim(), url.Trim(), StringComparison.Ordinal));
+                if (same)
+                {
+                    return new SecurityOpsException("PrivateChannelIsPublic", FailureKind.SecurityError, variable,
+                        $"The private Slack webhook (reminders.slack, ${variable}) is the public announcement channel '{channel.Name ?? other}' (${other}); nothing was delivered. Give the reminders a private channel's webhook.");
+                }
+            }
+
+            return null;
         }
 
         private static string Capitalize(string s) => string.IsNullOrEmpty(s) ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);

@@ -45,6 +45,33 @@ namespace SecurityOps.Tests.Embargo
         }
 
         [Fact]
+        public void APrivatePlaceThatIsAlsoAPublicChannelIsRefusedAndNothingIsDelivered()
+        {
+            using var temp = new TempFolder();
+            using var slack = new LoopbackServer((context, request) => System.Threading.Tasks.Task.CompletedTask);
+            string state = temp.Combine("state");
+            var vars = new Dictionary<string, object> { ["state"] = state, ["hook"] = slack.Url("hook").ToString() };
+            ps.At("2026-01-05T10:00:00Z", "Initialize-SecurityState -Path $state -NoGit | Out-Null; New-VulnerabilityReport -StatePath $state -Summary 'Secret bypass' -Component c | Out-Null", vars).AssertNoErrors();
+            string config = System.IO.Path.Combine(state, "securityops.yaml");
+            string text = System.IO.File.ReadAllText(config);
+
+            // The announce list slipped into the reminder recipients.
+            System.IO.File.WriteAllText(config, text.Replace("  mailingList:\n", "  mailingList: announce@example.org\n").Replace("  mailTo: []", "  mailTo: [team@example.org, Announce@example.org]").Replace("    host:\n", "    host: 127.0.0.1\n"));
+            var mail = ps.At("2026-01-07T10:00:00Z", "Send-TeamReminder -StatePath $state -Confirm:$false", vars);
+            Assert.Equal("PrivateChannelIsPublic,SecurityOps.Commands.SendTeamReminderCommand", Assert.Single(mail.ErrorIds));
+            Assert.Empty(mail.Objects<TeamReminder>().Single().Delivered);
+
+            // The reminders' Slack webhook is the public announcement channel's URL under another variable name.
+            System.IO.File.WriteAllText(config, text
+                .Replace("  slack: []", "  slack:\n    - name: community\n      urlVariable: SECOPS_TEST_PUBLIC_HOOK")
+                .Replace("  slack:\n  # Membership", "  slack:\n    name: team\n    urlVariable: SECOPS_TEST_PRIVATE_HOOK\n  # Membership"));
+            var posted = ps.At("2026-01-07T10:00:00Z", "$env:SECOPS_TEST_PUBLIC_HOOK = $hook; $env:SECOPS_TEST_PRIVATE_HOOK = $hook\ntry { Send-TeamReminder -StatePath $state -Confirm:$false } finally { $env:SECOPS_TEST_PUBLIC_HOOK = $null; $env:SECOPS_TEST_PRIVATE_HOOK = $null }", vars);
+            Assert.Equal("PrivateChannelIsPublic,SecurityOps.Commands.SendTeamReminderCommand", Assert.Single(posted.ErrorIds));
+            Assert.Empty(slack.Requests);
+            Assert.DoesNotContain(slack.Url("hook").ToString(), posted.Errors.Single().ToString());
+        }
+
+        [Fact]
         public void DistributorReviewsAreRecordedWithTheMemberAndBadInputIsRefused()
         {
             using var temp = new TempFolder();
