@@ -17,7 +17,7 @@ namespace SecurityOps.Commands
     /// configured PRIVATE places only (mail over STARTTLS, a private Slack webhook), and returns it as markdown for the
     /// runbook's step summary. Nothing is sent when nothing is due, unless -Always.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Send, "TeamReminder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommunications.Send, "TeamReminder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(TeamReminder))]
     public sealed class SendTeamReminderCommand : EmbargoCmdlet
     {
