@@ -85,6 +85,18 @@ namespace SecurityOps.Tests.Embargo
                 }
             }
 
+            // Publishing the case's GitHub advisory asks the same gate.
+            for (int i = 0; i < 500; i++)
+            {
+                VulnerabilityCase c = RandomCase(random, i + 1);
+                c.Advisory = new CaseAdvisory { GhsaId = "GHSA-abcd-efgh-ijkm", Repository = "example/runtime", State = "draft" };
+                DateTimeOffset now = RandomNow(random, c);
+                using var scratch = new TempFolder();
+                var advisories = new SecurityOps.Advisories.AdvisoryService(new SecurityOps.Disclosure.CaseStore(new StateRepository(scratch.Path)), null, null, clock: new FixedClock(now));
+                var refused = Record.Exception(() => advisories.PlanPublish(c));
+                Assert.True(MayBePublic(c, now) == (refused == null), $"{c.Id} ({c.Status}, public {c.PlannedPublicDate:o}) advisory publish at {now:o}: {refused?.Message}");
+            }
+
             using var temp = new TempFolder();
             string root = temp.Combine("state");
             ps.Run($"Initialize-SecurityState -Path '{root}' -Confirm:$false").AssertNoErrors();
@@ -239,5 +251,14 @@ namespace SecurityOps.Tests.Embargo
                 Assert.True(MayBePublic(e.c, e.a.At), $"{e.c.Id} posted at {e.a.At:o}, public {e.c.PlannedPublicDate:o}");
             }
         }
+    }
+
+    internal sealed class FixedClock : TimeProvider
+    {
+        private readonly DateTimeOffset now;
+
+        public FixedClock(DateTimeOffset now) => this.now = now;
+
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }
