@@ -35,7 +35,11 @@ namespace SecurityOps.Tests.Infrastructure
             id.Fingerprint = id.Run("--list-keys --with-colons").Split('\n').First(l => l.StartsWith("fpr:")).Split(':')[9];
             if (encryption != null)
             {
-                id.Run($"{faked}--quick-add-key {id.Fingerprint} {encryption} encr {expire}");
+                // A faked clock restarts at the given time in every gpg process: under load the primary key can end up
+                // "created in the future" of a subkey made at that same time, so the subkey is made an hour later.
+                string fakedLater = fakedTime == null ? string.Empty
+                    : $"--faked-system-time {DateTime.ParseExact(fakedTime, "yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture).AddHours(1):yyyyMMdd'T'HHmmss} ";
+                id.Run($"{fakedLater}--quick-add-key {id.Fingerprint} {encryption} encr {expire}");
             }
 
             id.PublicKey = id.Run($"--armor --export {id.Fingerprint}");
