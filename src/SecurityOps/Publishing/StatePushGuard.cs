@@ -23,6 +23,22 @@ namespace SecurityOps.Publishing
     {
         public const string ErrorId = "EmbargoedStatePushRefused";
 
+        /// <summary>
+        /// CVE records whose own embargo (Set-CveRecord -EmbargoedUntil) has not ended: only the files git finds with an
+        /// embargoedUntil line are read, so a state of 100,000 records costs one git grep.
+        /// </summary>
+        private static int EmbargoedRecords(SecurityState state, DateTimeOffset now)
+        {
+            if (!Directory.Exists(state.Files.FullPath("cves")) || !state.Git.IsRepository)
+            {
+                return 0;
+            }
+
+            return state.Git.TrackedFilesMatching("^embargoedUntil:", "cves")
+                .Select(path => state.Files.Read<Model.CveRecord>(path))
+                .Count(r => r?.EmbargoedUntil != null && now < r.EmbargoedUntil.Value);
+        }
+
         /// <param name="token">The GitHub token (null: none; only needed when GitHub must be asked).</param>
         /// <param name="apiUrl">The API root; null: github.apiUrl, else https://api.github.com/.</param>
         public static async Task EnsurePushAllowedAsync(SecurityState state, DateTimeOffset now, GitHubToken token, string apiUrl = null,
@@ -38,16 +54,17 @@ namespace SecurityOps.Publishing
             }
 
             int embargoed = Directory.Exists(state.Files.FullPath("cases")) ? new CaseStore(state.Files).All().Count(c => c.IsEmbargoed(now)) : 0;
+            embargoed += EmbargoedRecords(state, now);
             if (embargoed == 0)
             {
-                events.Verbose("No embargoed case in the state: the push may go to any remote.");
+                events.Verbose("No embargoed case or CVE record in the state: the push may go to any remote.");
                 return;
             }
 
             // Only the count: the case ids of embargoed reports are not for a public push log either.
             if (marked == true)
             {
-                throw Refused(remote, $"Refused to push: the remote '{remote}' is marked public (state.remoteIsPublic) and the state holds {embargoed} embargoed case(s). Keep cases in a private state repository.");
+                throw Refused(remote, $"Refused to push: the remote '{remote}' is marked public (state.remoteIsPublic) and the state holds {embargoed} embargoed case(s) or CVE record(s). Keep cases in a private state repository.");
             }
 
             Uri api = GitHubGatewayOptions.ParseApiUrl(apiUrl ?? state.Config.GitHub?.ApiUrl);
@@ -67,7 +84,7 @@ namespace SecurityOps.Publishing
                 {
                     if ((state.Config.GitHub?.PublicRepositories ?? new List<string>()).Any(r => string.Equals(r?.Trim(), repo.ToString(), StringComparison.OrdinalIgnoreCase)))
                     {
-                        throw Refused(repo.ToString(), $"Refused to push: the remote '{remote}' is the GitHub repository {repo}, which the config lists in github.publicRepositories, and the state holds {embargoed} embargoed case(s). Keep cases in a private state repository.");
+                        throw Refused(repo.ToString(), $"Refused to push: the remote '{remote}' is the GitHub repository {repo}, which the config lists in github.publicRepositories, and the state holds {embargoed} embargoed case(s) or CVE record(s). Keep cases in a private state repository.");
                     }
 
                     if (token == null)
@@ -89,7 +106,7 @@ namespace SecurityOps.Publishing
 
                     if (info.IsPublic)
                     {
-                        throw Refused(repo.ToString(), $"Refused to push: GitHub reports that {repo}, the remote '{remote}', is public, and the state holds {embargoed} embargoed case(s). Keep cases in a private state repository.");
+                        throw Refused(repo.ToString(), $"Refused to push: GitHub reports that {repo}, the remote '{remote}', is public, and the state holds {embargoed} embargoed case(s) or CVE record(s). Keep cases in a private state repository.");
                     }
 
                     events.Verbose($"GitHub reports that {repo} is {info.Visibility ?? "private"}: the push may go ahead.");

@@ -225,6 +225,27 @@ namespace SecurityOps.Tests.Publishing
         }
 
         [Fact]
+        public void ACveRecordUnderItsOwnEmbargoKeepsThePushFromAPublicRemoteUntilTheDate()
+        {
+            using var bed = new Bed(ps, "example/security-state", isPrivate: false);
+            bed.Run("Add-CveRecord -StatePath $state -CveId CVE-2026-0003 -Package curl | Out-Null; Add-CveRecord -StatePath $state -CveId CVE-2026-0004 -Package curl | Out-Null").AssertNoErrors();
+            bed.Run("Set-CveRecord -StatePath $state -CveId CVE-2026-0003 -EmbargoedUntil '2099-01-01T00:00:00Z' -Confirm:$false").AssertNoErrors();
+
+            var run = bed.Run(Secure + "Save-SecurityState -StatePath $state -Push -Token $secure -Confirm:$false");
+            Assert.Equal(new[] { Refused }, run.ErrorIds);
+            Assert.Contains("1 embargoed case(s) or CVE record(s)", run.Errors.Single().ToString());
+            Assert.DoesNotContain("CVE-2026-0003", run.Errors.Single().ToString());
+            Assert.Equal(string.Empty, bed.RemoteRefs);
+
+            Assert.Equal(new[] { "GET /repos/example/security-state" }, bed.GitHub.Calls); // GitHub said public
+
+            bed.Run("Set-CveRecord -StatePath $state -CveId CVE-2026-0003 -LiftEmbargo -Confirm:$false").AssertNoErrors();
+            var lifted = bed.Run(Secure + "Save-SecurityState -StatePath $state -Push -Token $secure -Confirm:$false").AssertNoErrors();
+            Assert.True(lifted.Objects<StateCommit>().Single().Pushed);
+            Assert.Single(bed.GitHub.Calls); // with nothing embargoed, GitHub is not asked again
+        }
+
+        [Fact]
         public void WithoutAnEmbargoedCaseNothingIsAskedAndThePushGoes()
         {
             using var bed = new Bed(ps, "example/security-state", isPrivate: false);
