@@ -18,6 +18,7 @@ namespace SecurityOps.Commands
 
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CaseIdCompleter))]
         [Alias("CaseId")]
         public string Id { get; set; }
 
@@ -33,6 +34,7 @@ namespace SecurityOps.Commands
 
         /// <summary>The distributor member the note is about (required for distributor-review).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DistributorMemberCompleter))]
         [Alias("MemberId")]
         public string Member { get; set; }
 

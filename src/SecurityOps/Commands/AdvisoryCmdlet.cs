@@ -146,6 +146,7 @@ namespace SecurityOps.Commands
     {
         /// <summary>The case (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CaseIdCompleter))]
         [Alias("CaseId")]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
@@ -206,6 +207,7 @@ namespace SecurityOps.Commands
     {
         /// <summary>The case (SEC-YYYY-NNNN) whose advisory this acts on.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CaseIdCompleter))]
         [Alias("CaseId")]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }

@@ -33,6 +33,7 @@ namespace SecurityOps.Commands
 
         /// <summary>Only these cases; without -CveId and -Id, every public case.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CaseIdCompleter))]
         [Alias("CaseId")]
         public string[] Id { get; set; }
 

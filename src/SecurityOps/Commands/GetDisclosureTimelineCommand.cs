@@ -11,6 +11,7 @@ namespace SecurityOps.Commands
     {
         /// <summary>The case ids; wildcards allowed.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CaseIdCompleter))]
         [Alias("CaseId")]
         [SupportsWildcards]
         public string[] Id { get; set; }

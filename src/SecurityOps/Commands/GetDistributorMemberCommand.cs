@@ -11,6 +11,7 @@ namespace SecurityOps.Commands
     public sealed class GetDistributorMemberCommand : MessagingCmdlet
     {
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DistributorMemberCompleter))]
         [Alias("MemberId", "Member")]
         [SupportsWildcards]
         public string[] Id { get; set; }

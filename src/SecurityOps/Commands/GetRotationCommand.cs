@@ -23,6 +23,7 @@ namespace SecurityOps.Commands
 
         /// <summary>Only weeks where this member is Primary or Secondary; without -Weeks, that member's next turn.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RosterMemberCompleter))]
         [Alias("Handle")]
         [ValidateNotNullOrEmpty]
         public string Member { get; set; }

@@ -19,11 +19,13 @@ namespace SecurityOps.Commands
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CaseIdCompleter))]
         [Alias("CaseId")]
         public string Id { get; set; }
 
         /// <summary>The member who leaked.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DistributorMemberCompleter))]
         [Alias("MemberId")]
         public string Member { get; set; }
 

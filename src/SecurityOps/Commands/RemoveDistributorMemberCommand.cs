@@ -9,6 +9,7 @@ namespace SecurityOps.Commands
     public sealed class RemoveDistributorMemberCommand : MessagingCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DistributorMemberCompleter))]
         [Alias("MemberId", "Member")]
         public string Id { get; set; }
 

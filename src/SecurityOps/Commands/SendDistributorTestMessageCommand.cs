@@ -19,6 +19,7 @@ namespace SecurityOps.Commands
 
         /// <summary>Member ids (wildcards); default: every active member.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DistributorMemberCompleter))]
         [Alias("MemberId", "Member")]
         [SupportsWildcards]
         public string[] Id { get; set; }

@@ -24,10 +24,12 @@ namespace SecurityOps.Commands
         [Parameter(Mandatory = true, ParameterSetName = SwapSet, Position = 1)]
         [ValidateCount(2, 2)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RosterMemberCompleter))]
         public string[] Swap { get; set; }
 
         /// <summary>The handle of the person who is away.</summary>
         [Parameter(Mandatory = true, ParameterSetName = AbsenceSet, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RosterMemberCompleter))]
         [Alias("Handle", "Member")]
         [ValidateNotNullOrEmpty]
         public string Absent { get; set; }

@@ -16,6 +16,7 @@ namespace SecurityOps.Commands
 
         /// <summary>Only these cases (default: every case with a pending CVE request).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CaseIdCompleter))]
         [Alias("CaseId")]
         public string[] Id { get; set; }
 
