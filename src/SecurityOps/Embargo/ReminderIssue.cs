@@ -65,7 +65,7 @@ namespace SecurityOps.Embargo
         public async Task EnsurePrivateAsync(CancellationToken token)
         {
             string why = null;
-            if ((config.GitHub?.PublicRepositories ?? new List<string>()).Any(r => string.Equals(r?.Trim(), repo.ToString(), StringComparison.OrdinalIgnoreCase)))
+            if (config.GitHub?.ListsAsPublic(repo.ToString()) == true)
             {
                 why = "the config lists it in github.publicRepositories";
             }

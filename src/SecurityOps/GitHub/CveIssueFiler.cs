@@ -97,7 +97,7 @@ namespace SecurityOps.GitHub
         /// </summary>
         public Func<CveRecord, string> EmbargoReason { get; set; }
 
-        private static string OwnEmbargo(CveRecord r) => r.EmbargoedUntil != null && r.EmbargoedUntil > ModuleContext.UtcNow
+        private static string OwnEmbargo(CveRecord r) => r.IsEmbargoed(ModuleContext.UtcNow)
             ? $"{r.CveId} is embargoed until {r.EmbargoedUntil.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"
             : null;
 
@@ -306,7 +306,7 @@ namespace SecurityOps.GitHub
                 return isPublic.Value;
             }
 
-            if ((settings.PublicRepositories ?? new List<string>()).Any(r => string.Equals(r?.Trim(), repo.ToString(), StringComparison.OrdinalIgnoreCase)))
+            if (settings.ListsAsPublic(repo.ToString()))
             {
                 isPublic = true;
             }

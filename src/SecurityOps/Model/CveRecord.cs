@@ -73,6 +73,9 @@ namespace SecurityOps.Model
         /// <summary>Until this time the record must not reach a public place (set for CVEs from private cases).</summary>
         public DateTimeOffset? EmbargoedUntil { get; set; }
 
+        /// <summary>True while the record's own embargo has not ended at <paramref name="now"/> (a case's embargo aside).</summary>
+        public bool IsEmbargoed(DateTimeOffset now) => EmbargoedUntil != null && now < EmbargoedUntil.Value;
+
         /// <summary>True when this call created the record (not stored).</summary>
         [YamlIgnore]
         [JsonIgnore]

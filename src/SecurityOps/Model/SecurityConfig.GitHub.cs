@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
@@ -20,6 +22,10 @@ namespace SecurityOps.Model
 
         /// <summary>Repositories known to be public: embargoed records are never written there.</summary>
         public List<string> PublicRepositories { get; set; } = new List<string>();
+
+        /// <summary>True when <see cref="PublicRepositories"/> lists <paramref name="repository"/> (owner/name, any case).</summary>
+        public bool ListsAsPublic(string repository) =>
+            (PublicRepositories ?? new List<string>()).Any(r => string.Equals(r?.Trim(), repository, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>Ask GitHub for a repository's visibility before writing an embargoed record to it (not public only when GitHub says private).</summary>
         public bool CheckVisibility { get; set; } = true;

@@ -82,7 +82,7 @@ namespace SecurityOps.Publishing
                 throw new ArgumentNullException(nameof(r));
             }
 
-            if (r.EmbargoedUntil != null && Now < r.EmbargoedUntil.Value)
+            if (r.IsEmbargoed(Now))
             {
                 return $"{r.CveId} is under embargo until {DateTimeOffsetConverter.Format(r.EmbargoedUntil.Value)}";
             }

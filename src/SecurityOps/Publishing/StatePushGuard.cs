@@ -36,7 +36,7 @@ namespace SecurityOps.Publishing
 
             return state.Git.TrackedFilesMatching("^embargoedUntil:", "cves")
                 .Select(path => state.Files.Read<Model.CveRecord>(path))
-                .Count(r => r?.EmbargoedUntil != null && now < r.EmbargoedUntil.Value);
+                .Count(r => r != null && r.IsEmbargoed(now));
         }
 
         /// <param name="token">The GitHub token (null: none; only needed when GitHub must be asked).</param>
@@ -82,7 +82,7 @@ namespace SecurityOps.Publishing
             {
                 foreach (GitHubRepositoryName repo in repos)
                 {
-                    if ((state.Config.GitHub?.PublicRepositories ?? new List<string>()).Any(r => string.Equals(r?.Trim(), repo.ToString(), StringComparison.OrdinalIgnoreCase)))
+                    if (state.Config.GitHub?.ListsAsPublic(repo.ToString()) == true)
                     {
                         throw Refused(repo.ToString(), $"Refused to push: the remote '{remote}' is the GitHub repository {repo}, which the config lists in github.publicRepositories, and the state holds {embargoed} embargoed case(s) or CVE record(s). Keep cases in a private state repository.");
                     }
