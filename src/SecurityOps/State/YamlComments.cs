@@ -22,7 +22,8 @@ namespace SecurityOps.State
         private const string Bottom = "\u0001bottom";
 
         /// <summary>Comments of <paramref name="previousText"/> put into <paramref name="newText"/> at the same keys.</summary>
-        public static string Carry(string previousText, string newText)
+        /// <param name="previousRoot">The previous text as already parsed (its nodes carry their lines), so it is not parsed twice.</param>
+        public static string Carry(string previousText, YamlNode previousRoot, string newText)
         {
             if (string.IsNullOrEmpty(previousText) || previousText.IndexOf('#') < 0)
             {
@@ -32,7 +33,7 @@ namespace SecurityOps.State
             Anchored comments;
             try
             {
-                comments = Collect(previousText);
+                comments = Collect(previousText, previousRoot);
             }
             catch (YamlException)
             {
@@ -79,10 +80,10 @@ namespace SecurityOps.State
             public Dictionary<string, string> Inline { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
         }
 
-        private static Anchored Collect(string text)
+        private static Anchored Collect(string text, YamlNode root)
         {
             var result = new Anchored();
-            Dictionary<int, string> pathAt = PathsByLine(text);
+            Dictionary<int, string> pathAt = PathsByLine(root);
             if (pathAt.Count == 0)
             {
                 return result;
@@ -169,12 +170,17 @@ namespace SecurityOps.State
         /// <summary>The first line of every key and list item, with a path that names it independently of order.</summary>
         private static Dictionary<int, string> PathsByLine(string text)
         {
-            var result = new Dictionary<int, string>();
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
-            if (stream.Documents.Count > 0)
+            return PathsByLine(stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null);
+        }
+
+        private static Dictionary<int, string> PathsByLine(YamlNode root)
+        {
+            var result = new Dictionary<int, string>();
+            if (root != null)
             {
-                Walk(stream.Documents[0].RootNode, string.Empty, result);
+                Walk(root, string.Empty, result);
             }
 
             return result;

@@ -64,9 +64,10 @@ namespace SecurityOps.State
         {
             string fresh = FullWriter.Serialize(value);
             YamlNode updated = ParseNode(fresh, "(generated)");
+            YamlNode previous = null;
             if (!string.IsNullOrWhiteSpace(previousText))
             {
-                YamlNode previous = ParseNode(previousText, fileForErrors ?? "(previous)");
+                previous = ParseNode(previousText, fileForErrors ?? "(previous)");
                 if (previous != null)
                 {
                     updated = MergeUnknownKeys(previous, updated);
@@ -85,7 +86,7 @@ namespace SecurityOps.State
                 text = text.Substring(0, text.Length - 4);
             }
 
-            return YamlComments.Carry(previousText, text);
+            return YamlComments.Carry(previousText, previous, text);
         }
 
         public static YamlNode ParseNode(string text, string fileForErrors)
