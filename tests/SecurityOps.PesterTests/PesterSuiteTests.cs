@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using System.Text;
+using SecurityOps.Tests.Infrastructure;
 using Xunit;
 
 namespace SecurityOps.PesterTests
@@ -17,7 +18,7 @@ namespace SecurityOps.PesterTests
     /// </summary>
     public sealed class PesterSuiteTests
     {
-        private static readonly string Root = FindRoot();
+        private static string Root => RepoPaths.Root;
 
         public static IEnumerable<object[]> DescribeBlocks()
         {
@@ -107,19 +108,6 @@ Invoke-Pester -Configuration $configuration")
             return value is System.Collections.IEnumerable list && !(value is string)
                 ? list.Cast<object>().Where(o => o != null).Select(PSObject.AsPSObject)
                 : value == null ? Enumerable.Empty<PSObject>() : new[] { PSObject.AsPSObject(value) };
-        }
-
-        private static string FindRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "SecurityOps.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("SecurityOps.sln not found above " + AppContext.BaseDirectory);
         }
     }
 }
