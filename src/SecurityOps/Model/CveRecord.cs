@@ -60,6 +60,17 @@ namespace SecurityOps.Model
 
         public string CvssVector { get; set; }
 
+        /// <summary>Where the vector came from (a feed's name, or "manual") and when it was set.</summary>
+        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
+        public string CvssSource { get; set; }
+
+        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
+        public DateTimeOffset? CvssSetAt { get; set; }
+
+        /// <summary>Whether the project ships what the CVE touches (null until an inventory exists).</summary>
+        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
+        public CveRelevance Relevance { get; set; }
+
         public DateTimeOffset? FirstSeen { get; set; }
 
         public DateTimeOffset? LastUpdated { get; set; }
@@ -89,6 +100,11 @@ namespace SecurityOps.Model
         [YamlIgnore]
         [JsonIgnore]
         public string Package => Packages.FirstOrDefault()?.Name;
+
+        /// <summary>affected, not-affected, unknown; null when no inventory has decided.</summary>
+        [YamlIgnore]
+        [JsonIgnore]
+        public string RelevanceState => Relevance?.State;
 
         [YamlIgnore]
         [JsonIgnore]
