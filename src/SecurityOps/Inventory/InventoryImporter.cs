@@ -94,6 +94,7 @@ namespace SecurityOps.Inventory
         {
             var result = new List<InventoryPackage>();
             int number = 0;
+            bool first = true;
             foreach (string raw in File.ReadAllLines(path))
             {
                 number++;
@@ -118,7 +119,9 @@ namespace SecurityOps.Inventory
                 }
 
                 string[] fields = line.Split(new[] { ' ', '\t', ',' }, StringSplitOptions.RemoveEmptyEntries);
-                if (number == 1 && string.Equals(fields[0], "name", StringComparison.OrdinalIgnoreCase))
+                bool header = first && string.Equals(fields[0], "name", StringComparison.OrdinalIgnoreCase);
+                first = false;
+                if (header)
                 {
                     continue;
                 }
