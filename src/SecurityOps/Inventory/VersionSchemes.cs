@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using NuGet.Versioning;
+using System.Linq;
 
 namespace SecurityOps.Inventory
 {
     /// <summary>
     /// Each ecosystem's own version order: Gentoo (<see cref="GentooVersion"/>), SemVer 2.0 for Go modules, crates and
-    /// npm (NuGet.Versioning's SemanticVersion; Go's leading "v" allowed), PEP 440 for PyPI (<see cref="Pep440Version"/>). An ecosystem
+    /// npm (SemVer 2.0.0 precedence, <see cref="SemVerKey"/>; Go's leading "v" allowed), PEP 440 for PyPI (<see cref="Pep440Version"/>). An ecosystem
     /// without a known order has none: its ranges are reported as not evaluated rather than guessed.
     /// </summary>
     public static class VersionSchemes
@@ -81,7 +81,7 @@ namespace SecurityOps.Inventory
                 case SemVer:
                     string text = version.Trim();
                     text = text.StartsWith("v", StringComparison.Ordinal) ? text.Substring(1) : text;
-                    return SemanticVersion.TryParse(text, out SemanticVersion s) ? new SemVerKey(s) : null;
+                    return SemVerKey.TryParse(text);
                 default:
                     return null;
             }
@@ -101,16 +101,68 @@ namespace SecurityOps.Inventory
             return true;
         }
 
-        /// <summary>SemVer by precedence (build metadata ignored), as the specification orders it.</summary>
-        private sealed class SemVerKey : IComparable
+        /// <summary>
+        /// SemVer 2.0.0 precedence (semver.org, item 11): major.minor.patch numerically; a pre-release is lower than the
+        /// release; pre-release identifiers compared one by one, numeric ones numerically and lower than alphanumeric
+        /// ones, a longer list greater when all before are equal; build metadata ignored.
+        /// </summary>
+        internal sealed class SemVerKey : IComparable
         {
-            private readonly SemanticVersion version;
+            private static readonly System.Text.RegularExpressions.Regex Pattern = new System.Text.RegularExpressions.Regex(
+                @"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$",
+                System.Text.RegularExpressions.RegexOptions.Compiled | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-            public SemVerKey(SemanticVersion version) => this.version = version;
+            private readonly string[] core;
+            private readonly string[] pre;
 
-            public int CompareTo(object obj) => VersionComparer.Default.Compare(version, ((SemVerKey)obj).version);
+            private SemVerKey(string[] core, string[] pre)
+            {
+                this.core = core;
+                this.pre = pre;
+            }
 
-            public override string ToString() => version.ToString();
+            public static SemVerKey TryParse(string text)
+            {
+                var m = Pattern.Match(text);
+                return m.Success
+                    ? new SemVerKey(new[] { m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value }, m.Groups[4].Success ? m.Groups[4].Value.Split('.') : null)
+                    : null;
+            }
+
+            public int CompareTo(object obj)
+            {
+                var other = (SemVerKey)obj;
+                for (int i = 0; i < 3; i++)
+                {
+                    int c = Numeric(core[i], other.core[i]);
+                    if (c != 0)
+                    {
+                        return c;
+                    }
+                }
+
+                if (pre == null || other.pre == null)
+                {
+                    return (pre == null ? 1 : 0) - (other.pre == null ? 1 : 0);
+                }
+
+                for (int i = 0; i < Math.Min(pre.Length, other.pre.Length); i++)
+                {
+                    bool an = pre[i].All(char.IsDigit), bn = other.pre[i].All(char.IsDigit);
+                    int c = an && bn ? Numeric(pre[i], other.pre[i]) : an != bn ? (an ? -1 : 1) : Math.Sign(string.CompareOrdinal(pre[i], other.pre[i]));
+                    if (c != 0)
+                    {
+                        return c;
+                    }
+                }
+
+                return pre.Length.CompareTo(other.pre.Length);
+            }
+
+            private static int Numeric(string a, string b) =>
+                a.Length != b.Length ? a.Length.CompareTo(b.Length) : Math.Sign(string.CompareOrdinal(a, b));
+
+            public override string ToString() => string.Join(".", core) + (pre == null ? string.Empty : "-" + string.Join(".", pre));
         }
     }
 
