@@ -176,6 +176,11 @@ namespace SecurityOps.Database
                 return false;
             }
 
+            if (query.Relevance != null && !query.Relevance.Contains(record.Relevance?.State ?? "none"))
+            {
+                return false;
+            }
+
             if (query.Since != null && (record.LastUpdated ?? record.FirstSeen ?? DateTimeOffset.MinValue) < query.Since)
             {
                 return false;
