@@ -45,7 +45,7 @@ namespace SecurityOps.Commands
                     WriteVerbose($"Ran git init in {result.Root}.");
                 }
 
-                WriteObject(SecurityStateInfo.Describe(SecurityState.Open(result.Root)));
+                WriteObject(SecurityState.Open(result.Root).Describe());
             }
             catch (SecurityOpsException ex)
             {

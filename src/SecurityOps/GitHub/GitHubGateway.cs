@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octokit;
 using Octokit.Internal;
+using SecurityOps.Net;
 
 namespace SecurityOps.GitHub
 {
@@ -41,7 +42,7 @@ namespace SecurityOps.GitHub
             }
 
             options.ApiUrl = GitHubGatewayOptions.ParseApiUrl(options.ApiUrl?.ToString());
-            var adapter = new HttpClientAdapter(() => new HttpClientHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate });
+            var adapter = new HttpClientAdapter(() => HttpPipeline.CreateHandler(allowRedirects: false));
             adapter.SetRequestTimeout(options.RequestTimeout);
             var governed = http = new GovernedHttpClient(adapter, options, Statistics);
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
-using SecurityOps.State;
 using System.Text.Json.Serialization;
 using YamlDotNet.Serialization;
 
@@ -40,7 +39,7 @@ namespace SecurityOps.Model
 
         public static readonly string[] Statuses = { "new", "triaged", "tracked", "fixed", "not-affected", "rejected" };
 
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         public string CveId { get; set; }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using SecurityOps.State;
 using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
@@ -14,7 +13,7 @@ namespace SecurityOps.Model
     public sealed class DisclosurePolicy : IVersionedDocument
     {
         /// <summary>schemaVersion: the file format version (1).</summary>
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         /// <summary>name: a short identifier, letters, digits and dashes (kubernetes-style). Required.</summary>
         public string Name { get; set; }

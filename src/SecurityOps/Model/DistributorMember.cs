@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using SecurityOps.State;
 using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
@@ -8,7 +7,7 @@ namespace SecurityOps.Model
     /// <summary>distributors.yaml: the vetted distributors who get embargoed notices.</summary>
     public sealed class DistributorList : IVersionedDocument
     {
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         public List<DistributorMember> Members { get; set; } = new List<DistributorMember>();
     }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SecurityOps.State;
 using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
@@ -15,7 +14,7 @@ namespace SecurityOps.Model
     {
         public const string FileName = "roster.yaml";
 
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         /// <summary>The first day of week 0; every duty week starts on this weekday at 00:00 UTC.</summary>
         public DateTimeOffset? Start { get; set; }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using SecurityOps.State;
 
 namespace SecurityOps.Model
 {
@@ -9,7 +8,7 @@ namespace SecurityOps.Model
     /// </summary>
     public sealed partial class SecurityConfig : IVersionedDocument
     {
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         public ProjectSettings Project { get; set; } = new ProjectSettings();
 

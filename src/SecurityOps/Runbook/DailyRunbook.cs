@@ -292,7 +292,7 @@ namespace SecurityOps.Runbook
             }
 
             using GitHubGateway gateway = offline ? null : target.CreateGateway(events);
-            CveIssueFiler filer = target.CreateFiler(gateway, database, events, PublicGate.LazyEmbargoReason(new CaseStore(state.Files), ModuleContext.UtcNow));
+            CveIssueFiler filer = target.CreateFiler(gateway, database.Save, events, PublicGate.LazyEmbargoReason(new CaseStore(state.Files), ModuleContext.UtcNow));
             CveIssuePlan plan;
             try
             {

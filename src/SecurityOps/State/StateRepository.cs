@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Threading;
+using SecurityOps.Model;
 
 namespace SecurityOps.State
 {
@@ -15,7 +16,7 @@ namespace SecurityOps.State
     {
         public const string ConfigFileName = "securityops.yaml";
         public const string LockFileName = ".securityops.lock";
-        public const int CurrentSchemaVersion = 1;
+        public const int CurrentSchemaVersion = SchemaVersions.Current;
 
         private static readonly UTF8Encoding Utf8NoBom = new UTF8Encoding(false);
         private static readonly ConcurrentDictionary<string, LockHolder> Locks =
@@ -298,11 +299,5 @@ namespace SecurityOps.State
                     $"The state at {root} is locked by another SecurityOps run; waited {timeout.TotalSeconds:0.#} s. " +
                     $"If no other run is active, delete {Path.Combine(root, LockFileName)}.", inner);
         }
-    }
-
-    /// <summary>Every state file carries a schema version.</summary>
-    public interface IVersionedDocument
-    {
-        int SchemaVersion { get; set; }
     }
 }
