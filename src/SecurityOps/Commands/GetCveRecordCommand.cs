@@ -47,7 +47,7 @@ namespace SecurityOps.Commands
                     string id = CveRecord.NormalizeId(raw);
                     if (id == null)
                     {
-                        WriteFailure(new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, raw, $"'{raw}' is not a CVE id (expected CVE-YYYY-NNNN)."));
+                        WriteFailure(CveIdentifier.Invalid(raw));
                         continue;
                     }
 

@@ -33,7 +33,7 @@ namespace SecurityOps.Commands
                 string id = CveRecord.NormalizeId(raw);
                 if (id == null)
                 {
-                    WriteFailure(new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, raw, $"'{raw}' is not a CVE id (expected CVE-YYYY-NNNN)."));
+                    WriteFailure(CveIdentifier.Invalid(raw));
                 }
                 else if (!ids.Contains(id))
                 {

@@ -140,8 +140,7 @@ namespace SecurityOps.Disclosure
 
             if (change.CveId != null)
             {
-                string cve = CveRecord.NormalizeId(change.CveId) ?? throw new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, change.CveId,
-                    $"'{change.CveId}' is not a CVE id (expected CVE-YYYY-NNNN).");
+                string cve = CveIdentifier.Require(change.CveId);
                 if (cve != c.CveId)
                 {
                     c.CveId = cve;

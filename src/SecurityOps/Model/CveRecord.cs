@@ -35,7 +35,6 @@ namespace SecurityOps.Model
     /// <summary>A CVE in the team's database: one file, cves/&lt;year&gt;/CVE-YYYY-NNNN.yaml.</summary>
     public sealed class CveRecord : IVersionedDocument
     {
-        private static readonly Regex IdPattern = new Regex(@"^CVE-(?<year>\d{4})-(?<seq>\d{4,})$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
         public static readonly string[] Statuses = { "new", "triaged", "tracked", "fixed", "not-affected", "rejected" };
 
@@ -103,31 +102,21 @@ namespace SecurityOps.Model
 
         [YamlIgnore]
         [JsonIgnore]
-        public int Year => int.Parse(IdPattern.Match(CveId).Groups["year"].Value);
+        public int Year => CveIdentifier.Year(CveId);
 
         /// <summary>The path of the record's file inside the state repository.</summary>
         [YamlIgnore]
         [JsonIgnore]
         public string RelativePath => PathFor(CveId);
 
-        public static bool IsValidId(string id) => id != null && IdPattern.IsMatch(id);
+        public static bool IsValidId(string id) => CveIdentifier.IsValid(id);
 
         /// <summary>Upper-cases and trims an id ("cve-2024-1234 " -> "CVE-2024-1234"); null when it is not a CVE id.</summary>
-        public static string NormalizeId(string id)
-        {
-            if (id == null)
-            {
-                return null;
-            }
-
-            string candidate = id.Trim().ToUpperInvariant();
-            return IdPattern.IsMatch(candidate) ? candidate : null;
-        }
+        public static string NormalizeId(string id) => CveIdentifier.Normalize(id);
 
         public static string PathFor(string cveId)
         {
-            var match = IdPattern.Match(cveId);
-            return $"cves/{match.Groups["year"].Value}/{cveId}.yaml";
+            return $"cves/{CveIdentifier.Year(cveId)}/{cveId}.yaml";
         }
 
         public override string ToString() => CveId;
