@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using SecurityOps.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
@@ -17,6 +18,8 @@ namespace SecurityOps.State
     {
         private static readonly IDeserializer Reader = new DeserializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .WithTypeInspector(inner => new StateMapping(inner))
+            .WithAttributeOverride<SecurityConfig>(c => c.GitHub, StateMapping.GitHubKey)
             .IgnoreUnmatchedProperties()
             .WithTypeConverter(new DateTimeOffsetConverter())
             .Build();
@@ -25,6 +28,8 @@ namespace SecurityOps.State
         // file that is missing from it is one the module does not know and is kept. Nulls are stripped afterwards.
         private static readonly ISerializer FullWriter = new SerializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .WithTypeInspector(inner => new StateMapping(inner))
+            .WithAttributeOverride<SecurityConfig>(c => c.GitHub, StateMapping.GitHubKey)
             .WithTypeConverter(new DateTimeOffsetConverter())
             .ConfigureDefaultValuesHandling(DefaultValuesHandling.Preserve)
             .DisableAliases()
