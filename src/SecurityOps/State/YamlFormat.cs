@@ -40,6 +40,7 @@ namespace SecurityOps.State
 
         public static T Deserialize<T>(string text, string fileForErrors)
         {
+            text = MigrateText(typeof(T), text, fileForErrors);
             try
             {
                 return Reader.Deserialize<T>(text);
@@ -70,6 +71,7 @@ namespace SecurityOps.State
             string fresh = FullWriter.Serialize(value);
             YamlNode updated = ParseNode(fresh, "(generated)");
             YamlNode previous = null;
+            previousText = previousText == null || value == null ? previousText : MigrateText(value.GetType(), previousText, fileForErrors ?? "(previous)");
             if (!string.IsNullOrWhiteSpace(previousText))
             {
                 previous = ParseNode(previousText, fileForErrors ?? "(previous)");
@@ -92,6 +94,26 @@ namespace SecurityOps.State
             }
 
             return YamlComments.Carry(previousText, previous, text);
+        }
+
+        /// <summary>The text of a file of an older schema, brought up to the current one (<see cref="SchemaMigration"/>); other text as it is.</summary>
+        private static string MigrateText(Type type, string text, string fileForErrors)
+        {
+            if (!SchemaMigration.HasSteps(type) || string.IsNullOrWhiteSpace(text))
+            {
+                return text;
+            }
+
+            YamlNode root = ParseNode(text, fileForErrors);
+            if (!SchemaMigration.Migrate(type, root))
+            {
+                return text;
+            }
+
+            var stream = new YamlStream(new YamlDocument(root));
+            using var writer = new StringWriter { NewLine = "\n" };
+            stream.Save(writer, assignAnchors: false);
+            return writer.ToString();
         }
 
         public static YamlNode ParseNode(string text, string fileForErrors)
