@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -75,37 +74,24 @@ namespace SecurityOps.Model
         public bool IsEmbargoed(DateTimeOffset now) => EmbargoedUntil != null && now < EmbargoedUntil.Value;
 
         /// <summary>True when this call created the record (not stored).</summary>
-        [YamlIgnore]
         [JsonIgnore]
         public bool IsNew { get; set; }
 
         /// <summary>True when this call changed the record (not stored).</summary>
-        [YamlIgnore]
         [JsonIgnore]
         public bool Changed { get; set; }
-
-        [YamlIgnore]
         [JsonIgnore]
         public string Package => Packages.FirstOrDefault()?.Name;
-
-        [YamlIgnore]
         [JsonIgnore]
         public int? IssueNumber => Issue?.Number;
-
-        [YamlIgnore]
         [JsonIgnore]
         public string Severity => CvssSeverity.FromScore(CvssScore);
-
-        [YamlIgnore]
         [JsonIgnore]
         public IReadOnlyList<string> SourceNames => Sources.Select(s => s.Source).Where(s => s != null).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-
-        [YamlIgnore]
         [JsonIgnore]
         public int Year => CveIdentifier.Year(CveId);
 
         /// <summary>The path of the record's file inside the state repository.</summary>
-        [YamlIgnore]
         [JsonIgnore]
         public string RelativePath => PathFor(CveId);
 

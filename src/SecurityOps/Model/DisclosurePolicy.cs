@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -58,14 +57,10 @@ namespace SecurityOps.Model
         public SupportedVersionsRule SupportedVersions { get; set; }
 
         /// <summary>Where this policy was loaded from: "preset" or the file's path (not stored).</summary>
-        [YamlIgnore]
         public string Origin { get; set; }
 
         /// <summary>True when this is the policy new cases of the state get (not stored).</summary>
-        [YamlIgnore]
         public bool IsCurrent { get; set; }
-
-        [YamlIgnore]
         public bool IsPreset => Origin == "preset";
 
         public override string ToString() => Name;

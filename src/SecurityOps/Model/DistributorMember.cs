@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -52,11 +51,7 @@ namespace SecurityOps.Model
         public string RemovalReason { get; set; }
 
         public DateTimeOffset? Removed { get; set; }
-
-        [YamlIgnore]
         public bool IsActive => string.Equals(Status, "active", StringComparison.OrdinalIgnoreCase);
-
-        [YamlIgnore]
         public int OffenseCount => Offenses?.Count ?? 0;
     }
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -27,7 +26,6 @@ namespace SecurityOps.Model
         public List<RotationOverride> Overrides { get; set; } = new List<RotationOverride>();
 
         /// <summary>The rotation order actually used: <see cref="Order"/>, or every member when it is empty.</summary>
-        [YamlIgnore]
         public IReadOnlyList<string> EffectiveOrder =>
             Order != null && Order.Count > 0 ? Order : (Members ?? new List<RosterMember>()).Select(m => m?.Handle).ToList();
 
@@ -85,7 +83,6 @@ namespace SecurityOps.Model
         public DateTimeOffset? Recorded { get; set; }
 
         /// <summary>swap, absence, or null when the entry is neither (or both).</summary>
-        [YamlIgnore]
         public string Kind
         {
             get
@@ -97,10 +94,7 @@ namespace SecurityOps.Model
         }
 
         /// <summary>The people the override names.</summary>
-        [YamlIgnore]
         public IReadOnlyList<string> People => Kind == SwapKind ? (IReadOnlyList<string>)Swap : Kind == AbsenceKind ? new[] { Absent } : Array.Empty<string>();
-
-        [YamlIgnore]
         public string Description
         {
             get

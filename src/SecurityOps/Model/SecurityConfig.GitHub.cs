@@ -1,14 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
     public sealed partial class SecurityConfig
     {
         /// <summary>The github: section (New-CveIssue and every other GitHub call).</summary>
-        [YamlMember(Alias = "github")]
         public GitHubSettings GitHub { get; set; } = new GitHubSettings();
     }
 

@@ -9,6 +9,9 @@ namespace SecurityOps.Model
     /// <summary>The schema version this module writes (and the newest it reads).</summary>
     public static class SchemaVersions
     {
-        public const int Current = 1;
+        public const int Current = 2;
+
+        /// <summary>Schema 2: a case keeps one list of fixed versions (the old <c>fixedIn</c> is its first) and one mitigation text.</summary>
+        public const int OneCaseModel = 2;
     }
 }

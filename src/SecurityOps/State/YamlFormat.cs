@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using SecurityOps.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
@@ -17,6 +18,8 @@ namespace SecurityOps.State
     {
         private static readonly IDeserializer Reader = new DeserializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .WithTypeInspector(inner => new StateMapping(inner))
+            .WithAttributeOverride<SecurityConfig>(c => c.GitHub, StateMapping.GitHubKey)
             .IgnoreUnmatchedProperties()
             .WithTypeConverter(new DateTimeOffsetConverter())
             .Build();
@@ -25,6 +28,8 @@ namespace SecurityOps.State
         // file that is missing from it is one the module does not know and is kept. Nulls are stripped afterwards.
         private static readonly ISerializer FullWriter = new SerializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .WithTypeInspector(inner => new StateMapping(inner))
+            .WithAttributeOverride<SecurityConfig>(c => c.GitHub, StateMapping.GitHubKey)
             .WithTypeConverter(new DateTimeOffsetConverter())
             .ConfigureDefaultValuesHandling(DefaultValuesHandling.Preserve)
             .DisableAliases()
@@ -35,6 +40,7 @@ namespace SecurityOps.State
 
         public static T Deserialize<T>(string text, string fileForErrors)
         {
+            text = MigrateText(typeof(T), text, fileForErrors);
             try
             {
                 return Reader.Deserialize<T>(text);
@@ -65,6 +71,7 @@ namespace SecurityOps.State
             string fresh = FullWriter.Serialize(value);
             YamlNode updated = ParseNode(fresh, "(generated)");
             YamlNode previous = null;
+            previousText = previousText == null || value == null ? previousText : MigrateText(value.GetType(), previousText, fileForErrors ?? "(previous)");
             if (!string.IsNullOrWhiteSpace(previousText))
             {
                 previous = ParseNode(previousText, fileForErrors ?? "(previous)");
@@ -87,6 +94,26 @@ namespace SecurityOps.State
             }
 
             return YamlComments.Carry(previousText, previous, text);
+        }
+
+        /// <summary>The text of a file of an older schema, brought up to the current one (<see cref="SchemaMigration"/>); other text as it is.</summary>
+        private static string MigrateText(Type type, string text, string fileForErrors)
+        {
+            if (!SchemaMigration.HasSteps(type) || string.IsNullOrWhiteSpace(text))
+            {
+                return text;
+            }
+
+            YamlNode root = ParseNode(text, fileForErrors);
+            if (!SchemaMigration.Migrate(type, root))
+            {
+                return text;
+            }
+
+            var stream = new YamlStream(new YamlDocument(root));
+            using var writer = new StringWriter { NewLine = "\n" };
+            stream.Save(writer, assignAnchors: false);
+            return writer.ToString();
         }
 
         public static YamlNode ParseNode(string text, string fileForErrors)

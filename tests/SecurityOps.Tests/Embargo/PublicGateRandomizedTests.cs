@@ -50,7 +50,7 @@ namespace SecurityOps.Tests.Embargo
                 AffectedVersions = { "1.0.0" },
                 FixedVersions = { "1.0.1" },
                 Impact = "impact",
-                Mitigations = "none",
+                Mitigation = "none",
                 BinariesUrl = "https://example.org/r",
                 ReleaseNotesUrl = "https://example.org/n",
                 PlannedPublicDate = random.Next(5) == 0 ? (DateTimeOffset?)null : Base.AddMinutes(random.Next(1, 60 * 24 * 30)),
@@ -139,7 +139,7 @@ namespace SecurityOps.Tests.Embargo
             for (int round = 0; round < 300; round++)
             {
                 var cases = Enumerable.Range(1, random.Next(1, 6)).Select(n => RandomCase(random, round * 10 + n)).ToList();
-                cases.ForEach(c => c.FixedIn = random.Next(3) switch { 0 => "v1.0.1", 1 => "v1.0.2", _ => null });
+                cases.ForEach(c => c.FixedVersions = random.Next(3) switch { 0 => new List<string> { "v1.0.1" }, 1 => new List<string> { "v1.0.2" }, _ => new List<string>() });
                 var records = cases.Select(TrackedRecord).ToList();
                 DateTimeOffset now = RandomNow(random, cases[random.Next(cases.Count)]);
                 var publicAt = cases.ToDictionary(c => c.CveId);

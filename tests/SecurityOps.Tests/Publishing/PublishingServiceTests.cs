@@ -90,7 +90,7 @@ namespace SecurityOps.Tests.Publishing
             c.CveId = cve;
             c.Summary = "Summary of " + id;
             c.Component = "cloudcore";
-            c.FixedIn = release;
+            c.FixedVersions.Insert(0, release);
             c.PlannedPublicDate = T0.AddDays(10);
             c.AffectedVersions.Add("v0.8.0");
             c.Impact = "Impact of " + id;
