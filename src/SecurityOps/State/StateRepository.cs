@@ -135,7 +135,15 @@ namespace SecurityOps.State
         /// <paramref name="durable"/> false skips the flush to disk (outputs that can be regenerated, written by the
         /// thousand): the rename still means a reader sees the old file or the new one, never half of one.
         /// </summary>
-        public static void WriteFileAtomic(string path, string text, bool durable = true)
+        public static void WriteFileAtomic(string path, string text, bool durable = true) =>
+            WriteFileAtomic(path, stream =>
+            {
+                byte[] bytes = Utf8NoBom.GetBytes(text);
+                stream.Write(bytes, 0, bytes.Length);
+            }, durable);
+
+        /// <summary>The one atomic write: <paramref name="write"/> fills a temp file beside <paramref name="path"/>, which then replaces it.</summary>
+        public static void WriteFileAtomic(string path, Action<Stream> write, bool durable = true)
         {
             string dir = Path.GetDirectoryName(path);
             Directory.CreateDirectory(dir);
@@ -144,8 +152,7 @@ namespace SecurityOps.State
             {
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, durable ? FileOptions.WriteThrough : FileOptions.None))
                 {
-                    byte[] bytes = Utf8NoBom.GetBytes(text);
-                    stream.Write(bytes, 0, bytes.Length);
+                    write(stream);
                     stream.Flush(durable);
                 }
 

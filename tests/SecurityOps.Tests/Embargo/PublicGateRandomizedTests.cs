@@ -186,20 +186,31 @@ namespace SecurityOps.Tests.Embargo
                 "Get-CveRecord -StatePath $state | Export-OsvAdvisory -StatePath $state -Path $out",
                 "Get-VulnerabilityReport -StatePath $state | Export-OsvAdvisory -StatePath $state -Path $out",
             };
+            int publicSeen = 0;
             for (int run = 0; run < 8; run++)
             {
                 DateTimeOffset now = RandomNow(random, cases[random.Next(cases.Count)]);
                 string output = temp.Combine("osv-" + run);
                 ps.At(now.ToString("o"), selections[run % selections.Length] + " -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue",
                     new Dictionary<string, object> { ["state"] = root, ["out"] = output, ["cves"] = cases.Select(c => c.CveId).ToArray() });
+                var exported = new HashSet<string>();
                 foreach (string file in Directory.Exists(output) ? Directory.GetFiles(output) : new string[0])
                 {
                     foreach (Match cve in Regex.Matches(File.ReadAllText(file), @"CVE-2026-\d{5}"))
                     {
                         Assert.True(MayBePublic(publicAt[cve.Value], now), $"{selections[run % selections.Length]}: {cve.Value} exported at {now:o}, public {publicAt[cve.Value].PlannedPublicDate:o}");
+                        exported.Add(cve.Value);
                     }
                 }
+
+                // Two-sided: the gate holds back only what is embargoed; every CVE that may be public is exported, so an
+                // export that wrote nothing at all fails here.
+                var mayBePublic = cases.Where(c => MayBePublic(c, now)).Select(c => c.CveId).ToList();
+                Assert.All(mayBePublic, cve => Assert.True(exported.Contains(cve), $"{selections[run % selections.Length]}: {cve} may be public at {now:o} but was not exported"));
+                publicSeen += mayBePublic.Count;
             }
+
+            Assert.True(publicSeen > 0, "the random clock never reached a public date: the test proved nothing");
         }
 
         [Fact]
