@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SecurityOps.Tests.Infrastructure;
@@ -48,6 +50,31 @@ namespace SecurityOps.Tests.Architecture
             // The right way round passes: State using Model, Commands using everything.
             Assert.DoesNotContain(offences, o => o.StartsWith("SecurityOps.Tests.Architecture.WrongWay.Commands"));
             Assert.DoesNotContain(offences, o => o.Contains("WrongWay.State.Store (State/) uses SecurityOps.Tests.Architecture.WrongWay.Model"));
+        }
+
+        [Fact]
+        public void TheRepositoryStandsAlone()
+        {
+            // Users clone only this repository: no code, test, benchmark or doc may reach for a folder beside it.
+            var offenders = new List<string>();
+            foreach (string file in Directory.EnumerateFiles(RepoPaths.Root, "*", SearchOption.AllDirectories))
+            {
+                string relative = Path.GetRelativePath(RepoPaths.Root, file).Replace('\\', '/');
+                if (relative.StartsWith(".git/") || relative.Split('/').Any(p => p == "bin" || p == "obj" || p == "out" || p == "TestResults" || p == "BenchmarkDotNet.Artifacts")
+                    || relative == "tests/SecurityOps.Tests/Architecture/ArchitectureTests.cs")
+                {
+                    continue;
+                }
+
+                string ext = Path.GetExtension(file);
+                if (new[] { ".cs", ".ps1", ".psd1", ".md", ".yaml", ".yml", ".csproj", ".props", ".targets", ".json", ".sh", "" }.Contains(ext)
+                    && File.ReadAllText(file).Contains("../shared", StringComparison.Ordinal))
+                {
+                    offenders.Add(relative);
+                }
+            }
+
+            Assert.True(offenders.Count == 0, "Files that reach outside the repository (../shared): " + string.Join(", ", offenders));
         }
 
         [Fact]
