@@ -17,7 +17,7 @@ namespace SecurityOps.Commands
     /// failure AFTER the state is committed and the result is written: $? is false, and a step run with
     /// $ErrorActionPreference = 'Stop' (GitHub's shell: pwsh) fails at that point.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SecurityRunbook", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "SecurityRunbook", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(SecurityRunbookResult))]
     public sealed class InvokeSecurityRunbookCommand : CveIssueCmdlet
     {

@@ -15,7 +15,7 @@ namespace SecurityOps.Commands
     /// New-CveIssue: files CVE records from the pipeline as advisory issues on GitHub (Flatcar's format by default),
     /// exactly once: a package with an open issue gets the CVE appended and a comment; the record keeps the issue number.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "CveIssue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
+    [Cmdlet(VerbsCommon.New, "CveIssue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(CveIssueResult))]
     public sealed class NewCveIssueCommand : CveIssueCmdlet
     {

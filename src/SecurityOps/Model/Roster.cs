@@ -29,6 +29,16 @@ namespace SecurityOps.Model
         public IReadOnlyList<string> EffectiveOrder =>
             Order != null && Order.Count > 0 ? Order : (Members ?? new List<RosterMember>()).Select(m => m?.Handle).ToList();
 
+        /// <summary>
+        /// True while the roster still holds the example people Initialize-SecurityState writes (every address at a
+        /// domain reserved for examples): who is "on duty" then names nobody real, and the module says so.
+        /// </summary>
+        public bool IsExample => Members != null && Members.Count > 0 &&
+            Members.All(m => m?.Email != null && ExampleDomains.Any(d => m.Email.EndsWith("@" + d, StringComparison.OrdinalIgnoreCase)));
+
+        /// <summary>The domains RFC 2606 reserves for documentation.</summary>
+        public static readonly string[] ExampleDomains = { "example.org", "example.com", "example.net" };
+
         public RosterMember FindMember(string handle) =>
             handle == null ? null : Members?.FirstOrDefault(m => string.Equals(m?.Handle, handle, StringComparison.OrdinalIgnoreCase));
     }

@@ -381,6 +381,9 @@ namespace SecurityOps.Runbook
             }
         }
 
+        /// <summary>What every summary says while the roster is the example one.</summary>
+        internal const string ExampleRosterNote = "roster.yaml still holds the example people (alice, bob, carol at example.org): nobody real is on duty. Replace them with Initialize-SecurityState -Member or by editing roster.yaml.";
+
         private void OnDuty(SecurityRunbookResult result, DateTimeOffset now)
         {
             try
@@ -390,6 +393,11 @@ namespace SecurityOps.Runbook
                 result.OnDutyNote = result.OnDuty == null
                     ? (state.Files.Exists(Roster.FileName) ? $"The rotation starts on {roster.Load().Start:yyyy-MM-dd}." : $"There is no {Roster.FileName}.")
                     : null;
+                if (result.OnDuty?.ExampleRoster == true)
+                {
+                    result.OnDutyNote = ExampleRosterNote;
+                    events.Warning(ExampleRosterNote);
+                }
             }
             catch (SecurityOpsException ex)
             {

@@ -23,7 +23,8 @@ namespace SecurityOps.Runbook
             }
 
             sb.Append(r.OnDuty != null
-                ? $"On duty, week of {r.OnDuty.WeekStart:yyyy-MM-dd}: Primary **{r.OnDuty.Primary}**{Name(r.OnDuty.PrimaryName)}, Secondary **{r.OnDuty.Secondary}**{Name(r.OnDuty.SecondaryName)}\n\n"
+                ? $"On duty, week {r.OnDuty.IsoWeek} (from {r.OnDuty.WeekStart:yyyy-MM-dd}): Primary **{r.OnDuty.Primary}**{Name(r.OnDuty.PrimaryName)}, Secondary **{r.OnDuty.Secondary}**{Name(r.OnDuty.SecondaryName)}\n\n" +
+                  (r.OnDuty.ExampleRoster ? $"> **Warning:** {MarkdownText.Cell(r.OnDutyNote)}\n\n" : string.Empty)
                 : $"On duty: unknown ({MarkdownText.Cell(r.OnDutyNote)})\n\n");
 
             sb.Append("### Sources\n\n| Source | Type | Items | New CVEs | Requests | Status |\n|---|---|---:|---|---:|---|\n");
