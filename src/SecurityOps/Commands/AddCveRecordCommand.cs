@@ -107,7 +107,7 @@ namespace SecurityOps.Commands
                     References = References?.ToList() ?? new List<string>(),
                 };
 
-                TryRun(() =>
+                TryRunItem(() =>
                 {
                     CveRecord record = database.Record(observation);
                     if (record.IsNew)

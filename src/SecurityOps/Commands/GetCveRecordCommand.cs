@@ -51,7 +51,7 @@ namespace SecurityOps.Commands
                         continue;
                     }
 
-                    TryRun(() =>
+                    TryRunItem(() =>
                     {
                         CveRecord record = database.Get(id);
                         if (record == null)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using SecurityOps.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -20,6 +21,7 @@ namespace SecurityOps.State
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
             .WithTypeInspector(inner => new StateMapping(inner))
             .WithAttributeOverride<SecurityConfig>(c => c.GitHub, StateMapping.GitHubKey)
+            .WithDuplicateKeyChecking()
             .IgnoreUnmatchedProperties()
             .WithTypeConverter(new DateTimeOffsetConverter())
             .Build();
@@ -43,7 +45,7 @@ namespace SecurityOps.State
             text = MigrateText(typeof(T), text, fileForErrors);
             try
             {
-                return Reader.Deserialize<T>(text);
+                return NotEmpty(Reader.Deserialize<T>(text), fileForErrors);
             }
             catch (YamlException ex)
             {
@@ -56,13 +58,28 @@ namespace SecurityOps.State
         {
             try
             {
-                return Reader.Deserialize<T>(text);
+                return NotEmpty(Reader.Deserialize<T>(text), fileForErrors);
             }
             catch (YamlException ex)
             {
                 throw new StateFileException("StateFileInvalid", fileForErrors, ex.Start.Line, ex.Start.Column,
                     Describe(ex), ex);
             }
+        }
+
+        /// <summary>
+        /// A state file that holds no document (zero bytes, only comments: a write cut short, a bad merge) is an error
+        /// naming the file, never a null that a caller would take for "no record" and write anew over.
+        /// </summary>
+        private static T NotEmpty<T>(T value, string file)
+        {
+            if (value == null)
+            {
+                throw new StateFileException("StateFileEmpty", file, 0, 0,
+                    "the file holds no document (empty or truncated). Nothing was changed; restore it from git (git checkout -- <file>) or delete it on purpose.");
+            }
+
+            return value;
         }
 
         /// <summary>Serializes <paramref name="value"/>, keeping the unknown keys of <paramref name="previousText"/>.</summary>
@@ -237,7 +254,57 @@ namespace SecurityOps.State
         private static string Describe(YamlException ex)
         {
             string message = ex.InnerException != null ? ex.InnerException.Message : ex.Message;
-            return message.Replace("\r", " ").Replace("\n", " ");
+            message = message.Replace("\r", " ").Replace("\n", " ");
+
+            // What the reader expected, said in YAML's words: never a .NET type name in front of a person.
+            Match cast = Regex.Match(message, @"(?:Invalid cast from|Failed to create an instance of type|Cannot convert) '?(?<from>[^']*?)'? to '(?<to>[^']+)'");
+            if (cast.Success)
+            {
+                return $"expected {Shape(cast.Groups["to"].Value)} here, found {Shape(cast.Groups["from"].Value)}.";
+            }
+
+            if (message.StartsWith("Encountered duplicate key", StringComparison.Ordinal))
+            {
+                return "the key '" + message.Substring("Encountered duplicate key".Length).Trim() + "' appears twice in the same mapping; keep one.";
+            }
+
+            if (Regex.IsMatch(message, @"\bSystem\.[A-Z]|SecurityOps\.Model\."))
+            {
+                return "this value does not have the shape the field needs (" + Regex.Replace(message, @"(System|SecurityOps)(\.[A-Za-z`0-9]+)+(\[\[.*?\]\])?", m => Shape(m.Value)) + ")";
+            }
+
+            return message;
+        }
+
+        /// <summary>A .NET type name as the YAML shape a person writes: a list, a mapping, text, a number, a date.</summary>
+        private static string Shape(string typeName)
+        {
+            if (typeName.IndexOf("List`", StringComparison.Ordinal) >= 0 || typeName.EndsWith("[]", StringComparison.Ordinal) || typeName.IndexOf("Sequence", StringComparison.Ordinal) >= 0)
+            {
+                return "a list";
+            }
+
+            if (typeName.IndexOf("Dictionary`", StringComparison.Ordinal) >= 0 || typeName.StartsWith("SecurityOps.", StringComparison.Ordinal) || typeName.IndexOf("Mapping", StringComparison.Ordinal) >= 0)
+            {
+                return "a mapping (key: value lines)";
+            }
+
+            if (Regex.IsMatch(typeName, @"Int(16|32|64)|Double|Decimal|Single"))
+            {
+                return "a number";
+            }
+
+            if (typeName.IndexOf("DateTime", StringComparison.Ordinal) >= 0)
+            {
+                return "a date (2026-01-31 or 2026-01-31T10:00:00Z)";
+            }
+
+            if (typeName.IndexOf("Boolean", StringComparison.Ordinal) >= 0)
+            {
+                return "true or false";
+            }
+
+            return typeName.IndexOf("String", StringComparison.Ordinal) >= 0 || typeName.IndexOf("Scalar", StringComparison.Ordinal) >= 0 ? "a single value" : "another shape";
         }
     }
 }

@@ -168,7 +168,7 @@ namespace SecurityOps.Tests.Embargo
             using var temp = new TempFolder();
             string root = temp.Combine("state");
             ps.Run($"Initialize-SecurityState -Path '{root}' -NoGit -Confirm:$false").AssertNoErrors();
-            File.AppendAllText(Path.Combine(root, "securityops.yaml"), "\nosv:\n  idPrefix: GHSA\n  ecosystem: Go\n  package: example/runtime\n");
+            TestConfig.SetSection(Path.Combine(root, "securityops.yaml"), "osv", "  idPrefix: GHSA\n  ecosystem: Go\n  package: example/runtime\n");
             var repo = new StateRepository(root);
             var random = new Random(42);
             var cases = Enumerable.Range(1, 8).Select(n => RandomCase(random, n)).ToList();
