@@ -33,6 +33,31 @@ namespace SecurityOps.Tests.Feeds
 
         [Theory]
         [InlineData("rss")]
+        [InlineData("oss-security")]
+        public async Task AnUnreadableDateIsAWarningForItsItemAndEveryCveOfTheFeedIsKept(string type)
+        {
+            string feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>" +
+                "<item><title>CVE-2026-1001 in foo</title><link>https://example.org/1</link><pubDate>yesterday</pubDate></item>" +
+                "<item><title>CVE-2026-1002 in bar</title><link>https://example.org/2</link><pubDate>1764000000</pubDate></item>" +
+                "<item><title>CVE-2026-1003 in baz</title><link>https://example.org/3</link><pubDate>2026-13-45</pubDate></item>" +
+                "<item><title>CVE-2026-1004 fine</title><link>https://example.org/4</link><pubDate>Tue, 01 Dec 2026 10:00:00 GMT</pubDate></item>" +
+                "</channel></rss>";
+            await using var server = Serve(feed);
+            var (items, result, warnings) = FeedFixtures.Read(type, server.Url("feed.xml").ToString());
+
+            Assert.Null(result.Error);
+            Assert.Equal(new[] { "CVE-2026-1001", "CVE-2026-1002", "CVE-2026-1003", "CVE-2026-1004" }, items.SelectMany(i => i.CveIds).OrderBy(c => c));
+            Assert.Equal(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), items.Single(i => i.CveIds.Contains("CVE-2026-1004")).Published);
+            Assert.All(items.Where(i => !i.CveIds.Contains("CVE-2026-1004")), i => Assert.Null(i.Published));
+            Assert.Equal(3, warnings.Count);
+            Assert.Contains(warnings, w => w.Contains("'yesterday' is not a date") && w.Contains("CVE-2026-1001 in foo"));
+            Assert.Contains(warnings, w => w.Contains("'1764000000' is not a date"));
+            Assert.Contains(warnings, w => w.Contains("'2026-13-45' is not a date"));
+            Assert.Equal(3, result.Problems.Count);
+        }
+
+        [Theory]
+        [InlineData("rss")]
         [InlineData("atom")]
         [InlineData("oss-security")]
         [InlineData("gentoo-glsa")]
