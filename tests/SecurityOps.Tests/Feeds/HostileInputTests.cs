@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using SecurityOps.Feeds;
 using SecurityOps.Model;
+using SecurityOps.Feeds.Readers;
 using SecurityOps.Tests.Infrastructure;
 using Xunit;
 
@@ -30,6 +31,31 @@ namespace SecurityOps.Tests.Feeds
             ctx.Response.StatusCode = 200;
             await ctx.Response.WriteAsync("<!ENTITY leaked 'LEAKED-FROM-SERVER'>");
         });
+
+        [Fact]
+        public void WrongTypedOsvFieldsAreWarningsForTheirRecordAndHugeAliasListsAreCutInLinearTime()
+        {
+            using var folder = new TempFolder("osv-hostile");
+            File.WriteAllText(folder.Combine("ONE.json"), "{\"id\":\"GHSA-aaaa-bbbb-cccc\",\"modified\":\"2026-01-01T00:00:00Z\",\"aliases\":\"CVE-2026-0001\",\"published\":1764000000}");
+            var many = string.Join(",", Enumerable.Range(0, 200_000).Select(n => $"\"CVE-2026-{n + 10000}\""));
+            File.WriteAllText(folder.Combine("MANY.json"), "{\"id\":\"GHSA-mmmm-nnnn-oooo\",\"modified\":\"2026-01-01T00:00:00Z\",\"aliases\":[" + many + "],\"affected\":{\"package\":1}}");
+            File.WriteAllText(folder.Combine("MIXED.json"), "{\"id\":\"GO-2026-0003\",\"modified\":\"2026-01-01T00:00:00Z\",\"aliases\":[\"CVE-2026-0003\",7,{\"x\":1}]}");
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var (items, result, warnings) = FeedFixtures.Read("osv", folder.Path);
+            watch.Stop();
+
+            Assert.Null(result.Error);
+            Assert.Equal(new[] { "CVE-2026-0001" }, items.Single(i => i.Id == "GHSA-aaaa-bbbb-cccc").CveIds);
+            Assert.Equal(OsvReader.MaxCvesPerRecord, items.Single(i => i.Id == "GHSA-mmmm-nnnn-oooo").CveIds.Length);
+            Assert.Equal(new[] { "CVE-2026-0003" }, items.Single(i => i.Id == "GO-2026-0003").CveIds);
+            Assert.Contains(warnings, w => w.Contains("GHSA-aaaa-bbbb-cccc: 'aliases' should be a list of ids, found a single value"));
+            Assert.Contains(warnings, w => w.Contains("GHSA-aaaa-bbbb-cccc: 'published' should be text, found a number"));
+            Assert.Contains(warnings, w => w.Contains("GHSA-mmmm-nnnn-oooo: 200000 distinct CVE ids") && w.Contains("199000 dropped"));
+            Assert.Contains(warnings, w => w.Contains("GHSA-mmmm-nnnn-oooo: 'affected' should be a list, found an object"));
+            Assert.Contains(warnings, w => w.Contains("GO-2026-0003: 2 entries of 'aliases' are not text"));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"200,000 aliases took {watch.Elapsed}"); // was about 70 s (quadratic)
+        }
 
         [Theory]
         [InlineData("rss")]
