@@ -187,6 +187,13 @@ namespace SecurityOps.Feeds
             return value.ToUniversalTime();
         }
 
+        /// <summary>A date the source writes on purpose for "none" (Go's 0001-01-01): no warning for it.</summary>
+        public static bool IsPlaceholderDate(string text) =>
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset value) && value.Year < 1970;
+
+        /// <summary>At most <paramref name="max"/> characters of a value for a message.</summary>
+        public static string Clip(string text, int max) => text == null || text.Length <= max ? text : text.Substring(0, max) + "...";
+
         /// <summary>Markup removed, entities decoded, white space collapsed.</summary>
         public static string PlainText(string html, int maxLength = 2000)
         {
