@@ -393,9 +393,9 @@ namespace SecurityOps.Runbook
                 result.StateCommit = commit.CommitId == null ? null : commit;
                 if (options.Push)
                 {
-                    await StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, GitHubToken.TryResolve(options.Token, options.Environment),
-                        options.ApiUrl, events, token).ConfigureAwait(false);
-                    StateCommitter.Push(state);
+                    GitHubToken pushToken = GitHubToken.TryResolve(options.Token, options.Environment);
+                    await StateCommitter.PushAsync(state, () => StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, pushToken, options.ApiUrl, events, token),
+                        events, token).ConfigureAwait(false);
                     commit.Pushed = commit.CommitId != null;
                     events.Verbose($"Pushed the state to {state.Config.State.Remote}.");
                 }
