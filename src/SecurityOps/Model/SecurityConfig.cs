@@ -29,6 +29,9 @@ namespace SecurityOps.Model
         /// <summary>How long a run waits for another run's lock on the state before failing.</summary>
         public int LockTimeoutSeconds { get; set; } = 30;
 
+        /// <summary>How long a run (Invoke-SecurityRunbook) waits for another run of the same state to finish.</summary>
+        public int RunLockWaitSeconds { get; set; } = 600;
+
         /// <summary>Author of the commits Save-SecurityState makes.</summary>
         public string CommitAuthorName { get; set; } = "SecurityOps";
 

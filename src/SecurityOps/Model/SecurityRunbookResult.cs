@@ -87,6 +87,9 @@ namespace SecurityOps.Model
         /// <summary>The state commit of this run (null: nothing changed, -WhatIf, or not a git repository).</summary>
         public StateCommit StateCommit { get; set; }
 
+        /// <summary>Files an interrupted earlier run wrote and did not commit, committed by this run before it began.</summary>
+        public List<string> Recovered { get; set; } = new List<string>();
+
         /// <summary>Cases whose CVE request GitHub has not answered yet (after this run's check).</summary>
         public List<string> CveRequestsPending { get; set; } = new List<string>();
 

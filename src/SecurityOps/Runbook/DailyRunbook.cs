@@ -82,6 +82,26 @@ namespace SecurityOps.Runbook
 
         public async Task<SecurityRunbookResult> RunAsync(RunbookOptions options, CancellationToken token = default)
         {
+            if (options.DryRun)
+            {
+                return await RunLockedAsync(options, token).ConfigureAwait(false);
+            }
+
+            // One run per state from the first read to the push: a second run waits, so the two never file the same issue.
+            using (StateRunLock run = StateRunLock.Acquire(state.Root, TimeSpan.FromSeconds(Math.Max(0, state.Config.State.RunLockWaitSeconds)),
+                       owner => events.Warning($"Another run holds the state ({owner ?? "owner unknown"}); waiting for it to finish.")))
+            {
+                if (run.PreviousOwner != null)
+                {
+                    events.Warning($"The previous run ({run.PreviousOwner}) ended without releasing the state; its lock was taken over.");
+                }
+
+                return await RunLockedAsync(options, token).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<SecurityRunbookResult> RunLockedAsync(RunbookOptions options, CancellationToken token)
+        {
             var clock = Stopwatch.StartNew();
             Failures.Clear();
             problems.Clear();
@@ -92,6 +112,11 @@ namespace SecurityOps.Runbook
             var database = new CveDatabase(state.Files);
             var queue = new CveFilingQueue(state.Files, readOnly: options.DryRun);
             var planned = new Dictionary<string, CveRecord>(StringComparer.OrdinalIgnoreCase);
+
+            if (!options.DryRun)
+            {
+                RecoverInterruptedRun(result);
+            }
 
             Step(1, "reading the upstream sources");
             await ReadFeedsAsync(options, result, database, queue, planned, token).ConfigureAwait(false);
@@ -368,9 +393,9 @@ namespace SecurityOps.Runbook
                 result.StateCommit = commit.CommitId == null ? null : commit;
                 if (options.Push)
                 {
-                    await StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, GitHubToken.TryResolve(options.Token, options.Environment),
-                        options.ApiUrl, events, token).ConfigureAwait(false);
-                    StateCommitter.Push(state);
+                    GitHubToken pushToken = GitHubToken.TryResolve(options.Token, options.Environment);
+                    await StateCommitter.PushAsync(state, () => StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, pushToken, options.ApiUrl, events, token),
+                        events, token).ConfigureAwait(false);
                     commit.Pushed = commit.CommitId != null;
                     events.Verbose($"Pushed the state to {state.Config.State.Remote}.");
                 }
@@ -490,6 +515,67 @@ namespace SecurityOps.Runbook
             catch (SecurityOpsException ex)
             {
                 Fail("reminders", ex.Target?.ToString(), ex);
+            }
+        }
+
+        /// <summary>The folders a run writes: what an interrupted run left there is this run's to commit.</summary>
+        private static readonly string[] RunFolders = { "cves", FeedStateStore.Folder, "runbook", "cases" };
+
+        /// <summary>
+        /// Commits what an interrupted run (killed, crashed, a lost machine) wrote and did not commit, before this run
+        /// reads anything: its records, their issue links and the feed state that marks their advisories as seen go in
+        /// together, so no later run can skip an advisory whose records are not committed. Each file is read first; one
+        /// that does not read is left for a person and reported, never committed.
+        /// </summary>
+        private void RecoverInterruptedRun(SecurityRunbookResult result)
+        {
+            if (!state.Git.IsRepository)
+            {
+                return;
+            }
+
+            var valid = new List<string>();
+            foreach (GitChange change in RunFolders.SelectMany(f => Directory.Exists(state.Files.FullPath(f)) ? state.Git.Status(f) : Array.Empty<GitChange>()))
+            {
+                if (change.Status == "D" || !change.Path.EndsWith(".yaml", StringComparison.Ordinal))
+                {
+                    valid.Add(change.Path);
+                    continue;
+                }
+
+                try
+                {
+                    if (change.Path.StartsWith("cves/", StringComparison.Ordinal))
+                    {
+                        state.Files.Read<CveRecord>(change.Path);
+                    }
+                    else if (change.Path.StartsWith("cases/", StringComparison.Ordinal))
+                    {
+                        state.Files.Read<VulnerabilityCase>(change.Path);
+                    }
+                    else
+                    {
+                        YamlFormat.ParseNode(state.Files.ReadText(change.Path), state.Files.FullPath(change.Path));
+                    }
+
+                    valid.Add(change.Path);
+                }
+                catch (SecurityOpsException ex)
+                {
+                    Fail("recovery", change.Path, ex);
+                }
+            }
+
+            if (valid.Count == 0)
+            {
+                return;
+            }
+
+            StateCommit commit = StateCommitter.Commit(state, $"Recover {valid.Count} file(s) an interrupted run wrote and did not commit", paths: valid);
+            if (commit?.CommitId != null)
+            {
+                result.Recovered = commit.Files.ToList();
+                events.Warning($"An earlier run was interrupted before its commit: committed the {commit.Files.Count} file(s) it left ({commit.CommitId.Substring(0, Math.Min(12, commit.CommitId.Length))}).");
             }
         }
 

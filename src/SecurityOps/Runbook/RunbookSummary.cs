@@ -22,6 +22,11 @@ namespace SecurityOps.Runbook
                 sb.Append("> -WhatIf: a plan only. Nothing was written to the state or to GitHub.\n\n");
             }
 
+            if (r.Recovered.Count > 0)
+            {
+                sb.Append($"> An earlier run was interrupted before its commit: this run committed the {r.Recovered.Count} file(s) it left first.\n\n");
+            }
+
             sb.Append(r.OnDuty != null
                 ? $"On duty, week {r.OnDuty.IsoWeek} (from {r.OnDuty.WeekStart:yyyy-MM-dd}): Primary **{r.OnDuty.Primary}**{Name(r.OnDuty.PrimaryName)}, Secondary **{r.OnDuty.Secondary}**{Name(r.OnDuty.SecondaryName)}\n\n" +
                   (r.OnDuty.ExampleRoster ? $"> **Warning:** {MarkdownText.Cell(r.OnDutyNote)}\n\n" : string.Empty)

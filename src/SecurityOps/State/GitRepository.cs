@@ -147,13 +147,55 @@ namespace SecurityOps.State
             return result.ExitCode == 0 ? result.Output.Trim() : null;
         }
 
-        public void Push(string remote, string branch)
+        /// <summary>Fetches <paramref name="branch"/> of <paramref name="remote"/>; false when the remote has no such branch yet.</summary>
+        public bool Fetch(string remote, string branch)
         {
-            // Without a configured branch, push to the branch of the same name as the current one.
             branch = string.IsNullOrEmpty(branch) ? CurrentBranch() : branch;
-            var args = new List<string> { "push", "--quiet", remote ?? "origin", "HEAD:refs/heads/" + branch };
+            return Run(new[] { "fetch", "--quiet", remote ?? "origin", "refs/heads/" + branch }, throwOnError: false).ExitCode == 0;
+        }
 
-            Run(args);
+        /// <summary>Starts replaying this branch's own commits onto FETCH_HEAD; false when a file conflicts (the rebase waits).</summary>
+        public bool RebaseOntoFetched() =>
+            Run(new[] { "-c", "core.editor=true", "rebase", "--quiet", "FETCH_HEAD" }, throwOnError: false).ExitCode == 0;
+
+        /// <summary>The files of a waiting rebase that conflict, relative to the root.</summary>
+        public IReadOnlyList<string> ConflictedFiles() =>
+            Run(new[] { "diff", "--name-only", "--diff-filter=U", "-z" }).Output.Split(new[] { '\0' }, StringSplitOptions.RemoveEmptyEntries);
+
+        /// <summary>A stage of a conflicted file: 2 the upstream being rebased onto, 3 the commit being replayed; null when absent.</summary>
+        public string ShowStage(int stage, string path)
+        {
+            GitResult result = Run(new[] { "show", $":{stage}:{path}" }, throwOnError: false);
+            return result.ExitCode == 0 ? result.Output : null;
+        }
+
+        /// <summary>Marks a resolved file and goes on with the rebase; false when the next commit conflicts too.</summary>
+        public bool ContinueRebase(IEnumerable<string> resolved)
+        {
+            Run(new[] { "add", "--" }.Concat(resolved));
+            return Run(new[] { "-c", "core.editor=true", "rebase", "--continue" }, throwOnError: false).ExitCode == 0;
+        }
+
+        public void AbortRebase() => Run(new[] { "rebase", "--abort" }, throwOnError: false);
+
+        /// <summary>Pushes HEAD; false when the remote refused it because it moved on (fetch first, not a fast-forward, a ref lock).</summary>
+        public bool TryPush(string remote, string branch, out string refusal)
+        {
+            branch = string.IsNullOrEmpty(branch) ? CurrentBranch() : branch;
+            GitResult result = Run(new[] { "push", "--quiet", remote ?? "origin", "HEAD:refs/heads/" + branch }, throwOnError: false);
+            refusal = Redact.Urls(result.Error.Trim());
+            if (result.ExitCode == 0)
+            {
+                return true;
+            }
+
+            if (refusal.IndexOf("fetch first", StringComparison.OrdinalIgnoreCase) >= 0 || refusal.IndexOf("non-fast-forward", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                refusal.IndexOf("cannot lock ref", StringComparison.OrdinalIgnoreCase) >= 0 || refusal.IndexOf("rejected", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return false;
+            }
+
+            throw new SecurityOpsException("GitCommandFailed", FailureKind.InvalidOperation, root, $"git push failed ({result.ExitCode}): {refusal}");
         }
 
         /// <summary>
