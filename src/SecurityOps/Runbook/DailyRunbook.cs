@@ -534,6 +534,11 @@ namespace SecurityOps.Runbook
                 return;
             }
 
+            foreach (string what in state.Git.ClearInterruptedOperations())
+            {
+                events.Warning($"An earlier run was interrupted in the middle of a git operation: cleared {what}.");
+            }
+
             var valid = new List<string>();
             foreach (GitChange change in RunFolders.SelectMany(f => Directory.Exists(state.Files.FullPath(f)) ? state.Git.Status(f) : Array.Empty<GitChange>()))
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Text;
 
@@ -177,6 +178,37 @@ namespace SecurityOps.State
         }
 
         public void AbortRebase() => Run(new[] { "rebase", "--abort" }, throwOnError: false);
+
+        /// <summary>
+        /// What a git process killed mid-way leaves behind: the index lock (every later git command would fail) and a
+        /// rebase in progress (a push killed while replaying). Call only while holding the state's run lock, when no other
+        /// git process of SecurityOps can be at work. Returns what was cleared, for the log.
+        /// </summary>
+        public IReadOnlyList<string> ClearInterruptedOperations()
+        {
+            var cleared = new List<string>();
+            string git = Path.Combine(root, ".git");
+            if (Directory.Exists(Path.Combine(git, "rebase-merge")) || Directory.Exists(Path.Combine(git, "rebase-apply")))
+            {
+                string lockFile = Path.Combine(git, "index.lock");
+                if (File.Exists(lockFile))
+                {
+                    File.Delete(lockFile);
+                }
+
+                AbortRebase();
+                cleared.Add("a rebase in progress (aborted: the local commits are as they were)");
+            }
+
+            string index = Path.Combine(git, "index.lock");
+            if (File.Exists(index))
+            {
+                File.Delete(index);
+                cleared.Add(".git/index.lock");
+            }
+
+            return cleared;
+        }
 
         /// <summary>Pushes HEAD; false when the remote refused it because it moved on (fetch first, not a fast-forward, a ref lock).</summary>
         public bool TryPush(string remote, string branch, out string refusal)
