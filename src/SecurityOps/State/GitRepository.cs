@@ -156,8 +156,22 @@ namespace SecurityOps.State
         }
 
         /// <summary>Starts replaying this branch's own commits onto FETCH_HEAD; false when a file conflicts (the rebase waits).</summary>
-        public bool RebaseOntoFetched() =>
-            Run(new[] { "-c", "core.editor=true", "rebase", "--quiet", "FETCH_HEAD" }, throwOnError: false).ExitCode == 0;
+        public bool RebaseOntoFetched()
+        {
+            // --autostash: files a person changed and did not commit (a config edit) are set aside and put back.
+            GitResult result = Run(new[] { "-c", "core.editor=true", "rebase", "--quiet", "--autostash", "FETCH_HEAD" }, throwOnError: false);
+            if (result.ExitCode != 0 && !RebaseInProgress)
+            {
+                throw new SecurityOpsException("GitCommandFailed", FailureKind.InvalidOperation, root,
+                    $"git rebase failed ({result.ExitCode}) and did not start: {Redact.Urls(result.Error.Trim())}");
+            }
+
+            return result.ExitCode == 0;
+        }
+
+        /// <summary>True while a rebase waits for its conflicts to be resolved.</summary>
+        public bool RebaseInProgress =>
+            Directory.Exists(Path.Combine(root, ".git", "rebase-merge")) || Directory.Exists(Path.Combine(root, ".git", "rebase-apply"));
 
         /// <summary>The files of a waiting rebase that conflict, relative to the root.</summary>
         public IReadOnlyList<string> ConflictedFiles() =>

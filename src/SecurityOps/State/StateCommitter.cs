@@ -115,9 +115,16 @@ namespace SecurityOps.State
                 return;
             }
 
-            while (true)
+            while (state.Git.RebaseInProgress)
             {
                 IReadOnlyList<string> files = state.Git.ConflictedFiles();
+                if (files.Count == 0)
+                {
+                    state.Git.AbortRebase();
+                    throw new SecurityOpsException("StatePushConflict", FailureKind.InvalidOperation, state.Root,
+                        "Replaying this run's commits on the remote's stopped without a file to merge. Nothing was pushed and nothing is lost; run 'git pull --rebase' in the state, then push again.");
+                }
+
                 foreach (string file in files)
                 {
                     string remoteText = state.Git.ShowStage(2, file), localText = state.Git.ShowStage(3, file);

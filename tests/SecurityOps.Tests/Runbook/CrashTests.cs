@@ -31,7 +31,7 @@ namespace SecurityOps.Tests.Runbook
             return dll;
         }
 
-        private static Process StartRun(string script, string state, string token)
+        private static Process StartRun(string script, string state, string token, string feed = null)
         {
             var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is string d && File.Exists(d) ? d : "dotnet")
             {
@@ -41,13 +41,35 @@ namespace SecurityOps.Tests.Runbook
             start.ArgumentList.Add(HostDll());
             start.ArgumentList.Add(script);
             start.ArgumentList.Add(state);
-            start.Environment["GITHUB_TOKEN"] = token;
+            if (feed != null)
+            {
+                start.ArgumentList.Add(feed);
+            }
+
+            if (token != null)
+            {
+                start.Environment["GITHUB_TOKEN"] = token;
+            }
+            else
+            {
+                start.Environment.Remove("GITHUB_TOKEN");
+                start.Environment.Remove("GH_TOKEN");
+            }
             start.Environment.Remove("SECURITYOPS_STATE");
-            var process = Process.Start(start)!;
+            var process = new Process { StartInfo = start };
+            var log = new System.Text.StringBuilder();
+            process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+            process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+            Logs.AddOrUpdate(process, log);
+            process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             return process;
         }
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Text.StringBuilder> Logs = new System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Text.StringBuilder>();
+
+        private static string Log(Process p) => Logs.TryGetValue(p, out var b) ? b.ToString() : string.Empty;
 
         private static void AddDay(string feed, int day)
         {
@@ -102,8 +124,7 @@ namespace SecurityOps.Tests.Runbook
                 }
 
                 using Process rerun = StartRun(script, state, github.Token);
-                Assert.True(rerun.WaitForExit(120_000), "the rerun did not finish");
-                Assert.Equal(0, rerun.ExitCode);
+                Assert.True(rerun.WaitForExit(120_000) && rerun.ExitCode == 0, "the rerun failed:\n" + Log(rerun));
             }
 
             // What a new runner sees: a fresh clone of the pushed state.
@@ -126,6 +147,43 @@ namespace SecurityOps.Tests.Runbook
             Assert.True(killed > 0, $"seed {seed}: no run was killed, so the test proved nothing");
             Assert.Equal(days * 3, issues.Count);
             Assert.Equal(issues.Count, issues.Select(i => i.Title).Distinct().Count());
+        }
+
+        [Fact]
+        public void TwoRunbooksStartedAtOnceOnTwoClonesBothSucceedAndTheRemoteHoldsEveryRecord()
+        {
+            using var temp = new TempFolder("two-clones");
+            string remote = temp.Combine("remote.git"), a = temp.Combine("a"), feedA = temp.Combine("feed-a"), feedB = temp.Combine("feed-b"), script = temp.Combine("run.ps1");
+            Directory.CreateDirectory(remote);
+            Directory.CreateDirectory(feedA);
+            Directory.CreateDirectory(feedB);
+            Processes.Git(remote, "init --quiet --bare");
+            ps.Run($"Initialize-SecurityState -Path '{a}' | Out-Null").AssertNoErrors();
+            // Two sources; each machine sees only its own folder's records (the other folder is empty there), as two
+            // runners that read at different moments would.
+            File.WriteAllText(Path.Combine(a, "securityops.yaml"), File.ReadAllText(Path.Combine(a, "securityops.yaml"))
+                .Replace("useDefaults: true", "useDefaults: false")
+                .Replace("  issueRepository:\n", "  issueRepository: flatcar/Flatcar\n") // no token: issues are planned and kept pending
+                .Replace("sources: []", "sources:\n  - name: go\n    type: osv\n    url: ${SECOPS_FEED}"));
+            Processes.Git(a, $"remote add origin {remote}");
+            ps.Run("Save-SecurityState -StatePath $p -Message 'initial state' -Push -Confirm:$false | Out-Null", new Dictionary<string, object> { ["p"] = a }).AssertNoErrors();
+            Processes.Git(temp.Path, $"clone --quiet {remote} b");
+            string b = temp.Combine("b");
+            AddDay(feedA, 1);
+            AddDay(feedB, 2);
+            File.WriteAllText(script, "param($State, $Feed)\n$c = [IO.File]::ReadAllText(\"$State/securityops.yaml\").Replace('${SECOPS_FEED}', $Feed)\n[IO.File]::WriteAllText(\"$State/securityops.yaml\", $c)\n" +
+                "$r = Invoke-SecurityRunbook -StatePath $State -Push -Confirm:$false -ErrorAction Continue -WarningAction SilentlyContinue\nif (-not $r.Succeeded) { exit 1 }\n");
+
+            using Process first = StartRun(script, a, null, feedA);
+            using Process second = StartRun(script, b, null, feedB);
+            bool done = first.WaitForExit(120_000) & second.WaitForExit(120_000);
+            Assert.True(done && first.ExitCode == 0 && second.ExitCode == 0, "first:\n" + Log(first) + "\nsecond:\n" + Log(second));
+
+            string files = Processes.Git(remote, "ls-tree -r --name-only HEAD");
+            foreach (int k in new[] { 11, 12, 13, 21, 22, 23 })
+            {
+                Assert.Contains($"cves/2026/CVE-2026-{k + 10000}.yaml", files);
+            }
         }
     }
 }
