@@ -48,6 +48,29 @@ namespace SecurityOps.Tests.Host
         }
 
         [Fact]
+        public async Task RunsOrdinaryScriptsWithTheStandardUtilityAndManagementCmdlets()
+        {
+            using var folder = new TempFolder();
+            File.WriteAllText(folder.Combine("ordinary.ps1"), @"
+param([string] $Root)
+$state = Join-Path $Root 'state'
+if (-not (Test-Path $state)) { Initialize-SecurityState -Path $state -NoGit -Confirm:$false | Out-Null }
+$weeks = Get-Rotation -StatePath $state -Weeks 4 -WarningAction SilentlyContinue | Sort-Object WeekStart -Descending | Select-Object -First 2 IsoWeek, Primary
+$weeks | Format-Table -AutoSize
+$weeks | Select-Object -ExpandProperty Primary | Out-File (Join-Path $Root 'primaries.txt')
+'exists: ' + (Test-Path (Join-Path $Root 'primaries.txt'))
+");
+            var (code, stdout, stderr) = await RunHost(folder.Path, folder.Combine("ordinary.ps1"), folder.Path);
+
+            Assert.True(code == 0, stderr);
+            Assert.DoesNotContain("CommandNotFound", stderr);
+            Assert.Matches(@"IsoWeek\s+Primary", stdout);       // Format-Table's header
+            Assert.Contains("exists: True", stdout);
+            var primaries = File.ReadAllLines(folder.Combine("primaries.txt"));
+            Assert.Equal(2, primaries.Length);                  // Select-Object -First 2 after Sort-Object
+        }
+
+        [Fact]
         public async Task RunsAScriptWithNamedAndPositionalArgumentsAndFormatsOutput()
         {
             using var folder = new TempFolder();
