@@ -38,6 +38,10 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter Push { get; set; }
 
+        /// <summary>Make this run every source's baseline: record what the sources hold today as seen, file nothing.</summary>
+        [Parameter]
+        public SwitchParameter Baseline { get; set; }
+
         /// <summary>Also write the markdown summary to this file (replaced).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -75,6 +79,7 @@ namespace SecurityOps.Commands
                 Sources = sources,
                 Since = Since == null ? (DateTimeOffset?)null : new DateTimeOffset(Since.Value.ToUniversalTime(), TimeSpan.Zero),
                 DryRun = dryRun,
+                Baseline = Baseline,
                 Push = Push,
                 Repository = Repository,
                 ApiUrl = ApiUrl,

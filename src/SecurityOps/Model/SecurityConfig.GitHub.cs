@@ -15,6 +15,12 @@ namespace SecurityOps.Model
         /// <summary>REST API root, used as given; empty means https://api.github.com/.</summary>
         public string ApiUrl { get; set; }
 
+        /// <summary>
+        /// The most new issues one runbook run opens. A run that would open more opens none of them (a flood is never
+        /// half-filed), keeps them pending and says why; raise it on purpose, and the next run files each once. 0: no cap.
+        /// </summary>
+        public int MaxNewIssuesPerRun { get; set; } = 25;
+
         /// <summary>owner/name where New-CveIssue files advisory issues when -Repository is not given.</summary>
         public string IssueRepository { get; set; }
 

@@ -31,6 +31,9 @@ namespace SecurityOps.Runbook
         /// <summary>-WhatIf: read the feeds, plan offline, write nothing (state, GitHub, summary files).</summary>
         public bool DryRun { get; set; }
 
+        /// <summary>Every source's first read: record what it holds as seen and file nothing (after adding sources, say).</summary>
+        public bool Baseline { get; set; }
+
         /// <summary>Push the state commit to state.remote.</summary>
         public bool Push { get; set; }
 
@@ -160,6 +163,22 @@ namespace SecurityOps.Runbook
             events.Verbose($"Step 1: reading {sources.Count} source(s): {string.Join(", ", sources.Select(s => s.Name))}{(options.Since != null ? $", items since {options.Since.Value.UtcDateTime:u}" : string.Empty)}. Each new CVE is put on the pending-filing list ({CveFilingQueue.RelativePath}) before its record is written.");
             var perSource = sources.ToDictionary(s => s.Name, s => new RunbookSourceResult { Source = s.Name, Type = s.Type }, StringComparer.OrdinalIgnoreCase);
 
+            // A source read for the first time (a new state, a source added later), or every source with -Baseline:
+            // what it holds today is recorded as seen, and nothing of it is filed.
+            var baseline = new HashSet<string>(sources
+                .Where(s => options.Baseline || (state.Config.Feeds.BaselineNewSources && !state.Files.Exists(FeedStateStore.RelativePath(s.Name))))
+                .Select(s => s.Name), StringComparer.OrdinalIgnoreCase);
+            foreach (string name in baseline)
+            {
+                perSource[name].Baseline = true;
+                result.BaselineSources.Add(name);
+            }
+
+            if (baseline.Count > 0)
+            {
+                events.Verbose($"Step 1: baseline for {string.Join(", ", baseline)}: what {(baseline.Count == 1 ? "it holds" : "they hold")} today is recorded as seen; no issue is filed for it.");
+            }
+
             void Emit(SecurityFeedItem item)
             {
                 lock (gate)
@@ -176,7 +195,7 @@ namespace SecurityOps.Runbook
 
                         try
                         {
-                            if (Record(CveObservation.FromFeedItem(item, id), database, queue, planned, options.DryRun) && !result.NewCves.Contains(id))
+                            if (Record(CveObservation.FromFeedItem(item, id), database, queue, planned, options.DryRun, file: !baseline.Contains(item.Source ?? string.Empty)) && !result.NewCves.Contains(id))
                             {
                                 result.NewCves.Add(id);
                                 source?.NewCves.Add(id);
@@ -210,7 +229,7 @@ namespace SecurityOps.Runbook
         }
 
         /// <summary>Records one observation; true when it made a new record. The id is queued before the record is written.</summary>
-        private bool Record(CveObservation observation, CveDatabase database, CveFilingQueue queue, Dictionary<string, CveRecord> planned, bool dryRun)
+        private bool Record(CveObservation observation, CveDatabase database, CveFilingQueue queue, Dictionary<string, CveRecord> planned, bool dryRun, bool file = true)
         {
             string id = observation.CveId;
             if (dryRun)
@@ -228,12 +247,18 @@ namespace SecurityOps.Runbook
 
                 var record = new CveRecord { CveId = id, FirstSeen = ModuleContext.UtcNow, IsNew = true };
                 CveDatabase.Merge(record, observation, ModuleContext.UtcNow);
+                if (!file)
+                {
+                    events.Verbose($"{id}: would be recorded as part of the baseline of {observation.Source} (not filed).");
+                    return true;
+                }
+
                 planned[id] = record;
                 events.Verbose($"{id}: would be recorded ({string.Join(", ", record.Packages)}) from {observation.Source}.");
                 return true;
             }
 
-            if (!database.Exists(id) && observation.Packages.Count > 0)
+            if (file && !database.Exists(id) && observation.Packages.Count > 0)
             {
                 queue.Add(new[] { id });
             }
@@ -337,6 +362,19 @@ namespace SecurityOps.Runbook
 
             result.Issues.AddRange(plan.Unchanged);
             queue.Remove(plan.Unchanged.Select(u => u.CveId));
+            int opening = plan.Items.Count(i => i.IsNew);
+            int cap = state.Config.GitHub?.MaxNewIssuesPerRun ?? 0;
+            if (cap > 0 && opening > cap)
+            {
+                // A flood is a sign of a changed or misread source: file none of it rather than half of it.
+                var held = plan.Items.SelectMany(i => i.ToAdd.Concat(i.ToLink)).Select(r => r.CveId).Distinct().ToList();
+                result.HeldByCap = held;
+                Fail("issues", target.Repository.ToString(), new SecurityOpsException("NewIssueCapExceeded", FailureKind.LimitsExceeded, target.Repository.ToString(),
+                    $"This run would open {opening} new issues in {target.Repository}, more than github.maxNewIssuesPerRun ({cap}): none was filed, and the {held.Count} CVE(s) stay pending. " +
+                    "Check the sources (a new source should start with a baseline: Invoke-SecurityRunbook -Baseline), then raise the cap on purpose; the next run files each once."));
+                return;
+            }
+
             foreach (CveIssuePlanItem item in plan.Items)
             {
                 if (offline)

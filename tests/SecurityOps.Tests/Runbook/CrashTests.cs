@@ -95,6 +95,7 @@ namespace SecurityOps.Tests.Runbook
             ps.Run($"Initialize-SecurityState -Path '{state}' | Out-Null").AssertNoErrors();
             string config = File.ReadAllText(Path.Combine(state, "securityops.yaml"))
                 .Replace("useDefaults: true", "useDefaults: false")
+                .Replace("baselineNewSources: true", "baselineNewSources: false") // day 1 is filed too: every day's CVEs must reach GitHub
                 .Replace("  retries: 3", "  retries: 0")
                 .Replace("  issueRepository:\n", "  issueRepository: flatcar/Flatcar\n")
                 .Replace("  apiUrl:\n", $"  apiUrl: {github.ApiUrl}\n")
