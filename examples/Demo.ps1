@@ -8,10 +8,12 @@
     With pwsh (after dotnet build):
         pwsh -File examples/Demo.ps1
     Steps: make a state from the embedded defaults; point its sources at examples/feeds (real excerpts of the
-    Gentoo GLSA feed with its advisory XML, the RustSec Atom feed and Go OSV records, read through file:// paths);
-    Invoke-SecurityRunbook -WhatIf (a plan: nothing written); the real run without a GitHub token (CVEs recorded and
-    committed, their issues planned offline and kept pending for a run with a token); the summary markdown; a second
-    run where nothing changed upstream; triage of one CVE; the state and its git log.
+    Gentoo GLSA feed with its advisory XML, the RustSec Atom feed and Go OSV records, read through file:// paths;
+    the newest GLSA is held back for the second day); the first run, which is the sources' baseline (what they hold
+    is recorded as seen, nothing is filed); the next day a new GLSA arrives: Invoke-SecurityRunbook -WhatIf (a plan,
+    nothing written), then the real run without a GitHub token (the new CVE recorded and committed, its issue planned
+    offline and kept pending for a run with a token) and its summary markdown; a quiet day where nothing changed
+    upstream; triage of one CVE; the state and its git log.
 .PARAMETER StatePath
     Where to make the state. Default: a new folder under the temp directory.
 .PARAMETER Keep
@@ -43,12 +45,18 @@ function New-DemoState([string] $Path) {
     Initialize-SecurityState -Path $Path -Confirm:$false | Out-Host
 }
 
-function Set-DemoSources([string] $Path) {
-    Step 'Point the sources at the sample feeds in examples/feeds (file:// paths) and name the issue repository'
-    $feeds = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, 'feeds'))
-    $gentoo = [uri]::new([IO.Path]::Combine($feeds, 'gentoo', 'feed.rss')).AbsoluteUri
-    $rustsec = [uri]::new([IO.Path]::Combine($feeds, 'rustsec', 'feed.xml')).AbsoluteUri
-    $goOsv = [uri]::new([IO.Path]::Combine($feeds, 'osv-go')).AbsoluteUri
+function Set-DemoSources([string] $Path, [string] $Feeds) {
+    Step 'Point the sources at the sample feeds (file:// paths) and name the issue repository'
+    $samples = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, 'feeds'))
+    # The Gentoo sample is served from a copy without its newest GLSA: that one arrives on the second day.
+    [IO.Directory]::CreateDirectory($Feeds) | Out-Null
+    foreach ($file in [IO.Directory]::GetFiles([IO.Path]::Combine($samples, 'gentoo'))) { [IO.File]::Copy($file, [IO.Path]::Combine($Feeds, [IO.Path]::GetFileName($file)), $true) }
+    $rss = [IO.File]::ReadAllText([IO.Path]::Combine($Feeds, 'feed.rss'))
+    $newest = [regex]::Match($rss, '(?s)\s*<item>(?:(?!</item>).)*202601-05(?:(?!</item>).)*</item>')
+    [IO.File]::WriteAllText([IO.Path]::Combine($Feeds, 'feed.rss'), $rss.Remove($newest.Index, $newest.Length))
+    $gentoo = [uri]::new([IO.Path]::Combine($Feeds, 'feed.rss')).AbsoluteUri
+    $rustsec = [uri]::new([IO.Path]::Combine($samples, 'rustsec', 'feed.xml')).AbsoluteUri
+    $goOsv = [uri]::new([IO.Path]::Combine($samples, 'osv-go')).AbsoluteUri
     $config = [IO.Path]::Combine($Path, 'securityops.yaml')
     $text = [IO.File]::ReadAllText($config).Replace("`r`n", "`n")
     $text = $text.Replace('  useDefaults: true', '  useDefaults: false').Replace("  issueRepository:`n", "  issueRepository: example/project`n")
@@ -58,6 +66,18 @@ function Set-DemoSources([string] $Path) {
     Get-SecuritySource -StatePath $Path | Out-Host
     # The team's starting point is a commit of its own, so each day's commit shows only that day's work.
     Save-SecurityState -StatePath $Path -Message 'securityops: initial state with the sample sources' -Confirm:$false | Out-Host
+}
+
+function Invoke-DemoBaseline([string] $Path) {
+    Step 'The first run is the baseline: what the sources hold today is recorded as seen, and nothing is filed'
+    $first = Invoke-SecurityRunbook -StatePath $Path -Confirm:$false -WarningAction SilentlyContinue
+    $first | Out-Host
+    Write-Host "Baseline for: $($first.BaselineSources -join ', '); CVEs recorded as seen: $($first.NewCves.Count); issues planned: $(@($first.Issues).Count)"
+}
+
+function Add-DemoAdvisory([string] $Feeds) {
+    Step 'The next day Gentoo publishes a new GLSA (the sample feed gets its newest item back)'
+    [IO.File]::Copy([IO.Path]::Combine($PSScriptRoot, 'feeds', 'gentoo', 'feed.rss'), [IO.Path]::Combine($Feeds, 'feed.rss'), $true)
 }
 
 function Invoke-DemoPlan([string] $Path) {
@@ -80,7 +100,7 @@ function Invoke-DemoRun([string] $Path) {
 }
 
 function Invoke-DemoQuietDay([string] $Path) {
-    Step 'The next day nothing changed upstream: no new CVE, the pending ones still planned'
+    Step 'The day after nothing changed upstream: no new CVE, the pending one still planned'
     $again = Invoke-SecurityRunbook -StatePath $Path -Confirm:$false -WarningAction SilentlyContinue
     $again | Out-Host
     Write-Host "Sources not modified: $(@($again.Sources | Where-Object NotModified).Count) of $($again.Sources.Count); new CVEs: $($again.NewCves.Count)"
@@ -106,6 +126,9 @@ $temporary = -not $StatePath
 if ($temporary) {
     $StatePath = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'securityops-demo-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
 }
+# The Gentoo sample is read from a copy beside the state (outside it: the state repository holds only state).
+$demoFeeds = [IO.Path]::GetFullPath($StatePath).TrimEnd([IO.Path]::DirectorySeparatorChar) + '-feeds'
+
 
 # Offline for GitHub: no token in this process while the demo runs.
 $savedTokens = @{ GITHUB_TOKEN = $env:GITHUB_TOKEN; GH_TOKEN = $env:GH_TOKEN; GITHUB_STEP_SUMMARY = $env:GITHUB_STEP_SUMMARY }
@@ -114,7 +137,9 @@ try {
     $env:GH_TOKEN = $null
     $env:GITHUB_STEP_SUMMARY = $null
     New-DemoState $StatePath
-    Set-DemoSources $StatePath
+    Set-DemoSources $StatePath $demoFeeds
+    Invoke-DemoBaseline $StatePath
+    Add-DemoAdvisory $demoFeeds
     Invoke-DemoPlan $StatePath
     Invoke-DemoRun $StatePath
     Invoke-DemoQuietDay $StatePath
@@ -123,6 +148,7 @@ try {
 }
 finally {
     foreach ($name in $savedTokens.Keys) { [Environment]::SetEnvironmentVariable($name, $savedTokens[$name]) }
+    if ([IO.Directory]::Exists($demoFeeds) -and -not $Keep) { [IO.Directory]::Delete($demoFeeds, $true) }
     if ($temporary -and -not $Keep -and [IO.Directory]::Exists($StatePath)) {
         foreach ($file in [IO.Directory]::GetFiles($StatePath, '*', [IO.SearchOption]::AllDirectories)) { [IO.File]::SetAttributes($file, 'Normal') }
         [IO.Directory]::Delete($StatePath, $true)

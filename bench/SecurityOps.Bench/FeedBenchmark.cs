@@ -21,13 +21,13 @@ namespace SecurityOps.Bench
     {
         public static int Run(string[] args)
         {
-            string shared = args.Length > 0 ? args[0] : FindShared();
+            string feeds = args.Length > 0 ? args[0] : FindFeeds();
             string work = Path.Combine(Path.GetTempPath(), "secops-feedbench-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(work);
             try
             {
-                string rss = MakeRss(Path.Combine(shared, "gentoo", "feed.rss"), Path.Combine(work, "feed.rss"), 3800);
-                string osv = MakeOsv(Path.Combine(shared, "osv"), Path.Combine(work, "osv"), 14000);
+                string rss = MakeRss(Path.Combine(feeds, "gentoo", "feed.rss"), Path.Combine(work, "feed.rss"), 3800);
+                string osv = MakeOsv(Path.Combine(feeds, "osv"), Path.Combine(work, "osv"), 14000);
                 Console.WriteLine($"RSS: 3,800 items, {new FileInfo(rss).Length / 1024} KB; OSV: 14,000 files, {Directory.GetFiles(osv).Sum(f => new FileInfo(f).Length) / 1024} KB");
 
                 Report("RSS oss-security reader (streaming)", 3800, () => ReadItems("oss-security", rss), () => XmlFloor(rss));
@@ -162,18 +162,19 @@ namespace SecurityOps.Bench
             return target;
         }
 
-        private static string FindShared()
+        /// <summary>The real feed captures the tests use (tests/SecurityOps.Tests/Fixtures/feeds): the repository stands alone.</summary>
+        private static string FindFeeds()
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             {
-                string candidate = Path.Combine(dir.FullName, "shared", "data", "feeds");
+                string candidate = Path.Combine(dir.FullName, "tests", "SecurityOps.Tests", "Fixtures", "feeds");
                 if (Directory.Exists(candidate))
                 {
                     return candidate;
                 }
             }
 
-            throw new DirectoryNotFoundException("../shared/data/feeds not found; pass its path.");
+            throw new DirectoryNotFoundException("tests/SecurityOps.Tests/Fixtures/feeds not found above " + AppContext.BaseDirectory + "; pass its path.");
         }
     }
 }

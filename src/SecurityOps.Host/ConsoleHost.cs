@@ -92,25 +92,9 @@ namespace SecurityOps.Host
 
         public override void WriteInformation(InformationRecord record)
         {
-            // Write-Host reaches the host through WriteInformation with the PSHOST tag: it is meant for the console.
-            if (record.Tags.Contains("PSHOST"))
-            {
-                if (record.MessageData is HostInformationMessage message)
-                {
-                    if (message.NoNewLine == true)
-                    {
-                        output.Write(message.Message);
-                    }
-                    else
-                    {
-                        output.WriteLine(message.Message);
-                    }
-                }
-                else
-                {
-                    output.WriteLine(record.MessageData);
-                }
-            }
+            // Write-Host reaches the host twice: as this record (tag PSHOST) and through Write/WriteLine, which print it.
+            // Only the record is skipped here, so each line appears once; Write-Information is for the information
+            // stream (6>), not the console, as in pwsh.
         }
 
         /// <summary>One stderr line per change of an activity's status; a finished activity prints nothing more.</summary>

@@ -79,7 +79,7 @@ Describe 'The daily runbook' {
         Initialize-SecurityState -Path $state -Confirm:$false | Out-Null
         $samples = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../examples/feeds'))
         $config = Join-Path $state 'securityops.yaml'
-        $text = [IO.File]::ReadAllText($config).Replace("`r`n", "`n").Replace('  useDefaults: true', '  useDefaults: false').Replace("  issueRepository:`n", "  issueRepository: example/project`n")
+        $text = [IO.File]::ReadAllText($config).Replace("`r`n", "`n").Replace('  useDefaults: true', '  useDefaults: false').Replace('baselineNewSources: true', 'baselineNewSources: false').Replace("  issueRepository:`n", "  issueRepository: example/project`n")
         $text = $text.Replace('sources: []', "sources:`n  - name: gentoo`n    type: gentoo-glsa`n    url: $(Join-Path $samples 'gentoo/feed.rss')`n  - name: rust`n    type: rustsec`n    url: $(Join-Path $samples 'rustsec/feed.xml')")
         [IO.File]::WriteAllText($config, $text)
         Save-SecurityState -StatePath $state -Message 'initial state' -Confirm:$false | Out-Null

@@ -523,7 +523,7 @@ namespace SecurityOps.Advisories
             Section("Impact", c.Impact);
             string patched = c.FixedVersions.Count > 0 ? "Fixed in " + string.Join(", ", c.FixedVersions) + "." : c.FixedIn != null ? $"Fixed in {c.FixedIn}." : null;
             Section("Patches", string.Join("\n", new[] { patched, c.Patches }.Where(s => !string.IsNullOrWhiteSpace(s))));
-            Section("Workarounds", c.Mitigation ?? c.Mitigations);
+            Section("Workarounds", c.Mitigation);
             Section("References", string.Join("\n", c.FixedBy.Select(l => "- " + l)));
             return text.ToString().TrimEnd() + "\n";
         }

@@ -84,8 +84,7 @@ namespace SecurityOps.Commands
                 string id = CveRecord.NormalizeId(raw);
                 if (id == null)
                 {
-                    WriteFailure(new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, raw,
-                        $"'{raw}' is not a CVE id (expected CVE-YYYY-NNNN with four or more digits); it was not recorded."));
+                    WriteFailure(CveIdentifier.Invalid(raw));
                     continue;
                 }
 
@@ -108,7 +107,7 @@ namespace SecurityOps.Commands
                     References = References?.ToList() ?? new List<string>(),
                 };
 
-                TryRun(() =>
+                TryRunItem(() =>
                 {
                     CveRecord record = database.Record(observation);
                     if (record.IsNew)

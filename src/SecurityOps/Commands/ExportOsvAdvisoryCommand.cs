@@ -48,8 +48,7 @@ namespace SecurityOps.Commands
 
                 foreach (string id in CveId ?? Array.Empty<string>())
                 {
-                    cveIds.Add(CveRecord.NormalizeId(id) ?? throw new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, id,
-                        $"'{id}' is not a CVE id (expected CVE-YYYY-NNNN)."));
+                    cveIds.Add(CveIdentifier.Require(id));
                 }
             });
         }

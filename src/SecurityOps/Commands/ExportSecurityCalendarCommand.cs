@@ -92,7 +92,7 @@ namespace SecurityOps.Commands
 
             try
             {
-                WriteAtomic(path, text);
+                StateRepository.WriteFileAtomic(path, text);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -103,30 +103,6 @@ namespace SecurityOps.Commands
             if (PassThru)
             {
                 WriteObject(new FileInfo(path));
-            }
-        }
-
-        private static void WriteAtomic(string path, string text)
-        {
-            string temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-            try
-            {
-                File.WriteAllText(temp, text, new UTF8Encoding(false));
-                if (File.Exists(path))
-                {
-                    File.Replace(temp, path, null);
-                }
-                else
-                {
-                    File.Move(temp, path);
-                }
-            }
-            finally
-            {
-                if (File.Exists(temp))
-                {
-                    File.Delete(temp);
-                }
             }
         }
     }

@@ -52,11 +52,11 @@ namespace SecurityOps.Commands
                     string id = CveRecord.NormalizeId(raw);
                     if (id == null)
                     {
-                        WriteFailure(new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, raw, $"'{raw}' is not a CVE id (expected CVE-YYYY-NNNN)."));
+                        WriteFailure(CveIdentifier.Invalid(raw));
                         continue;
                     }
 
-                    TryRun(() =>
+                    TryRunItem(() =>
                     {
                         CveRecord record = database.Get(id);
                         if (record == null)

@@ -41,6 +41,11 @@ namespace SecurityOps.Commands
                 ThrowFailure(ex); // an unusable roster stops the command
             }
 
+            if (schedule.Roster.IsExample)
+            {
+                WriteWarning(Runbook.DailyRunbook.ExampleRosterNote);
+            }
+
             DateTime from = Date == null ? now.UtcDateTime.Date : RotationDates.Day(Date.Value);
             if (schedule.WeekNumberOf(from) < 0)
             {

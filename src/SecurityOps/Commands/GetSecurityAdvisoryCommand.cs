@@ -22,7 +22,7 @@ namespace SecurityOps.Commands
 
         /// <summary>Only the advisory with this CVE id.</summary>
         [Parameter]
-        [ValidatePattern(@"^CVE-\d{4}-\d{4,}$")]
+        [ValidatePattern("^" + CveIdentifier.Shape + "$")]
         public string CveId { get; set; }
 
         protected override void ProcessRecord()

@@ -12,7 +12,7 @@ namespace SecurityOps.Commands
         {
             try
             {
-                WriteObject(SecurityStateInfo.Describe(State));
+                WriteObject(State.Describe());
             }
             catch (SecurityOpsException ex)
             {

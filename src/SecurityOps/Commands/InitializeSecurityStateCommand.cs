@@ -1,4 +1,5 @@
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using SecurityOps.Model;
 using SecurityOps.State;
@@ -18,6 +19,14 @@ namespace SecurityOps.Commands
         /// <summary>Do not run git init (for a folder inside another repository, or without git).</summary>
         [Parameter]
         public SwitchParameter NoGit { get; set; }
+
+        /// <summary>
+        /// The real team, in rotation order: objects or hashtables with Handle, Name, Email and TimeZone (IANA or
+        /// Windows id). They replace the example people of a new state's roster.yaml; the rotation starts this week.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public RosterMember[] Member { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -45,7 +54,13 @@ namespace SecurityOps.Commands
                     WriteVerbose($"Ran git init in {result.Root}.");
                 }
 
-                WriteObject(SecurityStateInfo.Describe(SecurityState.Open(result.Root)));
+                if (Member != null)
+                {
+                    Roster roster = new Rotation.RosterStore(SecurityState.Open(result.Root).Files).StartTeam(Member, ModuleContext.UtcNow);
+                    WriteVerbose($"roster.yaml: the team is {string.Join(", ", roster.Members.Select(m => m.Handle))}; the rotation starts the week of {roster.Start:yyyy-MM-dd}.");
+                }
+
+                WriteObject(SecurityState.Open(result.Root).Describe());
             }
             catch (SecurityOpsException ex)
             {

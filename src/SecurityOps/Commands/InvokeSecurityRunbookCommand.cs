@@ -17,7 +17,7 @@ namespace SecurityOps.Commands
     /// failure AFTER the state is committed and the result is written: $? is false, and a step run with
     /// $ErrorActionPreference = 'Stop' (GitHub's shell: pwsh) fails at that point.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SecurityRunbook", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "SecurityRunbook", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(SecurityRunbookResult))]
     public sealed class InvokeSecurityRunbookCommand : CveIssueCmdlet
     {
@@ -37,6 +37,10 @@ namespace SecurityOps.Commands
         /// <summary>Push the state commit to the configured remote and branch.</summary>
         [Parameter]
         public SwitchParameter Push { get; set; }
+
+        /// <summary>Make this run every source's baseline: record what the sources hold today as seen, file nothing.</summary>
+        [Parameter]
+        public SwitchParameter Baseline { get; set; }
 
         /// <summary>Also write the markdown summary to this file (replaced).</summary>
         [Parameter]
@@ -75,6 +79,7 @@ namespace SecurityOps.Commands
                 Sources = sources,
                 Since = Since == null ? (DateTimeOffset?)null : new DateTimeOffset(Since.Value.ToUniversalTime(), TimeSpan.Zero),
                 DryRun = dryRun,
+                Baseline = Baseline,
                 Push = Push,
                 Repository = Repository,
                 ApiUrl = ApiUrl,

@@ -15,7 +15,7 @@ namespace SecurityOps.Commands
     /// New-CveIssue: files CVE records from the pipeline as advisory issues on GitHub (Flatcar's format by default),
     /// exactly once: a package with an open issue gets the CVE appended and a comment; the record keeps the issue number.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "CveIssue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
+    [Cmdlet(VerbsCommon.New, "CveIssue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(CveIssueResult))]
     public sealed class NewCveIssueCommand : CveIssueCmdlet
     {
@@ -33,7 +33,7 @@ namespace SecurityOps.Commands
                 string id = CveRecord.NormalizeId(raw);
                 if (id == null)
                 {
-                    WriteFailure(new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, raw, $"'{raw}' is not a CVE id (expected CVE-YYYY-NNNN)."));
+                    WriteFailure(CveIdentifier.Invalid(raw));
                 }
                 else if (!ids.Contains(id))
                 {
@@ -97,7 +97,7 @@ namespace SecurityOps.Commands
             GitHubGateway gateway = target.CreateGateway(relay);
             try
             {
-                var filer = target.CreateFiler(gateway, database, relay, PublicGate.LazyEmbargoReason(new CaseStore(State.Files), ModuleContext.UtcNow));
+                var filer = target.CreateFiler(gateway, database.Save, relay, PublicGate.LazyEmbargoReason(new CaseStore(State.Files), ModuleContext.UtcNow));
                 CveIssuePlan plan = null;
                 if (!RunStep(relay, sink => filer.PlanAsync(records, CancellationToken), out plan))
                 {

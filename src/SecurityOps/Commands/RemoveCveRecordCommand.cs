@@ -23,7 +23,7 @@ namespace SecurityOps.Commands
                     {
                         if (Model.CveRecord.NormalizeId(id) == null)
                         {
-                            throw new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, id, $"'{id}' is not a CVE id (expected CVE-YYYY-NNNN).");
+                            throw Model.CveIdentifier.Invalid(id);
                         }
 
                         throw new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, id, $"No record for {id}.");

@@ -65,8 +65,8 @@ namespace SecurityOps.Commands
                 try
                 {
                     GitHubToken token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, null));
-                    new PipelineEvents().Run(this, sink => StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, token, null, sink, CancellationToken));
-                    StateCommitter.Push(state);
+                    new PipelineEvents().Run(this, sink => StateCommitter.PushAsync(state,
+                        () => StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, token, null, sink, CancellationToken), sink, CancellationToken));
                     commit.Pushed = commit.CommitId != null;
                 }
                 catch (SecurityOpsException ex)

@@ -63,6 +63,11 @@ namespace SecurityOps.Commands
                 TimeSpan window = WithinHours != null ? TimeSpan.FromHours(WithinHours.Value) : DueSoonWindow;
                 var reminder = new TeamReminder { At = now, Primary = primary, Secondary = secondary, Items = service.Collect(now, window) };
                 reminder.Markdown = ReminderService.Markdown(reminder);
+                if (team.Slot?.ExampleRoster == true)
+                {
+                    WriteWarning(Runbook.DailyRunbook.ExampleRosterNote);
+                    reminder.Markdown = "> **Warning:** " + Runbook.DailyRunbook.ExampleRosterNote + "\n\n" + reminder.Markdown;
+                }
                 WriteVerbose($"{reminder.Items.Count} item(s) for {primary ?? "(no Primary known)"}{(secondary != null ? $" (Secondary {secondary})" : string.Empty)}." +
                     (team.Slot == null ? " No rotation week is available: Primary/Secondary come from parameters or reminders:." : $" Rotation week of {team.Slot.WeekStart:yyyy-MM-dd}: Primary {team.Slot.Primary}, Secondary {team.Slot.Secondary}."));
                 if (reminder.Items.Count == 0 && !Always)

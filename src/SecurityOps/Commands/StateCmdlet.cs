@@ -66,6 +66,25 @@ namespace SecurityOps.Commands
             return ok;
         }
 
+        /// <summary>
+        /// Runs the work for one item (one CVE id, one record) of a batch: any SecurityOps error, a broken state file of
+        /// that item included, is a non-terminating error for it and the batch goes on. The item's file is read before
+        /// anything is written, so a file that cannot be read is never written over.
+        /// </summary>
+        protected bool TryRunItem(Action action)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (SecurityOpsException ex)
+            {
+                WriteFailure(ex);
+                return false;
+            }
+        }
+
         /// <summary>Runs an action, turning a SecurityOpsException into a non-terminating error; true when it succeeded.</summary>
         protected bool TryRun(Action action)
         {

@@ -268,8 +268,6 @@ namespace SecurityOps.Database
             return changed;
         }
 
-        private static SecurityOpsException InvalidId(string id) =>
-            new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, id,
-                $"'{id}' is not a CVE id (expected CVE-YYYY-NNNN with four or more digits).");
+        private static SecurityOpsException InvalidId(string id) => CveIdentifier.Invalid(id);
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using SecurityOps.Model;
+using SecurityOps.State;
 
 namespace SecurityOps.Database
 {
@@ -54,36 +55,16 @@ namespace SecurityOps.Database
             }
         }
 
-        /// <summary>Writes the cache (temp file + rename). A cache that cannot be written is not an error.</summary>
+        /// <summary>Writes the cache through the state's one atomic write. A cache that cannot be written is not an error.</summary>
         public void Save(List<Entry> entries)
         {
-            string temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path));
-                using (var stream = File.Create(temp))
-                {
-                    JsonSerializer.Serialize(stream, new CacheFile { Version = FormatVersion, Entries = entries }, Options);
-                }
-
-                if (File.Exists(path))
-                {
-                    File.Replace(temp, path, null);
-                }
-                else
-                {
-                    File.Move(temp, path);
-                }
+                StateRepository.WriteFileAtomic(path, stream => JsonSerializer.Serialize(stream, new CacheFile { Version = FormatVersion, Entries = entries }, Options), durable: false);
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+            catch (SecurityOpsException)
             {
-                try
-                {
-                    File.Delete(temp);
-                }
-                catch (IOException)
-                {
-                }
+                // Only a cache: the next full read parses again.
             }
         }
 

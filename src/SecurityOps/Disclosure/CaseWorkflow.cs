@@ -31,8 +31,26 @@ namespace SecurityOps.Disclosure
 
         public string Severity { get; set; }
 
-        /// <summary>The release that fixed the issue.</summary>
+        /// <summary>The release that fixed the issue: becomes the first of the case's fixed versions.</summary>
         public string FixedIn { get; set; }
+
+        /// <summary>The versions that carry the fix (replaces the list; the first is the fixing release).</summary>
+        public string[] FixedVersions { get; set; }
+
+        /// <summary>The affected versions (replaces the list).</summary>
+        public string[] AffectedVersions { get; set; }
+
+        /// <summary>The patches, or where distributors get them.</summary>
+        public string Patches { get; set; }
+
+        /// <summary>A proof of concept or reproduction steps for the distributors ('' clears it).</summary>
+        public string Reproduction { get; set; }
+
+        /// <summary>Where the fixed binaries are (an http(s) link).</summary>
+        public string BinariesUrl { get; set; }
+
+        /// <summary>The fixing release's notes (an http(s) link).</summary>
+        public string ReleaseNotesUrl { get; set; }
 
         /// <summary>Links to what introduced the issue (replace the list).</summary>
         public string[] IntroducedBy { get; set; }
@@ -140,8 +158,7 @@ namespace SecurityOps.Disclosure
 
             if (change.CveId != null)
             {
-                string cve = CveRecord.NormalizeId(change.CveId) ?? throw new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, change.CveId,
-                    $"'{change.CveId}' is not a CVE id (expected CVE-YYYY-NNNN).");
+                string cve = CveIdentifier.Require(change.CveId);
                 if (cve != c.CveId)
                 {
                     c.CveId = cve;
@@ -243,9 +260,71 @@ namespace SecurityOps.Disclosure
             return c;
         }
 
+        /// <summary>
+        /// The details notices and announcements are rendered from (versions, patches, reproduction, links): null fields
+        /// stay as they are; a change appends one "details" event naming the fields.
+        /// </summary>
+        private static void ApplyDetails(VulnerabilityCase c, CaseChange change, Action<string, string, string, string> add)
+        {
+            var changed = new List<string>();
+            void Text(string value, Func<string> get, Action<string> set, string name)
+            {
+                if (value == null)
+                {
+                    return;
+                }
+
+                string v = value.Trim();
+                if (v != (get() ?? string.Empty))
+                {
+                    set(v.Length == 0 ? null : v);
+                    changed.Add(name);
+                }
+            }
+
+            void List(string[] values, List<string> target, string name)
+            {
+                if (values == null)
+                {
+                    return;
+                }
+
+                var v = values.Where(x => !string.IsNullOrWhiteSpace(x)).Select(x => x.Trim()).Distinct().ToList();
+                if (!v.SequenceEqual(target))
+                {
+                    target.Clear();
+                    target.AddRange(v);
+                    changed.Add(name);
+                }
+            }
+
+            void Url(string value, Func<string> get, Action<string> set, string name)
+            {
+                if (value != null && value.Trim().Length > 0 &&
+                    (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out Uri u) || (u.Scheme != Uri.UriSchemeHttps && u.Scheme != Uri.UriSchemeHttp)))
+                {
+                    throw new SecurityOpsException("InvalidUrl", FailureKind.InvalidArgument, value, $"-{name} '{value}' is not an http(s) link.");
+                }
+
+                Text(value, get, set, name);
+            }
+
+            Url(change.BinariesUrl, () => c.BinariesUrl, v => c.BinariesUrl = v, "BinariesUrl");
+            Url(change.ReleaseNotesUrl, () => c.ReleaseNotesUrl, v => c.ReleaseNotesUrl = v, "ReleaseNotesUrl");
+            List(change.AffectedVersions, c.AffectedVersions, "affected versions");
+            List(change.FixedVersions, c.FixedVersions, "fixed versions");
+            Text(change.Patches, () => c.Patches, v => c.Patches = v, "patches");
+            Text(change.Reproduction, () => c.Reproduction, v => c.Reproduction = v, "reproduction steps");
+            if (changed.Count > 0)
+            {
+                add("details", "Details updated: " + string.Join(", ", changed) + ".", null, null);
+            }
+        }
+
         private static bool HasPublishingChange(CaseChange change) =>
             change.FixedIn != null || change.IntroducedBy != null || change.FixedBy != null || change.Impact != null ||
-            change.Mitigation != null || change.Credits != null;
+            change.Mitigation != null || change.Credits != null || change.FixedVersions != null || change.AffectedVersions != null ||
+            change.Patches != null || change.Reproduction != null || change.BinariesUrl != null || change.ReleaseNotesUrl != null;
 
         /// <summary>The fields release notes, retrospectives and OSV export read: fixed-in release, PR links, impact, mitigation, credits.</summary>
         private static void ApplyPublishing(VulnerabilityCase c, CaseChange change, Action<string, string, string, string> add)
@@ -261,10 +340,13 @@ namespace SecurityOps.Disclosure
 
                 if (release != c.FixedIn)
                 {
-                    c.FixedIn = release;
+                    c.FixedVersions.Remove(release);
+                    c.FixedVersions.Insert(0, release);
                     add("release", $"Fixed in {release}.", null, null);
                 }
             }
+
+            ApplyDetails(c, change, add);
 
             List<string> Links(string[] values, string name)
             {

@@ -142,6 +142,21 @@ namespace SecurityOps.Feeds
             emit(item);
         }
 
+        /// <summary>
+        /// An item's date: null when it has none or when the text is not a date ("yesterday", a unix time, 2026-13-45),
+        /// which is one warning for that item, never a refused feed.
+        /// </summary>
+        public DateTimeOffset? ItemDate(string text, string item)
+        {
+            DateTimeOffset? value = FeedText.Date(text);
+            if (value == null && !string.IsNullOrWhiteSpace(text) && !FeedText.IsPlaceholderDate(text))
+            {
+                Problem($"{item}: '{FeedText.Clip(text.Trim(), 40)}' is not a date; the item is kept without one.");
+            }
+
+            return value;
+        }
+
         public void Problem(string message)
         {
             lock (gate)

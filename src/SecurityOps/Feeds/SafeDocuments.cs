@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
+using SecurityOps.Model;
 
 namespace SecurityOps.Feeds
 {
@@ -124,7 +125,6 @@ namespace SecurityOps.Feeds
     /// <summary>Text helpers every reader shares: CVE ids, tolerant dates, HTML to text.</summary>
     public static class FeedText
     {
-        private static readonly Regex Cve = new Regex(@"\bCVE-\d{4}-\d{4,}\b", RegexOptions.IgnoreCase | RegexOptions.Compiled);
         private static readonly Regex Tags = new Regex(@"<[^>]*>", RegexOptions.Compiled);
         private static readonly Regex Spaces = new Regex(@"\s+", RegexOptions.Compiled);
 
@@ -143,9 +143,8 @@ namespace SecurityOps.Feeds
                     continue;
                 }
 
-                for (Match m = Cve.Match(text); m.Success; m = m.NextMatch())
+                foreach (string id in CveIdentifier.FindAll(text))
                 {
-                    string id = m.Value.ToUpperInvariant();
                     if (!into.Contains(id))
                     {
                         into.Add(id);
@@ -161,7 +160,7 @@ namespace SecurityOps.Feeds
             return list.ToArray();
         }
 
-        public static bool IsCve(string text) => text != null && Cve.IsMatch(text) && Cve.Match(text).Length == text.Trim().Length;
+        public static bool IsCve(string text) => CveIdentifier.Normalize(text) != null;
 
         /// <summary>
         /// RFC 822/1123 (RSS), ISO 8601 (Atom, OSV, JSON), or a bare date. Anything else, and placeholder dates before
@@ -187,6 +186,13 @@ namespace SecurityOps.Feeds
 
             return value.ToUniversalTime();
         }
+
+        /// <summary>A date the source writes on purpose for "none" (Go's 0001-01-01): no warning for it.</summary>
+        public static bool IsPlaceholderDate(string text) =>
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset value) && value.Year < 1970;
+
+        /// <summary>At most <paramref name="max"/> characters of a value for a message.</summary>
+        public static string Clip(string text, int max) => text == null || text.Length <= max ? text : text.Substring(0, max) + "...";
 
         /// <summary>Markup removed, entities decoded, white space collapsed.</summary>
         public static string PlainText(string html, int maxLength = 2000)

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using SecurityOps.Database;
 using SecurityOps.Model;
 
 namespace SecurityOps.GitHub
@@ -73,7 +72,7 @@ namespace SecurityOps.GitHub
         private readonly GitHubRepositoryName repo;
         private readonly GitHubSettings settings;
         private readonly CveIssueFormat format;
-        private readonly CveDatabase database;
+        private readonly Action<CveRecord> saveLinkedRecord;
         private readonly IEventSink events;
         private Dictionary<string, GitHubIssue> byPackage;
         private Dictionary<string, GitHubIssue> byTitle;
@@ -81,13 +80,14 @@ namespace SecurityOps.GitHub
         private bool? isPublic;
 
         /// <param name="gateway">Null plans offline (-WhatIf without a token): every package looks new.</param>
-        public CveIssueFiler(GitHubGateway gateway, GitHubRepositoryName repo, GitHubSettings settings, CveIssueFormat format, CveDatabase database, IEventSink events = null)
+        /// <param name="saveLinkedRecord">Saves a record once it is linked to its issue (the CVE database's Save; GitHub/ does not write state).</param>
+        public CveIssueFiler(GitHubGateway gateway, GitHubRepositoryName repo, GitHubSettings settings, CveIssueFormat format, Action<CveRecord> saveLinkedRecord, IEventSink events = null)
         {
             this.gateway = gateway;
             this.repo = repo;
             this.settings = settings ?? new GitHubSettings();
             this.format = format ?? new CveIssueFormat();
-            this.database = database;
+            this.saveLinkedRecord = saveLinkedRecord;
             this.events = events ?? NullEventSink.Instance;
         }
 
@@ -363,7 +363,7 @@ namespace SecurityOps.GitHub
                 record.Status = "tracked";
             }
 
-            database?.Save(record);
+            saveLinkedRecord?.Invoke(record);
         }
 
         private CveIssueResult Result(CveRecord record, int number, string url, CveIssueAction action, string title, IEnumerable<string> labels) => new CveIssueResult

@@ -25,7 +25,6 @@ namespace SecurityOps.GitHub
             "\n" +
             "{references}\n";
 
-        private static readonly Regex CvePattern = new Regex(@"CVE-\d{4}-\d{4,}", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         private static readonly Regex MarkerPattern = new Regex(@"<!--\s*securityops:package=(?<package>\S+)(?:\s+opened=(?<opened>[^\s>]*))?\s*-->", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
         public CveIssueFormat(IssueTemplates templates = null, string bodyTemplate = null, string actionNeeded = null)
@@ -70,7 +69,7 @@ namespace SecurityOps.GitHub
 
         /// <summary>Every CVE id written anywhere in the text (a person may have added some by hand).</summary>
         public static ISet<string> CvesIn(string text) =>
-            new HashSet<string>(CvePattern.Matches(text ?? string.Empty).Cast<Match>().Select(m => m.Value.ToUpperInvariant()), StringComparer.OrdinalIgnoreCase);
+            new HashSet<string>(CveIdentifier.FindAll(text), StringComparer.OrdinalIgnoreCase);
 
         /// <summary>cvss/CRITICAL (>= 9), cvss/HIGH (>= 7), cvss/MEDIUM (>= 4); null below 4 or when no score is known.</summary>
         public static string SeverityLabel(IEnumerable<double?> scores)

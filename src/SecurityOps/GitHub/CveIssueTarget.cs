@@ -1,5 +1,4 @@
 using System;
-using SecurityOps.Database;
 using SecurityOps.Model;
 
 namespace SecurityOps.GitHub
@@ -55,8 +54,8 @@ namespace SecurityOps.GitHub
 
         /// <param name="gateway">Null plans offline.</param>
         /// <param name="embargoReason">From Publishing's gate: why a record must not go to a public repository now.</param>
-        public CveIssueFiler CreateFiler(GitHubGateway gateway, CveDatabase database, IEventSink events, Func<CveRecord, string> embargoReason = null) =>
-            new CveIssueFiler(gateway, Repository, Settings, Format, database, events) { EmbargoReason = embargoReason };
+        public CveIssueFiler CreateFiler(GitHubGateway gateway, Action<CveRecord> saveLinkedRecord, IEventSink events, Func<CveRecord, string> embargoReason = null) =>
+            new CveIssueFiler(gateway, Repository, Settings, Format, saveLinkedRecord, events) { EmbargoReason = embargoReason };
 
         private static string ReadBodyTemplate(GitHubSettings settings, Func<string, string> readStateText)
         {

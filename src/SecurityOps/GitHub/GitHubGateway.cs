@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octokit;
 using Octokit.Internal;
+using SecurityOps.Net;
 
 namespace SecurityOps.GitHub
 {
@@ -41,7 +42,7 @@ namespace SecurityOps.GitHub
             }
 
             options.ApiUrl = GitHubGatewayOptions.ParseApiUrl(options.ApiUrl?.ToString());
-            var adapter = new HttpClientAdapter(() => new HttpClientHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate });
+            var adapter = new HttpClientAdapter(() => HttpPipeline.CreateHandler(allowRedirects: false));
             adapter.SetRequestTimeout(options.RequestTimeout);
             var governed = http = new GovernedHttpClient(adapter, options, Statistics);
 
@@ -159,8 +160,18 @@ namespace SecurityOps.GitHub
             WriteOnce($"create label '{label.Name}' in {repo}", repo,
                 async () =>
                 {
-                    var created = await client.Issue.Labels.Create(repo.Owner, repo.Name, new NewLabel(label.Name, label.Color ?? "ededed") { Description = label.Description }).ConfigureAwait(false);
-                    return new GitHubLabel(created.Name, created.Color, created.Description);
+                    try
+                    {
+                        var created = await client.Issue.Labels.Create(repo.Owner, repo.Name, new NewLabel(label.Name, label.Color ?? "ededed") { Description = label.Description }).ConfigureAwait(false);
+                        return new GitHubLabel(created.Name, created.Color, created.Description);
+                    }
+                    catch (ApiValidationException ex) when (ex.ApiError?.Errors?.Any(e => e.Code == "already_exists") == true)
+                    {
+                        // Another runner made it between our listing and our create: the label is there, which is all we asked.
+                        Options.Events.Verbose($"GitHub: the label '{label.Name}' already exists in {repo} (made by another run); using it.");
+                        var found = await client.Issue.Labels.Get(repo.Owner, repo.Name, label.Name).ConfigureAwait(false);
+                        return new GitHubLabel(found.Name, found.Color, found.Description);
+                    }
                 },
                 async () =>
                 {

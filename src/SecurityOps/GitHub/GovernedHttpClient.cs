@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octokit;
 using Octokit.Internal;
+using SecurityOps.Net;
 
 namespace SecurityOps.GitHub
 {
@@ -178,18 +179,9 @@ namespace SecurityOps.GitHub
             }
 
             string retryAfter = Header(response, "Retry-After");
-            if (retryAfter != null)
+            if (RetryTiming.RetryAfter(retryAfter, Clock.GetUtcNow()) is TimeSpan wait)
             {
-                if (int.TryParse(retryAfter.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seconds))
-                {
-                    return (TimeSpan.FromSeconds(Math.Max(0, seconds)), $"secondary rate limit (HTTP {status}, Retry-After: {seconds})");
-                }
-
-                if (DateTimeOffset.TryParse(retryAfter, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at))
-                {
-                    TimeSpan until = at - Clock.GetUtcNow();
-                    return (until < TimeSpan.Zero ? TimeSpan.Zero : until, $"secondary rate limit (HTTP {status}, Retry-After: {retryAfter})");
-                }
+                return (wait, $"secondary rate limit (HTTP {status}, Retry-After: {retryAfter.Trim()})");
             }
 
             if (IntHeader(response, "x-ratelimit-remaining") == 0 && LongHeader(response, "x-ratelimit-reset") is long reset)
@@ -215,7 +207,7 @@ namespace SecurityOps.GitHub
         private Task BackoffAsync(int attempt, string reason, CancellationToken token)
         {
             statistics.CountRetry();
-            TimeSpan delay = TimeSpan.FromTicks(options.InitialBackoff.Ticks * (1L << Math.Min(attempt - 1, 10)));
+            TimeSpan delay = RetryTiming.Exponential(options.InitialBackoff, Math.Min(attempt, 11));
             return WaitAsync(delay, $"{reason}; retry {attempt} of {options.MaxAttempts - 1}", token);
         }
 

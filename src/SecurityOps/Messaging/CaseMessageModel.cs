@@ -37,7 +37,7 @@ namespace SecurityOps.Messaging
                 ["affectedVersions"] = Join(c.AffectedVersions),
                 ["fixedVersions"] = Join(c.FixedVersions),
                 ["patches"] = c.Patches,
-                ["mitigations"] = c.Mitigations,
+                ["mitigations"] = c.Mitigation,
                 ["impact"] = c.Impact,
                 ["reproduction"] = c.Reproduction,
                 ["hasReproduction"] = !string.IsNullOrWhiteSpace(c.Reproduction),

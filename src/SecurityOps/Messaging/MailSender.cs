@@ -15,6 +15,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 using SecurityOps.Model;
+using SecurityOps.Net;
 
 namespace SecurityOps.Messaging
 {
@@ -304,7 +305,7 @@ namespace SecurityOps.Messaging
         {
             TimeSpan delay = Backoff != null
                 ? Backoff(attempt)
-                : TimeSpan.FromSeconds(Math.Max(0, settings.RetryDelaySeconds) * Math.Pow(2, attempt - 1));
+                : RetryTiming.Exponential(TimeSpan.FromSeconds(Math.Max(0, settings.RetryDelaySeconds)), attempt);
             return delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, cancellationToken);
         }
     }

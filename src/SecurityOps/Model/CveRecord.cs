@@ -2,9 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
-using SecurityOps.State;
 using System.Text.Json.Serialization;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -36,11 +34,10 @@ namespace SecurityOps.Model
     /// <summary>A CVE in the team's database: one file, cves/&lt;year&gt;/CVE-YYYY-NNNN.yaml.</summary>
     public sealed class CveRecord : IVersionedDocument
     {
-        private static readonly Regex IdPattern = new Regex(@"^CVE-(?<year>\d{4})-(?<seq>\d{4,})$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
         public static readonly string[] Statuses = { "new", "triaged", "tracked", "fixed", "not-affected", "rejected" };
 
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         public string CveId { get; set; }
 
@@ -61,14 +58,11 @@ namespace SecurityOps.Model
         public string CvssVector { get; set; }
 
         /// <summary>Where the vector came from (a feed's name, or "manual") and when it was set.</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public string CvssSource { get; set; }
 
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public DateTimeOffset? CvssSetAt { get; set; }
 
         /// <summary>Whether the project ships what the CVE touches (null until an inventory exists).</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public CveRelevance Relevance { get; set; }
 
         public DateTimeOffset? FirstSeen { get; set; }
@@ -88,63 +82,39 @@ namespace SecurityOps.Model
         public bool IsEmbargoed(DateTimeOffset now) => EmbargoedUntil != null && now < EmbargoedUntil.Value;
 
         /// <summary>True when this call created the record (not stored).</summary>
-        [YamlIgnore]
         [JsonIgnore]
         public bool IsNew { get; set; }
 
         /// <summary>True when this call changed the record (not stored).</summary>
-        [YamlIgnore]
         [JsonIgnore]
         public bool Changed { get; set; }
-
-        [YamlIgnore]
         [JsonIgnore]
         public string Package => Packages.FirstOrDefault()?.Name;
 
         /// <summary>affected, not-affected, unknown; null when no inventory has decided.</summary>
-        [YamlIgnore]
         [JsonIgnore]
         public string RelevanceState => Relevance?.State;
-
-        [YamlIgnore]
         [JsonIgnore]
         public int? IssueNumber => Issue?.Number;
-
-        [YamlIgnore]
         [JsonIgnore]
         public string Severity => CvssSeverity.FromScore(CvssScore);
-
-        [YamlIgnore]
         [JsonIgnore]
         public IReadOnlyList<string> SourceNames => Sources.Select(s => s.Source).Where(s => s != null).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-
-        [YamlIgnore]
         [JsonIgnore]
-        public int Year => int.Parse(IdPattern.Match(CveId).Groups["year"].Value);
+        public int Year => CveIdentifier.Year(CveId);
 
         /// <summary>The path of the record's file inside the state repository.</summary>
-        [YamlIgnore]
         [JsonIgnore]
         public string RelativePath => PathFor(CveId);
 
-        public static bool IsValidId(string id) => id != null && IdPattern.IsMatch(id);
+        public static bool IsValidId(string id) => CveIdentifier.IsValid(id);
 
         /// <summary>Upper-cases and trims an id ("cve-2024-1234 " -> "CVE-2024-1234"); null when it is not a CVE id.</summary>
-        public static string NormalizeId(string id)
-        {
-            if (id == null)
-            {
-                return null;
-            }
-
-            string candidate = id.Trim().ToUpperInvariant();
-            return IdPattern.IsMatch(candidate) ? candidate : null;
-        }
+        public static string NormalizeId(string id) => CveIdentifier.Normalize(id);
 
         public static string PathFor(string cveId)
         {
-            var match = IdPattern.Match(cveId);
-            return $"cves/{match.Groups["year"].Value}/{cveId}.yaml";
+            return $"cves/{CveIdentifier.Year(cveId)}/{cveId}.yaml";
         }
 
         public override string ToString() => CveId;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -24,16 +23,13 @@ namespace SecurityOps.Model
         public string Reason { get; set; }
 
         /// <summary>Set by a person: the inventories no longer decide (until -Relevance is cleared).</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitDefaults)]
         public bool Manual { get; set; }
 
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public string DecidedBy { get; set; }
 
         public DateTimeOffset? DecidedAt { get; set; }
 
         /// <summary>One finding per inventory and advisory package.</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitEmptyCollections)]
         public List<RelevanceFinding> Findings { get; set; } = new List<RelevanceFinding>();
 
         /// <summary>The same decision (state, reason, findings), so an unchanged evaluation writes nothing.</summary>
@@ -66,11 +62,9 @@ namespace SecurityOps.Model
         /// <summary>The advisory's package.</summary>
         public string Package { get; set; }
 
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public string Ecosystem { get; set; }
 
         /// <summary>The shipped version(s) that decided it, comma separated; null when not shipped.</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public string Version { get; set; }
 
         public string State { get; set; }
@@ -78,7 +72,6 @@ namespace SecurityOps.Model
         public string Reason { get; set; }
 
         /// <summary>For VEX: the inventory does not ship the package at all.</summary>
-        [YamlIgnore]
         [JsonIgnore]
         public bool NotShipped => Version == null && State == CveRelevance.NotAffected;
 
@@ -99,16 +92,12 @@ namespace SecurityOps.Model
     /// <summary>One OSV range event; exactly one of the fields is set.</summary>
     public sealed class RangeEvent
     {
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public string Introduced { get; set; }
 
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public string Fixed { get; set; }
 
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public string LastAffected { get; set; }
 
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public string Limit { get; set; }
     }
 }

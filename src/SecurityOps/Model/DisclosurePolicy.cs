@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using SecurityOps.State;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -14,7 +12,7 @@ namespace SecurityOps.Model
     public sealed class DisclosurePolicy : IVersionedDocument
     {
         /// <summary>schemaVersion: the file format version (1).</summary>
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         /// <summary>name: a short identifier, letters, digits and dashes (kubernetes-style). Required.</summary>
         public string Name { get; set; }
@@ -59,14 +57,10 @@ namespace SecurityOps.Model
         public SupportedVersionsRule SupportedVersions { get; set; }
 
         /// <summary>Where this policy was loaded from: "preset" or the file's path (not stored).</summary>
-        [YamlIgnore]
         public string Origin { get; set; }
 
         /// <summary>True when this is the policy new cases of the state get (not stored).</summary>
-        [YamlIgnore]
         public bool IsCurrent { get; set; }
-
-        [YamlIgnore]
         public bool IsPreset => Origin == "preset";
 
         public override string ToString() => Name;

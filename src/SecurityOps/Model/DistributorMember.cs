@@ -1,14 +1,12 @@
 using System;
 using System.Collections.Generic;
-using SecurityOps.State;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
     /// <summary>distributors.yaml: the vetted distributors who get embargoed notices.</summary>
     public sealed class DistributorList : IVersionedDocument
     {
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         public List<DistributorMember> Members { get; set; } = new List<DistributorMember>();
     }
@@ -53,11 +51,7 @@ namespace SecurityOps.Model
         public string RemovalReason { get; set; }
 
         public DateTimeOffset? Removed { get; set; }
-
-        [YamlIgnore]
         public bool IsActive => string.Equals(Status, "active", StringComparison.OrdinalIgnoreCase);
-
-        [YamlIgnore]
         public int OffenseCount => Offenses?.Count ?? 0;
     }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using SecurityOps.State;
 
 namespace SecurityOps.Model
 {
@@ -11,7 +10,7 @@ namespace SecurityOps.Model
     /// </summary>
     public sealed class FeedSourceState : IVersionedDocument
     {
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         public string Source { get; set; }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using SecurityOps.State;
 
 namespace SecurityOps.Model
 {
@@ -9,7 +8,7 @@ namespace SecurityOps.Model
     {
         public static readonly string[] Statuses = { "pending", "approved", "denied" };
 
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         /// <summary>The request's id (the file name): the handle the member will have.</summary>
         public string Id { get; set; }

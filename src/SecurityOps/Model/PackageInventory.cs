@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using SecurityOps.State;
 using System.Text.Json.Serialization;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -12,7 +10,7 @@ namespace SecurityOps.Model
     /// </summary>
     public sealed class PackageInventory : IVersionedDocument
     {
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         /// <summary>The inventory's name (a file name: letters, digits, '.', '_', '-').</summary>
         public string Name { get; set; }
@@ -27,7 +25,6 @@ namespace SecurityOps.Model
 
         public List<InventoryPackage> Packages { get; set; } = new List<InventoryPackage>();
 
-        [YamlIgnore]
         [JsonIgnore]
         public int PackageCount => Packages.Count;
 
@@ -47,11 +44,9 @@ namespace SecurityOps.Model
         public string Version { get; set; }
 
         /// <summary>The package URL, when the source gave one.</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public string Purl { get; set; }
 
         /// <summary>Set on output only: the inventory this entry belongs to.</summary>
-        [YamlIgnore]
         public string Inventory { get; set; }
 
         public override string ToString() => $"{Name}-{Version}";

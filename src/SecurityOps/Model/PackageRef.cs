@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Serialization;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -24,23 +23,18 @@ namespace SecurityOps.Model
         public string Ecosystem { get; set; }
 
         /// <summary>GLSA-style vulnerable ranges, "op version[:slot]" (lt, le, gt, ge, eq, rlt, rle, rgt, rge): vulnerable when one matches...</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public List<string> Vulnerable { get; set; }
 
         /// <summary>...and no unaffected range does.</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public List<string> Unaffected { get; set; }
 
         /// <summary>OSV ranges (SEMVER, ECOSYSTEM, GIT) with their introduced / fixed / last_affected events.</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public List<AffectedRange> Ranges { get; set; }
 
         /// <summary>OSV's explicit list of affected versions.</summary>
-        [YamlMember(DefaultValuesHandling = DefaultValuesHandling.OmitNull)]
         public List<string> Versions { get; set; }
 
         /// <summary>True when the advisory said which versions are affected.</summary>
-        [YamlIgnore]
         [JsonIgnore]
         public bool HasVersionData =>
             (Vulnerable?.Count ?? 0) + (Unaffected?.Count ?? 0) + (Ranges?.Count ?? 0) + (Versions?.Count ?? 0) > 0;

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SecurityOps.State;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -15,7 +13,7 @@ namespace SecurityOps.Model
     {
         public const string FileName = "roster.yaml";
 
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         /// <summary>The first day of week 0; every duty week starts on this weekday at 00:00 UTC.</summary>
         public DateTimeOffset? Start { get; set; }
@@ -28,9 +26,18 @@ namespace SecurityOps.Model
         public List<RotationOverride> Overrides { get; set; } = new List<RotationOverride>();
 
         /// <summary>The rotation order actually used: <see cref="Order"/>, or every member when it is empty.</summary>
-        [YamlIgnore]
         public IReadOnlyList<string> EffectiveOrder =>
             Order != null && Order.Count > 0 ? Order : (Members ?? new List<RosterMember>()).Select(m => m?.Handle).ToList();
+
+        /// <summary>
+        /// True while the roster still holds the example people Initialize-SecurityState writes (every address at a
+        /// domain reserved for examples): who is "on duty" then names nobody real, and the module says so.
+        /// </summary>
+        public bool IsExample => Members != null && Members.Count > 0 &&
+            Members.All(m => m?.Email != null && ExampleDomains.Any(d => m.Email.EndsWith("@" + d, StringComparison.OrdinalIgnoreCase)));
+
+        /// <summary>The domains RFC 2606 reserves for documentation.</summary>
+        public static readonly string[] ExampleDomains = { "example.org", "example.com", "example.net" };
 
         public RosterMember FindMember(string handle) =>
             handle == null ? null : Members?.FirstOrDefault(m => string.Equals(m?.Handle, handle, StringComparison.OrdinalIgnoreCase));
@@ -86,7 +93,6 @@ namespace SecurityOps.Model
         public DateTimeOffset? Recorded { get; set; }
 
         /// <summary>swap, absence, or null when the entry is neither (or both).</summary>
-        [YamlIgnore]
         public string Kind
         {
             get
@@ -98,10 +104,7 @@ namespace SecurityOps.Model
         }
 
         /// <summary>The people the override names.</summary>
-        [YamlIgnore]
         public IReadOnlyList<string> People => Kind == SwapKind ? (IReadOnlyList<string>)Swap : Kind == AbsenceKind ? new[] { Absent } : Array.Empty<string>();
-
-        [YamlIgnore]
         public string Description
         {
             get

@@ -6,8 +6,14 @@ namespace SecurityOps.Model
     /// <summary>One duty week of the rotation: who is Primary and who is Secondary, and why.</summary>
     public sealed class RotationSlot
     {
-        /// <summary>Weeks since the rotation's start (week 0 starts on the start date).</summary>
+        /// <summary>Weeks since the rotation's start (week 0 starts on the start date): the index into the rotation order.</summary>
         public int WeekNumber { get; set; }
+
+        /// <summary>The ISO 8601 week of <see cref="WeekStart"/> (2026-W49), as calendars and people count weeks.</summary>
+        public string IsoWeek { get; set; }
+
+        /// <summary>True while roster.yaml still holds the example people: this slot names nobody real.</summary>
+        public bool ExampleRoster { get; set; }
 
         /// <summary>First day of the week (a UTC date; duty begins at 00:00 UTC).</summary>
         public DateTime WeekStart { get; set; }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -118,7 +117,6 @@ namespace SecurityOps.Model
     public sealed class CaseAdvisory
     {
         /// <summary>The case this belongs to (not stored: the file says it).</summary>
-        [YamlIgnore]
         public string CaseId { get; set; }
 
         public string GhsaId { get; set; }
@@ -162,8 +160,6 @@ namespace SecurityOps.Model
         public DateTimeOffset? ForkReadyAt { get; set; }
 
         public DateTimeOffset? PublishedAt { get; set; }
-
-        [YamlIgnore]
         public bool CvePending => CveRequestState == "pending";
 
         public override string ToString() => GhsaId;

@@ -20,6 +20,12 @@ namespace SecurityOps.Model
         /// <summary>Include the built-in sources (gentoo-glsa, rustsec, go-vulndb, oss-security).</summary>
         public bool UseDefaults { get; set; } = true;
 
+        /// <summary>
+        /// The first read of a source (a new state, a source added later) is its baseline: what it holds that day is
+        /// recorded as seen and no issue is filed for it, so a back catalogue never floods the tracker.
+        /// </summary>
+        public bool BaselineNewSources { get; set; } = true;
+
         /// <summary>Time for one HTTP attempt, headers and body.</summary>
         public int TimeoutSeconds { get; set; } = 30;
 

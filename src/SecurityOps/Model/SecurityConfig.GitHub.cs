@@ -1,14 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using YamlDotNet.Serialization;
 
 namespace SecurityOps.Model
 {
     public sealed partial class SecurityConfig
     {
         /// <summary>The github: section (New-CveIssue and every other GitHub call).</summary>
-        [YamlMember(Alias = "github")]
         public GitHubSettings GitHub { get; set; } = new GitHubSettings();
     }
 
@@ -16,6 +14,12 @@ namespace SecurityOps.Model
     {
         /// <summary>REST API root, used as given; empty means https://api.github.com/.</summary>
         public string ApiUrl { get; set; }
+
+        /// <summary>
+        /// The most new issues one runbook run opens. A run that would open more opens none of them (a flood is never
+        /// half-filed), keeps them pending and says why; raise it on purpose, and the next run files each once. 0: no cap.
+        /// </summary>
+        public int MaxNewIssuesPerRun { get; set; } = 25;
 
         /// <summary>owner/name where New-CveIssue files advisory issues when -Repository is not given.</summary>
         public string IssueRepository { get; set; }

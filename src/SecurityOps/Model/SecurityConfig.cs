@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using SecurityOps.State;
 
 namespace SecurityOps.Model
 {
@@ -9,7 +8,7 @@ namespace SecurityOps.Model
     /// </summary>
     public sealed partial class SecurityConfig : IVersionedDocument
     {
-        public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
+        public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
         public ProjectSettings Project { get; set; } = new ProjectSettings();
 
@@ -29,6 +28,9 @@ namespace SecurityOps.Model
     {
         /// <summary>How long a run waits for another run's lock on the state before failing.</summary>
         public int LockTimeoutSeconds { get; set; } = 30;
+
+        /// <summary>How long a run (Invoke-SecurityRunbook) waits for another run of the same state to finish.</summary>
+        public int RunLockWaitSeconds { get; set; } = 600;
 
         /// <summary>Author of the commits Save-SecurityState makes.</summary>
         public string CommitAuthorName { get; set; } = "SecurityOps";

@@ -7,6 +7,9 @@ namespace SecurityOps.Model
     /// <summary>How one source went in a runbook run.</summary>
     public sealed class RunbookSourceResult
     {
+        /// <summary>True when this run was the source's baseline: its items were recorded as seen, none filed.</summary>
+        public bool Baseline { get; set; }
+
         public string Source { get; set; }
 
         public string Type { get; set; }
@@ -86,6 +89,15 @@ namespace SecurityOps.Model
 
         /// <summary>The state commit of this run (null: nothing changed, -WhatIf, or not a git repository).</summary>
         public StateCommit StateCommit { get; set; }
+
+        /// <summary>Sources this run read for the first time (or all, with -Baseline): recorded as seen, nothing filed.</summary>
+        public List<string> BaselineSources { get; set; } = new List<string>();
+
+        /// <summary>CVEs not filed because the run would have opened more issues than github.maxNewIssuesPerRun; they stay pending.</summary>
+        public List<string> HeldByCap { get; set; } = new List<string>();
+
+        /// <summary>Files an interrupted earlier run wrote and did not commit, committed by this run before it began.</summary>
+        public List<string> Recovered { get; set; } = new List<string>();
 
         /// <summary>Cases whose CVE request GitHub has not answered yet (after this run's check).</summary>
         public List<string> CveRequestsPending { get; set; } = new List<string>();

@@ -1,8 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using SecurityOps.State;
 
 namespace SecurityOps.Model
 {
@@ -22,19 +19,5 @@ namespace SecurityOps.Model
 
         /// <summary>Files changed since the last commit.</summary>
         public IReadOnlyList<string> PendingChanges { get; set; } = Array.Empty<string>();
-
-        public static SecurityStateInfo Describe(SecurityState state)
-        {
-            bool isGit = state.Git.IsRepository;
-            return new SecurityStateInfo
-            {
-                StatePath = state.Root,
-                ProjectName = state.Config.Project?.Name,
-                IsGitRepository = isGit,
-                CveCount = state.Files.EnumerateFiles("cves", "CVE-*.yaml", recursive: true).Count(),
-                CaseCount = state.Files.EnumerateFiles("cases", "*.yaml", recursive: false).Count(),
-                PendingChanges = isGit ? state.Git.Status().Select(c => c.Path).ToList() : (IReadOnlyList<string>)Array.Empty<string>(),
-            };
-        }
     }
 }

@@ -132,7 +132,7 @@ namespace SecurityOps.Net
     /// </summary>
     public sealed class HttpPipeline : IDisposable
     {
-        private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(CreateHandler);
+        private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(() => CreateHandler());
 
         private static readonly Lazy<HttpPipeline> SharedPipeline = new Lazy<HttpPipeline>(() => new HttpPipeline(new HttpPipelineOptions()));
 
@@ -162,13 +162,13 @@ namespace SecurityOps.Net
         /// pooled connections (DNS changes); on .NET Framework an HttpClientHandler. Set by reflection: this assembly
         /// targets netstandard2.0.
         /// </summary>
-        internal static HttpMessageHandler CreateHandler()
+        internal static HttpMessageHandler CreateHandler(bool allowRedirects = true)
         {
             Type sockets = Type.GetType("System.Net.Http.SocketsHttpHandler, System.Net.Http", throwOnError: false);
             if (sockets != null && Activator.CreateInstance(sockets) is HttpMessageHandler handler)
             {
                 void Set(string name, object value) => sockets.GetProperty(name)?.SetValue(handler, value);
-                Set("AllowAutoRedirect", true);
+                Set("AllowAutoRedirect", allowRedirects);
                 Set("MaxAutomaticRedirections", 5);
                 Set("AutomaticDecompression", DecompressionMethods.GZip | DecompressionMethods.Deflate);
                 Set("UseCookies", false);
@@ -179,7 +179,7 @@ namespace SecurityOps.Net
 
             return new HttpClientHandler
             {
-                AllowAutoRedirect = true,
+                AllowAutoRedirect = allowRedirects,
                 MaxAutomaticRedirections = 5,
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
                 UseCookies = false,
@@ -522,29 +522,15 @@ namespace SecurityOps.Net
             return ex;
         }
 
-        internal static TimeSpan? ParseRetryAfter(HttpResponseMessage response)
-        {
-            RetryConditionHeaderValue value = response.Headers.RetryAfter;
-            if (value?.Delta != null)
-            {
-                return value.Delta.Value < TimeSpan.Zero ? TimeSpan.Zero : value.Delta.Value;
-            }
-
-            if (value?.Date != null)
-            {
-                TimeSpan wait = value.Date.Value - ModuleContext.UtcNow;
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-            }
-
-            return null;
-        }
+        internal static TimeSpan? ParseRetryAfter(HttpResponseMessage response) =>
+            response.Headers.TryGetValues("Retry-After", out var values)
+                ? RetryTiming.RetryAfter(string.Join(",", values), ModuleContext.UtcNow)
+                : null;
 
         private TimeSpan Backoff(int attempt)
         {
-            double baseMs = Options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
             jitterRandom = jitterRandom ?? new Random(Guid.NewGuid().GetHashCode());
-            double ms = baseMs + (baseMs * 0.5 * jitterRandom.NextDouble());
-            return TimeSpan.FromMilliseconds(Math.Min(ms, Options.MaxDelay.TotalMilliseconds));
+            return RetryTiming.Exponential(Options.BaseDelay, attempt, Options.MaxDelay, jitterRandom);
         }
     }
 }

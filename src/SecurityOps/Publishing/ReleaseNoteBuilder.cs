@@ -48,7 +48,7 @@ namespace SecurityOps.Publishing
             var hiddenCves = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var issues = new List<Issue>();
             int leftOut = 0;
-            foreach (VulnerabilityCase c in allCases.Where(c => string.Equals(c.FixedIn, release, StringComparison.Ordinal)))
+            foreach (VulnerabilityCase c in allCases.Where(c => c.FixedVersions.Contains(release, StringComparer.Ordinal)))
             {
                 if (!PublicGate.IsPublic(c, now))
                 {

@@ -28,6 +28,34 @@ namespace SecurityOps.Rotation
             return roster;
         }
 
+        /// <summary>
+        /// Starts the rotation with the real team: the members in the order given, week 0 the current ISO week (from its
+        /// Monday, 00:00 UTC), no overrides. Only over a missing or still-example roster (a team's roster is never
+        /// replaced); an invalid team (a duplicate handle, a bad time zone, fewer than two people) writes nothing.
+        /// </summary>
+        public Roster StartTeam(IReadOnlyList<RosterMember> members, DateTimeOffset now)
+        {
+            using (files.AcquireLock())
+            {
+                Roster current = files.Read<Roster>(Roster.FileName);
+                if (current != null && !current.IsExample)
+                {
+                    throw new SecurityOpsException("RosterAlreadySet", FailureKind.ResourceExists, FilePath,
+                        $"{FilePath} already holds the team ({string.Join(", ", current.Members.Select(m => m.Handle))}); it is not replaced. Edit it, or use Set-RotationOverride for changes.");
+                }
+
+                DateTime today = now.UtcDateTime.Date;
+                var roster = current ?? new Roster();
+                roster.Start = new DateTimeOffset(today.AddDays(-(((int)today.DayOfWeek + 6) % 7)), TimeSpan.Zero);
+                roster.Members = members.Select(m => new RosterMember { Handle = m.Handle?.Trim(), Name = m.Name?.Trim(), Email = m.Email?.Trim(), TimeZone = m.TimeZone?.Trim() }).ToList();
+                roster.Order = roster.Members.Select(m => m.Handle).ToList();
+                roster.Overrides = new List<RotationOverride>();
+                RotationSchedule.Create(roster, FilePath); // validates: throws RosterInvalid, nothing written
+                files.Write(Roster.FileName, roster);
+                return roster;
+            }
+        }
+
         /// <summary>The rotation of the roster on disk; an invalid roster throws <see cref="RosterInvalidException"/>.</summary>
         public RotationSchedule Load() => RotationSchedule.Create(Read(), FilePath);
 

@@ -137,6 +137,16 @@ namespace SecurityOps.Rotation
         }
 
         /// <summary>Week number of the week holding <paramref name="date"/> (negative before the start).</summary>
+        /// <summary>The ISO 8601 week (yyyy-Www) of a day: weeks start on Monday, week 1 holds the year's first Thursday.</summary>
+        public static string IsoWeekOf(DateTime day)
+        {
+            day = day.Date;
+            int weekday = ((int)day.DayOfWeek + 6) % 7; // Monday 0 .. Sunday 6
+            DateTime thursday = day.AddDays(3 - weekday);
+            int week = ((thursday.DayOfYear - 1) / 7) + 1;
+            return string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0}-W{1:00}", thursday.Year, week);
+        }
+
         public int WeekNumberOf(DateTime date)
         {
             int days = (int)(date.Date - Start).TotalDays;
@@ -168,6 +178,8 @@ namespace SecurityOps.Rotation
             return new RotationSlot
             {
                 WeekNumber = week,
+                IsoWeek = IsoWeekOf(weekStart),
+                ExampleRoster = roster.IsExample,
                 WeekStart = DateTime.SpecifyKind(weekStart, DateTimeKind.Utc),
                 WeekEnd = DateTime.SpecifyKind(weekStart.AddDays(6), DateTimeKind.Utc),
                 Primary = plan.Primary,

@@ -32,6 +32,9 @@ namespace SecurityOps.Runbook
         /// <summary>-WhatIf: read the feeds, plan offline, write nothing (state, GitHub, summary files).</summary>
         public bool DryRun { get; set; }
 
+        /// <summary>Every source's first read: record what it holds as seen and file nothing (after adding sources, say).</summary>
+        public bool Baseline { get; set; }
+
         /// <summary>Push the state commit to state.remote.</summary>
         public bool Push { get; set; }
 
@@ -84,6 +87,26 @@ namespace SecurityOps.Runbook
 
         public async Task<SecurityRunbookResult> RunAsync(RunbookOptions options, CancellationToken token = default)
         {
+            if (options.DryRun)
+            {
+                return await RunLockedAsync(options, token).ConfigureAwait(false);
+            }
+
+            // One run per state from the first read to the push: a second run waits, so the two never file the same issue.
+            using (StateRunLock run = StateRunLock.Acquire(state.Root, TimeSpan.FromSeconds(Math.Max(0, state.Config.State.RunLockWaitSeconds)),
+                       owner => events.Warning($"Another run holds the state ({owner ?? "owner unknown"}); waiting for it to finish.")))
+            {
+                if (run.PreviousOwner != null)
+                {
+                    events.Warning($"The previous run ({run.PreviousOwner}) ended without releasing the state; its lock was taken over.");
+                }
+
+                return await RunLockedAsync(options, token).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<SecurityRunbookResult> RunLockedAsync(RunbookOptions options, CancellationToken token)
+        {
             var clock = Stopwatch.StartNew();
             Failures.Clear();
             problems.Clear();
@@ -95,6 +118,11 @@ namespace SecurityOps.Runbook
             var queue = new CveFilingQueue(state.Files, readOnly: options.DryRun);
             var planned = new Dictionary<string, CveRecord>(StringComparer.OrdinalIgnoreCase);
             relevance = LoadRelevance();
+
+            if (!options.DryRun)
+            {
+                RecoverInterruptedRun(result);
+            }
 
             Step(1, "reading the upstream sources");
             await ReadFeedsAsync(options, result, database, queue, planned, token).ConfigureAwait(false);
@@ -138,6 +166,22 @@ namespace SecurityOps.Runbook
             events.Verbose($"Step 1: reading {sources.Count} source(s): {string.Join(", ", sources.Select(s => s.Name))}{(options.Since != null ? $", items since {options.Since.Value.UtcDateTime:u}" : string.Empty)}. Each new CVE is put on the pending-filing list ({CveFilingQueue.RelativePath}) before its record is written.");
             var perSource = sources.ToDictionary(s => s.Name, s => new RunbookSourceResult { Source = s.Name, Type = s.Type }, StringComparer.OrdinalIgnoreCase);
 
+            // A source read for the first time (a new state, a source added later), or every source with -Baseline:
+            // what it holds today is recorded as seen, and nothing of it is filed.
+            var baseline = new HashSet<string>(sources
+                .Where(s => options.Baseline || (state.Config.Feeds.BaselineNewSources && !state.Files.Exists(FeedStateStore.RelativePath(s.Name))))
+                .Select(s => s.Name), StringComparer.OrdinalIgnoreCase);
+            foreach (string name in baseline)
+            {
+                perSource[name].Baseline = true;
+                result.BaselineSources.Add(name);
+            }
+
+            if (baseline.Count > 0)
+            {
+                events.Verbose($"Step 1: baseline for {string.Join(", ", baseline)}: what {(baseline.Count == 1 ? "it holds" : "they hold")} today is recorded as seen; no issue is filed for it.");
+            }
+
             void Emit(SecurityFeedItem item)
             {
                 lock (gate)
@@ -154,7 +198,7 @@ namespace SecurityOps.Runbook
 
                         try
                         {
-                            if (Record(CveObservation.FromFeedItem(item, id), database, queue, planned, options.DryRun) && !result.NewCves.Contains(id))
+                            if (Record(CveObservation.FromFeedItem(item, id), database, queue, planned, options.DryRun, file: !baseline.Contains(item.Source ?? string.Empty)) && !result.NewCves.Contains(id))
                             {
                                 result.NewCves.Add(id);
                                 source?.NewCves.Add(id);
@@ -188,7 +232,7 @@ namespace SecurityOps.Runbook
         }
 
         /// <summary>Records one observation; true when it made a new record. The id is queued before the record is written.</summary>
-        private bool Record(CveObservation observation, CveDatabase database, CveFilingQueue queue, Dictionary<string, CveRecord> planned, bool dryRun)
+        private bool Record(CveObservation observation, CveDatabase database, CveFilingQueue queue, Dictionary<string, CveRecord> planned, bool dryRun, bool file = true)
         {
             string id = observation.CveId;
             if (dryRun)
@@ -207,12 +251,18 @@ namespace SecurityOps.Runbook
                 var record = new CveRecord { CveId = id, FirstSeen = ModuleContext.UtcNow, IsNew = true };
                 CveDatabase.Merge(record, observation, ModuleContext.UtcNow);
                 relevance?.Apply(record, ModuleContext.UtcNow);
+                if (!file)
+                {
+                    events.Verbose($"{id}: would be recorded as part of the baseline of {observation.Source} (not filed).");
+                    return true;
+                }
+
                 planned[id] = record;
                 events.Verbose($"{id}: would be recorded ({string.Join(", ", record.Packages)}) from {observation.Source}.");
                 return true;
             }
 
-            if (!database.Exists(id) && observation.Packages.Count > 0)
+            if (file && !database.Exists(id) && observation.Packages.Count > 0)
             {
                 queue.Add(new[] { id });
             }
@@ -223,7 +273,7 @@ namespace SecurityOps.Runbook
                 written.Add(stored.RelativePath);
             }
 
-            DecideRelevance(stored, database, queue);
+            DecideRelevance(stored, database, queue, file || !stored.IsNew);
             if (stored.IsNew)
             {
                 events.Verbose($"{id}: new record ({string.Join(", ", stored.Packages)}) from {observation.Source}.");
@@ -253,8 +303,9 @@ namespace SecurityOps.Runbook
         /// <summary>
         /// Decides a stored record's relevance; when it changed, writes it, and when the record is now to be filed and has
         /// no issue (a package arrived from a later source), lists it for filing: once, since a filed record has its issue.
+        /// A new record of a source's baseline run (<paramref name="mayFile"/> false) is decided but not listed.
         /// </summary>
-        private void DecideRelevance(CveRecord stored, CveDatabase database, CveFilingQueue queue)
+        private void DecideRelevance(CveRecord stored, CveDatabase database, CveFilingQueue queue, bool mayFile)
         {
             if (relevance == null || !relevance.Apply(stored, ModuleContext.UtcNow))
             {
@@ -263,7 +314,7 @@ namespace SecurityOps.Runbook
 
             database.Save(stored);
             written.Add(stored.RelativePath);
-            if (stored.Issue == null && relevance.ShouldFile(stored) && !queue.Contains(stored.CveId))
+            if (mayFile && stored.Issue == null && relevance.ShouldFile(stored) && !queue.Contains(stored.CveId))
             {
                 queue.Add(new[] { stored.CveId });
                 events.Verbose($"{stored.CveId}: now {stored.Relevance}; listed for filing.");
@@ -340,7 +391,7 @@ namespace SecurityOps.Runbook
             }
 
             using GitHubGateway gateway = offline ? null : target.CreateGateway(events);
-            CveIssueFiler filer = target.CreateFiler(gateway, database, events, PublicGate.LazyEmbargoReason(new CaseStore(state.Files), ModuleContext.UtcNow));
+            CveIssueFiler filer = target.CreateFiler(gateway, database.Save, events, PublicGate.LazyEmbargoReason(new CaseStore(state.Files), ModuleContext.UtcNow));
             CveIssuePlan plan;
             try
             {
@@ -360,6 +411,19 @@ namespace SecurityOps.Runbook
 
             result.Issues.AddRange(plan.Unchanged);
             queue.Remove(plan.Unchanged.Select(u => u.CveId));
+            int opening = plan.Items.Count(i => i.IsNew);
+            int cap = state.Config.GitHub?.MaxNewIssuesPerRun ?? 0;
+            if (cap > 0 && opening > cap)
+            {
+                // A flood is a sign of a changed or misread source: file none of it rather than half of it.
+                var held = plan.Items.SelectMany(i => i.ToAdd.Concat(i.ToLink)).Select(r => r.CveId).Distinct().ToList();
+                result.HeldByCap = held;
+                Fail("issues", target.Repository.ToString(), new SecurityOpsException("NewIssueCapExceeded", FailureKind.LimitsExceeded, target.Repository.ToString(),
+                    $"This run would open {opening} new issues in {target.Repository}, more than github.maxNewIssuesPerRun ({cap}): none was filed, and the {held.Count} CVE(s) stay pending. " +
+                    "Check the sources (a new source should start with a baseline: Invoke-SecurityRunbook -Baseline), then raise the cap on purpose; the next run files each once."));
+                return;
+            }
+
             foreach (CveIssuePlanItem item in plan.Items)
             {
                 if (offline)
@@ -416,9 +480,9 @@ namespace SecurityOps.Runbook
                 result.StateCommit = commit.CommitId == null ? null : commit;
                 if (options.Push)
                 {
-                    await StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, GitHubToken.TryResolve(options.Token, options.Environment),
-                        options.ApiUrl, events, token).ConfigureAwait(false);
-                    StateCommitter.Push(state);
+                    GitHubToken pushToken = GitHubToken.TryResolve(options.Token, options.Environment);
+                    await StateCommitter.PushAsync(state, () => StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, pushToken, options.ApiUrl, events, token),
+                        events, token).ConfigureAwait(false);
                     commit.Pushed = commit.CommitId != null;
                     events.Verbose($"Pushed the state to {state.Config.State.Remote}.");
                 }
@@ -429,6 +493,9 @@ namespace SecurityOps.Runbook
             }
         }
 
+        /// <summary>What every summary says while the roster is the example one.</summary>
+        internal const string ExampleRosterNote = "roster.yaml still holds the example people (alice, bob, carol at example.org): nobody real is on duty. Replace them with Initialize-SecurityState -Member or by editing roster.yaml.";
+
         private void OnDuty(SecurityRunbookResult result, DateTimeOffset now)
         {
             try
@@ -438,6 +505,11 @@ namespace SecurityOps.Runbook
                 result.OnDutyNote = result.OnDuty == null
                     ? (state.Files.Exists(Roster.FileName) ? $"The rotation starts on {roster.Load().Start:yyyy-MM-dd}." : $"There is no {Roster.FileName}.")
                     : null;
+                if (result.OnDuty?.ExampleRoster == true)
+                {
+                    result.OnDutyNote = ExampleRosterNote;
+                    events.Warning(ExampleRosterNote);
+                }
             }
             catch (SecurityOpsException ex)
             {
@@ -530,6 +602,72 @@ namespace SecurityOps.Runbook
             catch (SecurityOpsException ex)
             {
                 Fail("reminders", ex.Target?.ToString(), ex);
+            }
+        }
+
+        /// <summary>The folders a run writes: what an interrupted run left there is this run's to commit.</summary>
+        private static readonly string[] RunFolders = { "cves", FeedStateStore.Folder, "runbook", "cases" };
+
+        /// <summary>
+        /// Commits what an interrupted run (killed, crashed, a lost machine) wrote and did not commit, before this run
+        /// reads anything: its records, their issue links and the feed state that marks their advisories as seen go in
+        /// together, so no later run can skip an advisory whose records are not committed. Each file is read first; one
+        /// that does not read is left for a person and reported, never committed.
+        /// </summary>
+        private void RecoverInterruptedRun(SecurityRunbookResult result)
+        {
+            if (!state.Git.IsRepository)
+            {
+                return;
+            }
+
+            foreach (string what in state.Git.ClearInterruptedOperations())
+            {
+                events.Warning($"An earlier run was interrupted in the middle of a git operation: cleared {what}.");
+            }
+
+            var valid = new List<string>();
+            foreach (GitChange change in RunFolders.SelectMany(f => Directory.Exists(state.Files.FullPath(f)) ? state.Git.Status(f) : Array.Empty<GitChange>()))
+            {
+                if (change.Status == "D" || !change.Path.EndsWith(".yaml", StringComparison.Ordinal))
+                {
+                    valid.Add(change.Path);
+                    continue;
+                }
+
+                try
+                {
+                    if (change.Path.StartsWith("cves/", StringComparison.Ordinal))
+                    {
+                        state.Files.Read<CveRecord>(change.Path);
+                    }
+                    else if (change.Path.StartsWith("cases/", StringComparison.Ordinal))
+                    {
+                        state.Files.Read<VulnerabilityCase>(change.Path);
+                    }
+                    else
+                    {
+                        YamlFormat.ParseNode(state.Files.ReadText(change.Path), state.Files.FullPath(change.Path));
+                    }
+
+                    valid.Add(change.Path);
+                }
+                catch (SecurityOpsException ex)
+                {
+                    Fail("recovery", change.Path, ex);
+                }
+            }
+
+            if (valid.Count == 0)
+            {
+                return;
+            }
+
+            StateCommit commit = StateCommitter.Commit(state, $"Recover {valid.Count} file(s) an interrupted run wrote and did not commit", paths: valid);
+            if (commit?.CommitId != null)
+            {
+                result.Recovered = commit.Files.ToList();
+                events.Warning($"An earlier run was interrupted before its commit: committed the {commit.Files.Count} file(s) it left ({commit.CommitId.Substring(0, Math.Min(12, commit.CommitId.Length))}).");
             }
         }
 

@@ -22,8 +22,24 @@ namespace SecurityOps.Runbook
                 sb.Append("> -WhatIf: a plan only. Nothing was written to the state or to GitHub.\n\n");
             }
 
+            if (r.BaselineSources.Count > 0)
+            {
+                sb.Append($"> **Baseline** for {string.Join(", ", r.BaselineSources.Select(MarkdownText.Cell))}: what {(r.BaselineSources.Count == 1 ? "it holds" : "they hold")} today is recorded as seen and no issue was filed for it. From the next run on, what is new is filed.\n\n");
+            }
+
+            if (r.HeldByCap.Count > 0)
+            {
+                sb.Append($"> **Not filed:** this run would have opened more new issues than github.maxNewIssuesPerRun; all {r.HeldByCap.Count} CVE(s) stay pending until the cap is raised.\n\n");
+            }
+
+            if (r.Recovered.Count > 0)
+            {
+                sb.Append($"> An earlier run was interrupted before its commit: this run committed the {r.Recovered.Count} file(s) it left first.\n\n");
+            }
+
             sb.Append(r.OnDuty != null
-                ? $"On duty, week of {r.OnDuty.WeekStart:yyyy-MM-dd}: Primary **{r.OnDuty.Primary}**{Name(r.OnDuty.PrimaryName)}, Secondary **{r.OnDuty.Secondary}**{Name(r.OnDuty.SecondaryName)}\n\n"
+                ? $"On duty, week {r.OnDuty.IsoWeek} (from {r.OnDuty.WeekStart:yyyy-MM-dd}): Primary **{r.OnDuty.Primary}**{Name(r.OnDuty.PrimaryName)}, Secondary **{r.OnDuty.Secondary}**{Name(r.OnDuty.SecondaryName)}\n\n" +
+                  (r.OnDuty.ExampleRoster ? $"> **Warning:** {MarkdownText.Cell(r.OnDutyNote)}\n\n" : string.Empty)
                 : $"On duty: unknown ({MarkdownText.Cell(r.OnDutyNote)})\n\n");
 
             sb.Append("### Sources\n\n| Source | Type | Items | New CVEs | Requests | Status |\n|---|---|---:|---|---:|---|\n");

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Text;
 
@@ -147,13 +148,100 @@ namespace SecurityOps.State
             return result.ExitCode == 0 ? result.Output.Trim() : null;
         }
 
-        public void Push(string remote, string branch)
+        /// <summary>Fetches <paramref name="branch"/> of <paramref name="remote"/>; false when the remote has no such branch yet.</summary>
+        public bool Fetch(string remote, string branch)
         {
-            // Without a configured branch, push to the branch of the same name as the current one.
             branch = string.IsNullOrEmpty(branch) ? CurrentBranch() : branch;
-            var args = new List<string> { "push", "--quiet", remote ?? "origin", "HEAD:refs/heads/" + branch };
+            return Run(new[] { "fetch", "--quiet", remote ?? "origin", "refs/heads/" + branch }, throwOnError: false).ExitCode == 0;
+        }
 
-            Run(args);
+        /// <summary>Starts replaying this branch's own commits onto FETCH_HEAD; false when a file conflicts (the rebase waits).</summary>
+        public bool RebaseOntoFetched()
+        {
+            // --autostash: files a person changed and did not commit (a config edit) are set aside and put back.
+            GitResult result = Run(new[] { "-c", "core.editor=true", "rebase", "--quiet", "--autostash", "FETCH_HEAD" }, throwOnError: false);
+            if (result.ExitCode != 0 && !RebaseInProgress)
+            {
+                throw new SecurityOpsException("GitCommandFailed", FailureKind.InvalidOperation, root,
+                    $"git rebase failed ({result.ExitCode}) and did not start: {Redact.Urls(result.Error.Trim())}");
+            }
+
+            return result.ExitCode == 0;
+        }
+
+        /// <summary>True while a rebase waits for its conflicts to be resolved.</summary>
+        public bool RebaseInProgress =>
+            Directory.Exists(Path.Combine(root, ".git", "rebase-merge")) || Directory.Exists(Path.Combine(root, ".git", "rebase-apply"));
+
+        /// <summary>The files of a waiting rebase that conflict, relative to the root.</summary>
+        public IReadOnlyList<string> ConflictedFiles() =>
+            Run(new[] { "diff", "--name-only", "--diff-filter=U", "-z" }).Output.Split(new[] { '\0' }, StringSplitOptions.RemoveEmptyEntries);
+
+        /// <summary>A stage of a conflicted file: 2 the upstream being rebased onto, 3 the commit being replayed; null when absent.</summary>
+        public string ShowStage(int stage, string path)
+        {
+            GitResult result = Run(new[] { "show", $":{stage}:{path}" }, throwOnError: false);
+            return result.ExitCode == 0 ? result.Output : null;
+        }
+
+        /// <summary>Marks a resolved file and goes on with the rebase; false when the next commit conflicts too.</summary>
+        public bool ContinueRebase(IEnumerable<string> resolved)
+        {
+            Run(new[] { "add", "--" }.Concat(resolved));
+            return Run(new[] { "-c", "core.editor=true", "rebase", "--continue" }, throwOnError: false).ExitCode == 0;
+        }
+
+        public void AbortRebase() => Run(new[] { "rebase", "--abort" }, throwOnError: false);
+
+        /// <summary>
+        /// What a git process killed mid-way leaves behind: the index lock (every later git command would fail) and a
+        /// rebase in progress (a push killed while replaying). Call only while holding the state's run lock, when no other
+        /// git process of SecurityOps can be at work. Returns what was cleared, for the log.
+        /// </summary>
+        public IReadOnlyList<string> ClearInterruptedOperations()
+        {
+            var cleared = new List<string>();
+            string git = Path.Combine(root, ".git");
+            if (Directory.Exists(Path.Combine(git, "rebase-merge")) || Directory.Exists(Path.Combine(git, "rebase-apply")))
+            {
+                string lockFile = Path.Combine(git, "index.lock");
+                if (File.Exists(lockFile))
+                {
+                    File.Delete(lockFile);
+                }
+
+                AbortRebase();
+                cleared.Add("a rebase in progress (aborted: the local commits are as they were)");
+            }
+
+            string index = Path.Combine(git, "index.lock");
+            if (File.Exists(index))
+            {
+                File.Delete(index);
+                cleared.Add(".git/index.lock");
+            }
+
+            return cleared;
+        }
+
+        /// <summary>Pushes HEAD; false when the remote refused it because it moved on (fetch first, not a fast-forward, a ref lock).</summary>
+        public bool TryPush(string remote, string branch, out string refusal)
+        {
+            branch = string.IsNullOrEmpty(branch) ? CurrentBranch() : branch;
+            GitResult result = Run(new[] { "push", "--quiet", remote ?? "origin", "HEAD:refs/heads/" + branch }, throwOnError: false);
+            refusal = Redact.Urls(result.Error.Trim());
+            if (result.ExitCode == 0)
+            {
+                return true;
+            }
+
+            if (refusal.IndexOf("fetch first", StringComparison.OrdinalIgnoreCase) >= 0 || refusal.IndexOf("non-fast-forward", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                refusal.IndexOf("cannot lock ref", StringComparison.OrdinalIgnoreCase) >= 0 || refusal.IndexOf("rejected", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return false;
+            }
+
+            throw new SecurityOpsException("GitCommandFailed", FailureKind.InvalidOperation, root, $"git push failed ({result.ExitCode}): {refusal}");
         }
 
         /// <summary>

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using SecurityOps.Model;
 
@@ -16,6 +18,21 @@ namespace SecurityOps.State
         {
             Files = new StateRepository(root);
             Git = new GitRepository(Files.Root);
+        }
+
+        /// <summary>What the state holds, counted from file names (no record is parsed), and what git has pending.</summary>
+        public SecurityStateInfo Describe()
+        {
+            bool isGit = Git.IsRepository;
+            return new SecurityStateInfo
+            {
+                StatePath = Root,
+                ProjectName = Config.Project?.Name,
+                IsGitRepository = isGit,
+                CveCount = Files.EnumerateFiles("cves", "CVE-*.yaml", recursive: true).Count(),
+                CaseCount = Files.EnumerateFiles("cases", "*.yaml", recursive: false).Count(),
+                PendingChanges = isGit ? Git.Status().Select(c => c.Path).ToList() : (IReadOnlyList<string>)Array.Empty<string>(),
+            };
         }
 
         public StateRepository Files { get; }

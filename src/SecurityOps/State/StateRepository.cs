@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Threading;
+using SecurityOps.Model;
 
 namespace SecurityOps.State
 {
@@ -15,7 +16,7 @@ namespace SecurityOps.State
     {
         public const string ConfigFileName = "securityops.yaml";
         public const string LockFileName = ".securityops.lock";
-        public const int CurrentSchemaVersion = 1;
+        public const int CurrentSchemaVersion = SchemaVersions.Current;
 
         private static readonly UTF8Encoding Utf8NoBom = new UTF8Encoding(false);
         private static readonly ConcurrentDictionary<string, LockHolder> Locks =
@@ -134,7 +135,15 @@ namespace SecurityOps.State
         /// <paramref name="durable"/> false skips the flush to disk (outputs that can be regenerated, written by the
         /// thousand): the rename still means a reader sees the old file or the new one, never half of one.
         /// </summary>
-        public static void WriteFileAtomic(string path, string text, bool durable = true)
+        public static void WriteFileAtomic(string path, string text, bool durable = true) =>
+            WriteFileAtomic(path, stream =>
+            {
+                byte[] bytes = Utf8NoBom.GetBytes(text);
+                stream.Write(bytes, 0, bytes.Length);
+            }, durable);
+
+        /// <summary>The one atomic write: <paramref name="write"/> fills a temp file beside <paramref name="path"/>, which then replaces it.</summary>
+        public static void WriteFileAtomic(string path, Action<Stream> write, bool durable = true)
         {
             string dir = Path.GetDirectoryName(path);
             Directory.CreateDirectory(dir);
@@ -143,8 +152,7 @@ namespace SecurityOps.State
             {
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, durable ? FileOptions.WriteThrough : FileOptions.None))
                 {
-                    byte[] bytes = Utf8NoBom.GetBytes(text);
-                    stream.Write(bytes, 0, bytes.Length);
+                    write(stream);
                     stream.Flush(durable);
                 }
 
@@ -298,11 +306,5 @@ namespace SecurityOps.State
                     $"The state at {root} is locked by another SecurityOps run; waited {timeout.TotalSeconds:0.#} s. " +
                     $"If no other run is active, delete {Path.Combine(root, LockFileName)}.", inner);
         }
-    }
-
-    /// <summary>Every state file carries a schema version.</summary>
-    public interface IVersionedDocument
-    {
-        int SchemaVersion { get; set; }
     }
 }

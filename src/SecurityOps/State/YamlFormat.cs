@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
+using SecurityOps.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
@@ -17,6 +19,9 @@ namespace SecurityOps.State
     {
         private static readonly IDeserializer Reader = new DeserializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .WithTypeInspector(inner => new StateMapping(inner))
+            .WithAttributeOverride<SecurityConfig>(c => c.GitHub, StateMapping.GitHubKey)
+            .WithDuplicateKeyChecking()
             .IgnoreUnmatchedProperties()
             .WithTypeConverter(new DateTimeOffsetConverter())
             .Build();
@@ -25,6 +30,8 @@ namespace SecurityOps.State
         // file that is missing from it is one the module does not know and is kept. Nulls are stripped afterwards.
         private static readonly ISerializer FullWriter = new SerializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .WithTypeInspector(inner => new StateMapping(inner))
+            .WithAttributeOverride<SecurityConfig>(c => c.GitHub, StateMapping.GitHubKey)
             .WithTypeConverter(new DateTimeOffsetConverter())
             .ConfigureDefaultValuesHandling(DefaultValuesHandling.Preserve)
             .DisableAliases()
@@ -35,9 +42,10 @@ namespace SecurityOps.State
 
         public static T Deserialize<T>(string text, string fileForErrors)
         {
+            text = MigrateText(typeof(T), text, fileForErrors);
             try
             {
-                return Reader.Deserialize<T>(text);
+                return NotEmpty(Reader.Deserialize<T>(text), fileForErrors);
             }
             catch (YamlException ex)
             {
@@ -50,7 +58,7 @@ namespace SecurityOps.State
         {
             try
             {
-                return Reader.Deserialize<T>(text);
+                return NotEmpty(Reader.Deserialize<T>(text), fileForErrors);
             }
             catch (YamlException ex)
             {
@@ -59,12 +67,28 @@ namespace SecurityOps.State
             }
         }
 
+        /// <summary>
+        /// A state file that holds no document (zero bytes, only comments: a write cut short, a bad merge) is an error
+        /// naming the file, never a null that a caller would take for "no record" and write anew over.
+        /// </summary>
+        private static T NotEmpty<T>(T value, string file)
+        {
+            if (value == null)
+            {
+                throw new StateFileException("StateFileEmpty", file, 0, 0,
+                    "the file holds no document (empty or truncated). Nothing was changed; restore it from git (git checkout -- <file>) or delete it on purpose.");
+            }
+
+            return value;
+        }
+
         /// <summary>Serializes <paramref name="value"/>, keeping the unknown keys of <paramref name="previousText"/>.</summary>
         public static string Serialize(object value, string previousText = null, string fileForErrors = null)
         {
             string fresh = FullWriter.Serialize(value);
             YamlNode updated = ParseNode(fresh, "(generated)");
             YamlNode previous = null;
+            previousText = previousText == null || value == null ? previousText : MigrateText(value.GetType(), previousText, fileForErrors ?? "(previous)");
             if (!string.IsNullOrWhiteSpace(previousText))
             {
                 previous = ParseNode(previousText, fileForErrors ?? "(previous)");
@@ -87,6 +111,26 @@ namespace SecurityOps.State
             }
 
             return YamlComments.Carry(previousText, previous, text);
+        }
+
+        /// <summary>The text of a file of an older schema, brought up to the current one (<see cref="SchemaMigration"/>); other text as it is.</summary>
+        private static string MigrateText(Type type, string text, string fileForErrors)
+        {
+            if (!SchemaMigration.HasSteps(type) || string.IsNullOrWhiteSpace(text))
+            {
+                return text;
+            }
+
+            YamlNode root = ParseNode(text, fileForErrors);
+            if (!SchemaMigration.Migrate(type, root))
+            {
+                return text;
+            }
+
+            var stream = new YamlStream(new YamlDocument(root));
+            using var writer = new StringWriter { NewLine = "\n" };
+            stream.Save(writer, assignAnchors: false);
+            return writer.ToString();
         }
 
         public static YamlNode ParseNode(string text, string fileForErrors)
@@ -210,7 +254,57 @@ namespace SecurityOps.State
         private static string Describe(YamlException ex)
         {
             string message = ex.InnerException != null ? ex.InnerException.Message : ex.Message;
-            return message.Replace("\r", " ").Replace("\n", " ");
+            message = message.Replace("\r", " ").Replace("\n", " ");
+
+            // What the reader expected, said in YAML's words: never a .NET type name in front of a person.
+            Match cast = Regex.Match(message, @"(?:Invalid cast from|Failed to create an instance of type|Cannot convert) '?(?<from>[^']*?)'? to '(?<to>[^']+)'");
+            if (cast.Success)
+            {
+                return $"expected {Shape(cast.Groups["to"].Value)} here, found {Shape(cast.Groups["from"].Value)}.";
+            }
+
+            if (message.StartsWith("Encountered duplicate key", StringComparison.Ordinal))
+            {
+                return "the key '" + message.Substring("Encountered duplicate key".Length).Trim() + "' appears twice in the same mapping; keep one.";
+            }
+
+            if (Regex.IsMatch(message, @"\bSystem\.[A-Z]|SecurityOps\.Model\."))
+            {
+                return "this value does not have the shape the field needs (" + Regex.Replace(message, @"(System|SecurityOps)(\.[A-Za-z`0-9]+)+(\[\[.*?\]\])?", m => Shape(m.Value)) + ")";
+            }
+
+            return message;
+        }
+
+        /// <summary>A .NET type name as the YAML shape a person writes: a list, a mapping, text, a number, a date.</summary>
+        private static string Shape(string typeName)
+        {
+            if (typeName.IndexOf("List`", StringComparison.Ordinal) >= 0 || typeName.EndsWith("[]", StringComparison.Ordinal) || typeName.IndexOf("Sequence", StringComparison.Ordinal) >= 0)
+            {
+                return "a list";
+            }
+
+            if (typeName.IndexOf("Dictionary`", StringComparison.Ordinal) >= 0 || typeName.StartsWith("SecurityOps.", StringComparison.Ordinal) || typeName.IndexOf("Mapping", StringComparison.Ordinal) >= 0)
+            {
+                return "a mapping (key: value lines)";
+            }
+
+            if (Regex.IsMatch(typeName, @"Int(16|32|64)|Double|Decimal|Single"))
+            {
+                return "a number";
+            }
+
+            if (typeName.IndexOf("DateTime", StringComparison.Ordinal) >= 0)
+            {
+                return "a date (2026-01-31 or 2026-01-31T10:00:00Z)";
+            }
+
+            if (typeName.IndexOf("Boolean", StringComparison.Ordinal) >= 0)
+            {
+                return "true or false";
+            }
+
+            return typeName.IndexOf("String", StringComparison.Ordinal) >= 0 || typeName.IndexOf("Scalar", StringComparison.Ordinal) >= 0 ? "a single value" : "another shape";
         }
     }
 }

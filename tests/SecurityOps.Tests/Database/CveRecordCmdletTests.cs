@@ -47,7 +47,7 @@ $items = @(
         public void ARecordEmbargoedByHandStaysOutOfPublicIssuesAndOsvUntilItIsLifted()
         {
             using var state = new StateScope(ps);
-            File.AppendAllText(state.File("securityops.yaml"), "\nosv:\n  idPrefix: GHSA\n");
+            TestConfig.SetSection(state.File("securityops.yaml"), "osv", "  idPrefix: GHSA\n");
             File.WriteAllText(state.File("securityops.yaml"), File.ReadAllText(state.File("securityops.yaml")).Replace("publicRepositories: []", "publicRepositories: [flatcar/Flatcar]"));
             state.Run("Add-CveRecord -StatePath $state -CveId CVE-2026-4242 -Package app-misc/thing | Out-Null").AssertNoErrors();
             string clock = "[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-11-20T10:00:00Z')\ntry {{\n{0}\n}} finally {{ [SecurityOps.ModuleContext]::UseSystemTime() }}";

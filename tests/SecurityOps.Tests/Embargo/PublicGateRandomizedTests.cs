@@ -50,7 +50,7 @@ namespace SecurityOps.Tests.Embargo
                 AffectedVersions = { "1.0.0" },
                 FixedVersions = { "1.0.1" },
                 Impact = "impact",
-                Mitigations = "none",
+                Mitigation = "none",
                 BinariesUrl = "https://example.org/r",
                 ReleaseNotesUrl = "https://example.org/n",
                 PlannedPublicDate = random.Next(5) == 0 ? (DateTimeOffset?)null : Base.AddMinutes(random.Next(1, 60 * 24 * 30)),
@@ -139,7 +139,7 @@ namespace SecurityOps.Tests.Embargo
             for (int round = 0; round < 300; round++)
             {
                 var cases = Enumerable.Range(1, random.Next(1, 6)).Select(n => RandomCase(random, round * 10 + n)).ToList();
-                cases.ForEach(c => c.FixedIn = random.Next(3) switch { 0 => "v1.0.1", 1 => "v1.0.2", _ => null });
+                cases.ForEach(c => c.FixedVersions = random.Next(3) switch { 0 => new List<string> { "v1.0.1" }, 1 => new List<string> { "v1.0.2" }, _ => new List<string>() });
                 var records = cases.Select(TrackedRecord).ToList();
                 DateTimeOffset now = RandomNow(random, cases[random.Next(cases.Count)]);
                 var publicAt = cases.ToDictionary(c => c.CveId);
@@ -168,7 +168,7 @@ namespace SecurityOps.Tests.Embargo
             using var temp = new TempFolder();
             string root = temp.Combine("state");
             ps.Run($"Initialize-SecurityState -Path '{root}' -NoGit -Confirm:$false").AssertNoErrors();
-            File.AppendAllText(Path.Combine(root, "securityops.yaml"), "\nosv:\n  idPrefix: GHSA\n  ecosystem: Go\n  package: example/runtime\n");
+            TestConfig.SetSection(Path.Combine(root, "securityops.yaml"), "osv", "  idPrefix: GHSA\n  ecosystem: Go\n  package: example/runtime\n");
             var repo = new StateRepository(root);
             var random = new Random(42);
             var cases = Enumerable.Range(1, 8).Select(n => RandomCase(random, n)).ToList();
@@ -186,20 +186,31 @@ namespace SecurityOps.Tests.Embargo
                 "Get-CveRecord -StatePath $state | Export-OsvAdvisory -StatePath $state -Path $out",
                 "Get-VulnerabilityReport -StatePath $state | Export-OsvAdvisory -StatePath $state -Path $out",
             };
+            int publicSeen = 0;
             for (int run = 0; run < 8; run++)
             {
                 DateTimeOffset now = RandomNow(random, cases[random.Next(cases.Count)]);
                 string output = temp.Combine("osv-" + run);
                 ps.At(now.ToString("o"), selections[run % selections.Length] + " -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue",
                     new Dictionary<string, object> { ["state"] = root, ["out"] = output, ["cves"] = cases.Select(c => c.CveId).ToArray() });
+                var exported = new HashSet<string>();
                 foreach (string file in Directory.Exists(output) ? Directory.GetFiles(output) : new string[0])
                 {
                     foreach (Match cve in Regex.Matches(File.ReadAllText(file), @"CVE-2026-\d{5}"))
                     {
                         Assert.True(MayBePublic(publicAt[cve.Value], now), $"{selections[run % selections.Length]}: {cve.Value} exported at {now:o}, public {publicAt[cve.Value].PlannedPublicDate:o}");
+                        exported.Add(cve.Value);
                     }
                 }
+
+                // Two-sided: the gate holds back only what is embargoed; every CVE that may be public is exported, so an
+                // export that wrote nothing at all fails here.
+                var mayBePublic = cases.Where(c => MayBePublic(c, now)).Select(c => c.CveId).ToList();
+                Assert.All(mayBePublic, cve => Assert.True(exported.Contains(cve), $"{selections[run % selections.Length]}: {cve} may be public at {now:o} but was not exported"));
+                publicSeen += mayBePublic.Count;
             }
+
+            Assert.True(publicSeen > 0, "the random clock never reached a public date: the test proved nothing");
         }
 
         [Fact]

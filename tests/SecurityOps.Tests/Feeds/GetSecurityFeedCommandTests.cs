@@ -58,7 +58,7 @@ namespace SecurityOps.Tests.Feeds
     enabled: false
 ".Replace("\r", string.Empty));
             string yaml = File.ReadAllText(Path.Combine(state.Path, "securityops.yaml")).Replace("sources: []", "sources:")
-                .Replace("feeds:\n  # Include", "feeds:\n  retries: 1\n  # Include").Replace("useDefaults: true", "useDefaults: false");
+                .Replace("\n  retries: 3\n", "\n  retries: 1\n").Replace("useDefaults: true", "useDefaults: false");
             File.WriteAllText(Path.Combine(state.Path, "securityops.yaml"), yaml);
 
             var sources = ps.Run($"Get-SecuritySource -StatePath '{state.Path}'").AssertNoErrors().Objects<SecuritySource>().ToList();

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using SecurityOps.Feeds;
 using SecurityOps.Model;
+using SecurityOps.Feeds.Readers;
 using SecurityOps.Tests.Infrastructure;
 using Xunit;
 
@@ -30,6 +31,56 @@ namespace SecurityOps.Tests.Feeds
             ctx.Response.StatusCode = 200;
             await ctx.Response.WriteAsync("<!ENTITY leaked 'LEAKED-FROM-SERVER'>");
         });
+
+        [Fact]
+        public void WrongTypedOsvFieldsAreWarningsForTheirRecordAndHugeAliasListsAreCutInLinearTime()
+        {
+            using var folder = new TempFolder("osv-hostile");
+            File.WriteAllText(folder.Combine("ONE.json"), "{\"id\":\"GHSA-aaaa-bbbb-cccc\",\"modified\":\"2026-01-01T00:00:00Z\",\"aliases\":\"CVE-2026-0001\",\"published\":1764000000}");
+            var many = string.Join(",", Enumerable.Range(0, 200_000).Select(n => $"\"CVE-2026-{n + 10000}\""));
+            File.WriteAllText(folder.Combine("MANY.json"), "{\"id\":\"GHSA-mmmm-nnnn-oooo\",\"modified\":\"2026-01-01T00:00:00Z\",\"aliases\":[" + many + "],\"affected\":{\"package\":1}}");
+            File.WriteAllText(folder.Combine("MIXED.json"), "{\"id\":\"GO-2026-0003\",\"modified\":\"2026-01-01T00:00:00Z\",\"aliases\":[\"CVE-2026-0003\",7,{\"x\":1}]}");
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var (items, result, warnings) = FeedFixtures.Read("osv", folder.Path);
+            watch.Stop();
+
+            Assert.Null(result.Error);
+            Assert.Equal(new[] { "CVE-2026-0001" }, items.Single(i => i.Id == "GHSA-aaaa-bbbb-cccc").CveIds);
+            Assert.Equal(OsvReader.MaxCvesPerRecord, items.Single(i => i.Id == "GHSA-mmmm-nnnn-oooo").CveIds.Length);
+            Assert.Equal(new[] { "CVE-2026-0003" }, items.Single(i => i.Id == "GO-2026-0003").CveIds);
+            Assert.Contains(warnings, w => w.Contains("GHSA-aaaa-bbbb-cccc: 'aliases' should be a list of ids, found a single value"));
+            Assert.Contains(warnings, w => w.Contains("GHSA-aaaa-bbbb-cccc: 'published' should be text, found a number"));
+            Assert.Contains(warnings, w => w.Contains("GHSA-mmmm-nnnn-oooo: 200000 distinct CVE ids") && w.Contains("199000 dropped"));
+            Assert.Contains(warnings, w => w.Contains("GHSA-mmmm-nnnn-oooo: 'affected' should be a list, found an object"));
+            Assert.Contains(warnings, w => w.Contains("GO-2026-0003: 2 entries of 'aliases' are not text"));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"200,000 aliases took {watch.Elapsed}"); // was about 70 s (quadratic)
+        }
+
+        [Theory]
+        [InlineData("rss")]
+        [InlineData("oss-security")]
+        public async Task AnUnreadableDateIsAWarningForItsItemAndEveryCveOfTheFeedIsKept(string type)
+        {
+            string feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>" +
+                "<item><title>CVE-2026-1001 in foo</title><link>https://example.org/1</link><pubDate>yesterday</pubDate></item>" +
+                "<item><title>CVE-2026-1002 in bar</title><link>https://example.org/2</link><pubDate>1764000000</pubDate></item>" +
+                "<item><title>CVE-2026-1003 in baz</title><link>https://example.org/3</link><pubDate>2026-13-45</pubDate></item>" +
+                "<item><title>CVE-2026-1004 fine</title><link>https://example.org/4</link><pubDate>Tue, 01 Dec 2026 10:00:00 GMT</pubDate></item>" +
+                "</channel></rss>";
+            await using var server = Serve(feed);
+            var (items, result, warnings) = FeedFixtures.Read(type, server.Url("feed.xml").ToString());
+
+            Assert.Null(result.Error);
+            Assert.Equal(new[] { "CVE-2026-1001", "CVE-2026-1002", "CVE-2026-1003", "CVE-2026-1004" }, items.SelectMany(i => i.CveIds).OrderBy(c => c));
+            Assert.Equal(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), items.Single(i => i.CveIds.Contains("CVE-2026-1004")).Published);
+            Assert.All(items.Where(i => !i.CveIds.Contains("CVE-2026-1004")), i => Assert.Null(i.Published));
+            Assert.Equal(3, warnings.Count);
+            Assert.Contains(warnings, w => w.Contains("'yesterday' is not a date") && w.Contains("CVE-2026-1001 in foo"));
+            Assert.Contains(warnings, w => w.Contains("'1764000000' is not a date"));
+            Assert.Contains(warnings, w => w.Contains("'2026-13-45' is not a date"));
+            Assert.Equal(3, result.Problems.Count);
+        }
 
         [Theory]
         [InlineData("rss")]

@@ -15,6 +15,22 @@ namespace SecurityOps.Tests.GitHub
         private const string Labels = "/repos/flatcar/Flatcar/labels";
 
         [Fact]
+        public async Task ALabelAnotherRunnerJustMadeIsSuccessNotAFailedFiling()
+        {
+            // Two runners list the labels (none yet), both create "security": GitHub answers the second 422 already_exists.
+            using var bed = new GitHubTestBed();
+            using var first = bed.Gateway();
+            using var second = bed.Gateway();
+            await first.CreateLabelAsync(bed.Name, new GitHubLabel("security", "b60205", "Created by SecurityOps"));
+            GitHubLabel again = await second.CreateLabelAsync(bed.Name, new GitHubLabel("security", "b60205", "Created by SecurityOps"));
+
+            Assert.Equal("security", again.Name);
+            Assert.Equal(new[] { $"POST {Labels}", $"POST {Labels}", $"GET {Labels}/security" }, bed.Emulator.Calls);
+            Assert.Single(bed.Repo.Labels, l => l == "security");
+            Assert.Contains(bed.Verbose, v => v.Contains("already exists") && v.Contains("another run"));
+        }
+
+        [Fact]
         public async Task OpensOneIssuePerPackageInFlatcarFormatAndRecordsTheNumber()
         {
             using var bed = new GitHubTestBed();

@@ -85,7 +85,7 @@ namespace SecurityOps.Tests.GitHub
         public async Task<(CveIssuePlan Plan, List<CveIssueResult> Results)> File(params string[] ids)
         {
             using var gateway = Gateway();
-            var filer = new CveIssueFiler(gateway, Name, Settings, new CveIssueFormat(Settings.Templates, null, Settings.ActionNeeded), Database, new Sink(this));
+            var filer = new CveIssueFiler(gateway, Name, Settings, new CveIssueFormat(Settings.Templates, null, Settings.ActionNeeded), Database.Save, new Sink(this));
             var records = ids.Select(Database.Get).ToList();
             var plan = await filer.PlanAsync(records);
             var results = plan.Unchanged.ToList();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using SecurityOps.Database;
@@ -38,7 +39,12 @@ $token.ToCharArray() | ForEach-Object { $secure.AppendChar($_) }
             Assert.Equal(new[] { "GET /repos/flatcar/Flatcar/issues" }, emulator.Calls);
             Assert.Null(new CveDatabase(new StateRepository(folder.Path)).Get("CVE-2026-1000").Issue);
 
-            var real = ps.Run("Get-CveRecord -StatePath $state | New-CveIssue -StatePath $state -Repository flatcar/Flatcar -ApiUrl $url -Token $secure -Verbose", vars).AssertNoErrors();
+            // A public write asks first at the default $ConfirmPreference (ConfirmImpact High): a host that cannot ask files nothing.
+            var unconfirmed = ps.Run("Get-CveRecord -StatePath $state | New-CveIssue -StatePath $state -Repository flatcar/Flatcar -ApiUrl $url -Token $secure", vars);
+            Assert.Contains(unconfirmed.Errors, e => e.FullyQualifiedErrorId.StartsWith("HostFunctionNotImplemented", StringComparison.Ordinal));
+            Assert.Empty(emulator.Writes);
+
+            var real = ps.Run("Get-CveRecord -StatePath $state | New-CveIssue -StatePath $state -Repository flatcar/Flatcar -ApiUrl $url -Token $secure -Confirm:$false -Verbose", vars).AssertNoErrors();
             var opened = real.Objects<CveIssueResult>().ToList();
             Assert.Equal(new[] { ("CVE-2026-1000", 1, CveIssueAction.Opened), ("CVE-2026-2000", 2, CveIssueAction.Opened) }, opened.Select(r => (r.CveId, r.IssueNumber, r.Action)));
             Assert.Equal("update: app-editors/vim", emulator.Repo("flatcar/Flatcar").Issues[0].Title);
@@ -49,7 +55,7 @@ $token.ToCharArray() | ForEach-Object { $secure.AppendChar($_) }
             Assert.Equal(new object[] { 1, 2 }, linked.Output.Select(o => o.BaseObject));
 
             int writes = emulator.Writes.Count;
-            var rerun = ps.Run("Get-CveRecord -StatePath $state | New-CveIssue -StatePath $state -Repository flatcar/Flatcar -ApiUrl $url -Token $secure", vars).AssertNoErrors();
+            var rerun = ps.Run("Get-CveRecord -StatePath $state | New-CveIssue -StatePath $state -Repository flatcar/Flatcar -ApiUrl $url -Token $secure -Confirm:$false", vars).AssertNoErrors();
             Assert.All(rerun.Objects<CveIssueResult>(), r => Assert.Equal(CveIssueAction.Unchanged, r.Action));
             Assert.Equal(writes, emulator.Writes.Count);
 
@@ -70,7 +76,7 @@ $token.ToCharArray() | ForEach-Object { $secure.AppendChar($_) }
             var missing = ps.Run(Setup + @"
 $saved = $env:GITHUB_TOKEN, $env:GH_TOKEN
 $env:GITHUB_TOKEN = $null; $env:GH_TOKEN = $null
-try { Get-CveRecord -StatePath $state | New-CveIssue -StatePath $state -Repository o/r -ApiUrl $url }
+try { Get-CveRecord -StatePath $state | New-CveIssue -StatePath $state -Repository o/r -ApiUrl $url -Confirm:$false }
 finally { $env:GITHUB_TOKEN, $env:GH_TOKEN = $saved }", vars);
             Assert.Contains("GitHubTokenNotFound,SecurityOps.Commands.NewCveIssueCommand", missing.ErrorIds);
             Assert.Empty(emulator.Calls);
@@ -78,7 +84,7 @@ finally { $env:GITHUB_TOKEN, $env:GH_TOKEN = $saved }", vars);
             var fromEnv = ps.Run(@"
 $saved = $env:GITHUB_TOKEN
 $env:GITHUB_TOKEN = $token
-try { Get-CveRecord -StatePath $state -Id CVE-2026-1000 | New-CveIssue -StatePath $state -Repository o/r -ApiUrl $url -Verbose }
+try { Get-CveRecord -StatePath $state -Id CVE-2026-1000 | New-CveIssue -StatePath $state -Repository o/r -ApiUrl $url -Verbose -Confirm:$false }
 finally { $env:GITHUB_TOKEN = $saved }", vars).AssertNoErrors();
             Assert.Equal(CveIssueAction.Opened, Assert.Single(fromEnv.Objects<CveIssueResult>()).Action);
             Assert.Contains(fromEnv.Verbose, v => v.Contains("GitHub token from GITHUB_TOKEN"));
@@ -86,7 +92,7 @@ finally { $env:GITHUB_TOKEN = $saved }", vars).AssertNoErrors();
 
             var badToken = ps.Run(@"
 $bad = [Security.SecureString]::new(); 'ghp_badTokenValue0123456789abcdefghij'.ToCharArray() | ForEach-Object { $bad.AppendChar($_) }
-Get-CveRecord -StatePath $state -Id CVE-2026-2000 | New-CveIssue -StatePath $state -Repository o/r -ApiUrl $url -Token $bad", vars);
+Get-CveRecord -StatePath $state -Id CVE-2026-2000 | New-CveIssue -StatePath $state -Repository o/r -ApiUrl $url -Token $bad -Confirm:$false", vars);
             Assert.Contains("GitHubUnauthorized,SecurityOps.Commands.NewCveIssueCommand", badToken.ErrorIds);
             Assert.DoesNotContain(badToken.Errors, e => e.ToString().Contains("ghp_bad") || (e.ErrorDetails?.Message ?? string.Empty).Contains("ghp_bad"));
         }
@@ -111,7 +117,7 @@ Get-CveRecord -StatePath $state -Id CVE-2026-2000 | New-CveIssue -StatePath $sta
 
             var result = ps.Run(@"
 [SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-01-05T10:00:00Z')
-try { Get-CveRecord -StatePath $state | New-CveIssue -StatePath $state -ApiUrl $url -Token $secure }
+try { Get-CveRecord -StatePath $state | New-CveIssue -StatePath $state -ApiUrl $url -Token $secure -Confirm:$false }
 finally { [SecurityOps.ModuleContext]::UseSystemTime() }", vars);
 
             var error = Assert.Single(result.Errors);

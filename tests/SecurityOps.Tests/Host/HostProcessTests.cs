@@ -48,6 +48,29 @@ namespace SecurityOps.Tests.Host
         }
 
         [Fact]
+        public async Task RunsOrdinaryScriptsWithTheStandardUtilityAndManagementCmdlets()
+        {
+            using var folder = new TempFolder();
+            File.WriteAllText(folder.Combine("ordinary.ps1"), @"
+param([string] $Root)
+$state = Join-Path $Root 'state'
+if (-not (Test-Path $state)) { Initialize-SecurityState -Path $state -NoGit -Confirm:$false | Out-Null }
+$weeks = Get-Rotation -StatePath $state -Weeks 4 -WarningAction SilentlyContinue | Sort-Object WeekStart -Descending | Select-Object -First 2 IsoWeek, Primary
+$weeks | Format-Table -AutoSize
+$weeks | Select-Object -ExpandProperty Primary | Out-File (Join-Path $Root 'primaries.txt')
+'exists: ' + (Test-Path (Join-Path $Root 'primaries.txt'))
+");
+            var (code, stdout, stderr) = await RunHost(folder.Path, folder.Combine("ordinary.ps1"), folder.Path);
+
+            Assert.True(code == 0, stderr);
+            Assert.DoesNotContain("CommandNotFound", stderr);
+            Assert.Matches(@"IsoWeek\s+Primary", stdout);       // Format-Table's header
+            Assert.Contains("exists: True", stdout);
+            var primaries = File.ReadAllLines(folder.Combine("primaries.txt"));
+            Assert.Equal(2, primaries.Length);                  // Select-Object -First 2 after Sort-Object
+        }
+
+        [Fact]
         public async Task RunsAScriptWithNamedAndPositionalArgumentsAndFormatsOutput()
         {
             using var folder = new TempFolder();
@@ -122,20 +145,25 @@ Remove-CveRecord -StatePath $StatePath -CveId CVE-2026-0001 -Confirm
             var (code, stdout, stderr) = await RunHost(RepoPaths.Root, "examples/Demo.ps1", "-StatePath", folder.Combine("state"));
             Assert.True(code == 0, $"exit {code}\n{stderr}\n{stdout}");
 
-            // -WhatIf first: the plan, from the real Gentoo advisory XML behind the sample feed, with nothing written.
+            // The first run is the sources' baseline: their back catalogue recorded as seen, nothing filed.
+            Assert.Contains("Baseline for: gentoo-glsa, rustsec, go-osv; CVEs recorded as seen: 6; issues planned: 0", stdout);
+            Assert.True(File.Exists(folder.Combine("state", "cves", "2020", "CVE-2020-8555.yaml"))); // from the Go OSV sample
+
+            // The next day a new GLSA: -WhatIf first, the plan from the real Gentoo advisory XML, with nothing written.
             Assert.Contains("True (WhatIf)", stdout);
             Assert.Contains(stdout.Split('\n'), l => l.StartsWith("CVE-2025-48734") && l.Contains("WouldOpen") && l.Contains("dev-java/commons-beanutils"));
 
-            // The real run: recorded and committed, issues planned offline (no token) and kept pending, the summary shown.
+            // The real run: the new CVE recorded and committed, its issue planned offline (no token) and kept pending.
             Assert.Contains("New CVEs: CVE-2025-48734", stdout);
-            Assert.Contains("CVE-2020-8555", stdout); // from the Go OSV sample
             Assert.Contains("## Daily security runbook", stdout);
-            Assert.Contains("| gentoo-glsa | gentoo-glsa | 3 |", stdout);
-            Assert.Contains("Pending filing (the next run with a token files them): 7", stdout);
+            Assert.Contains("| gentoo-glsa | gentoo-glsa | 1 | CVE-2025-48734 |", stdout);
+            Assert.Contains("Pending filing (the next run with a token files them): 1", stdout);
             Assert.Contains("No GitHub token", stderr);
             Assert.Contains("Sources not modified: 2 of 3; new CVEs: 0", stdout);
             Assert.Contains("triaged", stdout);
-            Assert.Contains("securityops: add 7 CVE records", stdout);
+            Assert.Contains("securityops: add 6 CVE records", stdout);
+            Assert.Contains("securityops: add 1 CVE record", stdout);
+            Assert.Equal(1, stdout.Split('\n').Count(l => l.StartsWith("New CVEs:"))); // each Write-Host line once
             Assert.True(File.Exists(folder.Combine("state", "cves", "2025", "CVE-2025-48734.yaml")));
             Assert.Contains("CVE-2025-48734", File.ReadAllText(folder.Combine("state", "runbook", "pending-issues.yaml")));
             Assert.True(Directory.Exists(folder.Combine("state", ".git")));

@@ -3,7 +3,7 @@ using System.IO;
 
 namespace SecurityOps.Tests.Infrastructure
 {
-    /// <summary>Where things are: the repository root, the staged module, ../shared.</summary>
+    /// <summary>Where things are: the repository root, the staged module, the test fixtures (the repository stands alone).</summary>
     public static class RepoPaths
     {
         private static readonly Lazy<string> RootLazy = new Lazy<string>(() =>
@@ -24,11 +24,6 @@ namespace SecurityOps.Tests.Infrastructure
         public static string StagedModule => Path.Combine(Root, "out", "SecurityOps", "SecurityOps.psd1");
 
         public static string StagedModuleDir => Path.Combine(Root, "out", "SecurityOps");
-
-        /// <summary>../shared beside the project: policies and real upstream data.</summary>
-        public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-
-        public static string SharedData(params string[] parts) => Path.Combine(Shared, "data", Path.Combine(parts));
 
         public static string Fixture(params string[] parts) => Path.Combine(AppContext.BaseDirectory, "Fixtures", Path.Combine(parts));
     }

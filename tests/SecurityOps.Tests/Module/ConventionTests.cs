@@ -33,6 +33,19 @@ namespace SecurityOps.Tests.Module
         }
 
         [Fact]
+        public void PublicWritesAndMailConfirmAtHighImpact()
+        {
+            // At the default $ConfirmPreference (High) these ask first: they write to public GitHub repositories
+            // (issues, the runbook's filing), send mail or post announcements. Scheduled runs pass -Confirm:$false.
+            var publicWriters = new[] { "New-CveIssue", "Invoke-SecurityRunbook" };
+            var low = ModuleSurface.CmdletTypes
+                .Where(t => publicWriters.Contains(ModuleSurface.CmdletName(t)) || t.GetCustomAttribute<CmdletAttribute>().VerbName is "Send" or "Publish")
+                .Where(t => t.GetCustomAttribute<CmdletAttribute>().ConfirmImpact != ConfirmImpact.High)
+                .Select(ModuleSurface.CmdletName).ToList();
+            Assert.True(low.Count == 0, "Below ConfirmImpact High: " + string.Join(", ", low));
+        }
+
+        [Fact]
         public void VerbsAreApproved()
         {
             var approved = new[] { typeof(VerbsCommon), typeof(VerbsData), typeof(VerbsLifecycle), typeof(VerbsDiagnostic), typeof(VerbsCommunications), typeof(VerbsSecurity), typeof(VerbsOther) }

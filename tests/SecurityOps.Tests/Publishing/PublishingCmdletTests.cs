@@ -115,7 +115,7 @@ Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0002 -CveId CVE-2026-2002
         {
             using var state = new StateScope(ps);
             TwoFixedCases(state);
-            File.AppendAllText(state.File("securityops.yaml"), "\nosv:\n  idPrefix: KUBE\n  ecosystem: Go\n  package: github.com/kubeedge/kubeedge\n");
+            TestConfig.SetSection(state.File("securityops.yaml"), "osv", "  idPrefix: KUBE\n  ecosystem: Go\n  package: github.com/kubeedge/kubeedge\n");
             string folder = Path.Combine(state.Path, "..", "osv-out");
 
             var all = At(state, "2026-01-21T09:00:00Z", $"Export-OsvAdvisory -StatePath $state -Path '{folder}'").AssertNoErrors();
@@ -153,7 +153,7 @@ Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0002 -CveId CVE-2026-2002
         {
             using var state = new StateScope(ps);
             TwoFixedCases(state);
-            File.AppendAllText(state.File("securityops.yaml"), "\nosv:\n  idPrefix: KUBE\n  ecosystem: Go\n  package: github.com/kubeedge/kubeedge\n");
+            TestConfig.SetSection(state.File("securityops.yaml"), "osv", "  idPrefix: KUBE\n  ecosystem: Go\n  package: github.com/kubeedge/kubeedge\n");
             string folder = Path.GetFullPath(Path.Combine(state.Path, "..", "osv-roundtrip"));
             var written = At(state, "2026-01-21T09:00:00Z", $"Export-OsvAdvisory -StatePath $state -Path '{folder}' -WarningAction SilentlyContinue").AssertNoErrors()
                 .Objects<OsvAdvisoryFile>().OrderBy(f => f.Id).ToList();

@@ -90,7 +90,7 @@ namespace SecurityOps.Tests.Publishing
             c.CveId = cve;
             c.Summary = "Summary of " + id;
             c.Component = "cloudcore";
-            c.FixedIn = release;
+            c.FixedVersions.Insert(0, release);
             c.PlannedPublicDate = T0.AddDays(10);
             c.AffectedVersions.Add("v0.8.0");
             c.Impact = "Impact of " + id;
@@ -307,14 +307,19 @@ namespace SecurityOps.Tests.Publishing
         [Fact]
         public void TheShippedSchemaIsTheOfficialOneAndAcceptsRealOsvRecords()
         {
-            Assert.Equal(File.ReadAllText(RepoPaths.SharedData("schemas", "osv-schema-1.7.5.json")), OsvSchemaValidator.OfficialSchemaText);
+            // The official file (ossf/osv-schema tag v1.7.5, commit 0cf04cce1145, validation/schema.json), kept byte for byte
+            // in the test fixtures and pinned by its SHA-256: the module ships it unmodified.
+            string official = File.ReadAllText(RepoPaths.Fixture("schemas", "osv-schema-1.7.5.json"));
+            Assert.Equal("cd2fc34779f60388921829a31f1e860b77b334ee586bffe500887c0c2725dbd9",
+                Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(RepoPaths.Fixture("schemas", "osv-schema-1.7.5.json")))).ToLowerInvariant());
+            Assert.Equal(official, OsvSchemaValidator.OfficialSchemaText);
             var validator = OsvSchemaValidator.For("GO", strict: true);
-            foreach (string path in Directory.EnumerateFiles(RepoPaths.SharedData("feeds", "osv"), "*.json", SearchOption.AllDirectories))
+            foreach (string path in Directory.EnumerateFiles(RepoPaths.Fixture("feeds", "osv"), "*.json", SearchOption.AllDirectories))
             {
                 Assert.Null(validator.FindProblem(JsonNode.Parse(File.ReadAllText(path))));
             }
 
-            JsonNode broken = JsonNode.Parse(File.ReadAllText(RepoPaths.SharedData("feeds", "osv", "go", "GO-2022-0354.json")));
+            JsonNode broken = JsonNode.Parse(File.ReadAllText(RepoPaths.Fixture("feeds", "osv", "go", "GO-2022-0354.json")));
             broken["modified"] = "yesterday";
             Assert.StartsWith("at $.modified:", validator.FindProblem(broken));
         }

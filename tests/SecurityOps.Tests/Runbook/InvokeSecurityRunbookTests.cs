@@ -215,6 +215,10 @@ try {{ {Invoke} -SummaryPath '{summaryPath}' }} finally {{ $env:GITHUB_STEP_SUMM
             Assert.Contains("CVE-2025-48734", appended);
             Assert.Contains($"Primary **{result.Primary}**", appended);
             Assert.NotNull(result.Primary);
+            // The state still has the example roster: the summary says nobody real is on duty, and the week is the ISO week.
+            Assert.Contains("> **Warning:** roster.yaml still holds the example people", appended);
+            Assert.Contains($"On duty, week {result.OnDuty.IsoWeek} (from ", appended);
+            Assert.Contains(run.Warnings, w => w.Contains("example people"));
             Assert.Contains($"### Issues in {RunbookBed.Repository}", appended);
             Assert.Contains("| Opened |", appended.Replace("| Opened | [#", "| Opened |"));
             Assert.Equal(result.Markdown, File.ReadAllText(summaryPath));

@@ -17,11 +17,13 @@ namespace SecurityOps.Tests.Runbook
 
         private readonly TempFolder folder = new TempFolder("secops-runbook");
 
-        public RunbookBed(PowerShellFixture ps, bool failingSource = false)
+        /// <param name="baseline">Keep the default: a source's first read is its baseline (BaselineTests); false files from the first run.</param>
+        /// <param name="feedsFolder">The folder served as the feeds (default: examples/feeds).</param>
+        public RunbookBed(PowerShellFixture ps, bool failingSource = false, bool baseline = false, string feedsFolder = null)
         {
             Ps = ps;
             StatePath = folder.Combine("state");
-            Feeds = new LoopbackServer(LoopbackServer.StaticFiles(Path.Combine(RepoPaths.Root, "examples", "feeds")));
+            Feeds = new LoopbackServer(LoopbackServer.StaticFiles(feedsFolder ?? Path.Combine(RepoPaths.Root, "examples", "feeds")));
             Broken = new LoopbackServer((context, request) =>
             {
                 context.Response.StatusCode = 502;
@@ -43,6 +45,7 @@ namespace SecurityOps.Tests.Runbook
 
             string config = System.IO.File.ReadAllText(File("securityops.yaml"))
                 .Replace("useDefaults: true", "useDefaults: false")
+                .Replace("baselineNewSources: true", baseline ? "baselineNewSources: true" : "baselineNewSources: false")
                 .Replace("  retries: 3", "  retries: 0")
                 .Replace("  issueRepository:\n", $"  issueRepository: {Repository}\n")
                 .Replace("  apiUrl:\n", $"  apiUrl: {GitHub.ApiUrl}\n")

@@ -17,7 +17,7 @@ namespace SecurityOps.Feeds.Readers
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
                 string id = IdFromLink(entry.Link) ?? entry.Id ?? entry.Title;
-                var published = FeedText.Date(entry.Published);
+                var published = context.ItemDate(entry.Published, entry.Title ?? entry.Link ?? "an item");
                 if (id == null || context.IsBeforeSince(published) || !context.IsNew(id, string.Empty))
                 {
                     continue;

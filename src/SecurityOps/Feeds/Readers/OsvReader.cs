@@ -101,7 +101,7 @@ namespace SecurityOps.Feeds.Readers
                     HttpFetchResult record = await context.FetchAsync(url, conditional: false, accept: "application/json").ConfigureAwait(false);
                     using (JsonDocument doc = SafeJson.Parse(record.Content, context.Shown(url)))
                     {
-                        return ToItem(doc.RootElement, context.Source);
+                        return ToItem(doc.RootElement, context.Source, context.Problem);
                     }
                 },
                 (t, item) => context.MarkSeen(t.Id, t.Modified)).ConfigureAwait(false);
@@ -212,7 +212,7 @@ namespace SecurityOps.Feeds.Readers
                     : new[] { doc.RootElement };
                 foreach (JsonElement record in records)
                 {
-                    SecurityFeedItem item = ToItem(record, context.Source);
+                    SecurityFeedItem item = ToItem(record, context.Source, context.Problem);
                     if (item == null)
                     {
                         throw new SecurityOpsException("FeedParseFailed", FailureKind.ParserError, where, $"{where} is not an OSV record (no id).");
@@ -230,7 +230,15 @@ namespace SecurityOps.Feeds.Readers
             }
         }
 
-        internal static SecurityFeedItem ToItem(JsonElement record, SecuritySource source)
+        /// <summary>The most CVE ids one record keeps; a record claiming more is cut with a warning, read in linear time.</summary>
+        internal const int MaxCvesPerRecord = 1000;
+
+        /// <summary>
+        /// One OSV record as a feed item. A field of the wrong type (an alias list given as one string, a number for a
+        /// date) is a warning through <paramref name="problem"/> naming the record and the field, never a silent drop:
+        /// what can still be read (a single alias) is kept.
+        /// </summary>
+        internal static SecurityFeedItem ToItem(JsonElement record, SecuritySource source, Action<string> problem = null)
         {
             string id = SafeJson.String(record, "id");
             if (string.IsNullOrEmpty(id))
@@ -238,21 +246,81 @@ namespace SecurityOps.Feeds.Readers
                 return null;
             }
 
-            var cves = new List<string>();
-            if (FeedText.IsCve(id))
+            foreach (string field in new[] { "summary", "details", "published", "modified", "withdrawn" })
             {
-                cves.Add(id.ToUpperInvariant());
+                if (record.TryGetProperty(field, out JsonElement value) && value.ValueKind != JsonValueKind.String && value.ValueKind != JsonValueKind.Null)
+                {
+                    problem?.Invoke($"{id}: '{field}' should be text, found {Kind(value)}; it was ignored.");
+                }
             }
 
-            foreach (string field in new[] { "aliases", "related", "upstream" })
+            var cves = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            int cut = 0;
+            void Add(string text)
             {
-                foreach (JsonElement alias in SafeJson.Array(record, field))
+                string cve = CveIdentifier.Normalize(text);
+                if (cve != null && seen.Add(cve))
                 {
-                    if (alias.ValueKind == JsonValueKind.String && FeedText.IsCve(alias.GetString()))
+                    if (cves.Count < MaxCvesPerRecord)
                     {
-                        FeedText.CollectCves(cves, alias.GetString());
+                        cves.Add(cve);
+                    }
+                    else
+                    {
+                        cut++;
                     }
                 }
+            }
+
+            Add(id);
+            foreach (string field in new[] { "aliases", "related", "upstream" })
+            {
+                if (!record.TryGetProperty(field, out JsonElement list) || list.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+
+                if (list.ValueKind == JsonValueKind.String)
+                {
+                    problem?.Invoke($"{id}: '{field}' should be a list of ids, found a single value; read as one id.");
+                    Add(list.GetString());
+                    continue;
+                }
+
+                if (list.ValueKind != JsonValueKind.Array)
+                {
+                    problem?.Invoke($"{id}: '{field}' should be a list of ids, found {Kind(list)}; it was ignored.");
+                    continue;
+                }
+
+                int wrong = 0;
+                foreach (JsonElement alias in list.EnumerateArray())
+                {
+                    if (alias.ValueKind == JsonValueKind.String)
+                    {
+                        Add(alias.GetString());
+                    }
+                    else
+                    {
+                        wrong++;
+                    }
+                }
+
+                if (wrong > 0)
+                {
+                    problem?.Invoke($"{id}: {wrong} entr{(wrong == 1 ? "y" : "ies")} of '{field}' {(wrong == 1 ? "is" : "are")} not text; ignored.");
+                }
+            }
+
+            if (cut > 0)
+            {
+                problem?.Invoke($"{id}: {seen.Count} distinct CVE ids in its aliases; the first {MaxCvesPerRecord} are kept, {cut} dropped.");
+            }
+
+            if (record.TryGetProperty("affected", out JsonElement affectedList) && affectedList.ValueKind != JsonValueKind.Array && affectedList.ValueKind != JsonValueKind.Null)
+            {
+                problem?.Invoke($"{id}: 'affected' should be a list, found {Kind(affectedList)}; no package was read from it.");
             }
 
             var packages = new List<PackageRef>();
@@ -297,5 +365,15 @@ namespace SecurityOps.Feeds.Readers
             string line = text.Trim().Split('\n')[0].Trim();
             return line.Length > 200 ? line.Substring(0, 200) + "..." : line;
         }
+
+        private static string Kind(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.Number => "a number",
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "a list",
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => "a single value",
+        };
     }
 }

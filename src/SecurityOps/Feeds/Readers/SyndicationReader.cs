@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 using CodeHollow.FeedReader;
@@ -27,12 +28,12 @@ namespace SecurityOps.Feeds.Readers
                 return;
             }
 
-            Feed feed = Parse(result.Content, shown);
+            Feed feed = Parse(result.Content, shown, context.Problem);
             string package = context.Source.Option("package");
             foreach (FeedItem entry in feed.Items)
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
-                var published = FeedText.Date(entry.PublishingDateString);
+                var published = FeedText.Date(entry.PublishingDateString); // unreadable dates were cleared (and reported) before parsing
                 string id = entry.Id ?? entry.Link ?? entry.Title;
                 if (id == null || context.IsBeforeSince(published) || !context.IsNew(id, string.Empty))
                 {
@@ -58,9 +59,26 @@ namespace SecurityOps.Feeds.Readers
             }
         }
 
-        internal static Feed Parse(byte[] bytes, string where)
+        /// <summary>Date elements of items and of the feed itself (RSS, Atom, Dublin Core).</summary>
+        private static readonly string[] DateElements = { "pubDate", "published", "updated", "lastBuildDate", "date", "modified", "issued" };
+
+        internal static Feed Parse(byte[] bytes, string where, System.Action<string> problem = null)
         {
             XDocument clean = SafeXml.Load(bytes, where);
+
+            // FeedReader gives up on the whole feed over one date it cannot read; an unreadable date is cleared here
+            // instead, with one warning for its item, and every CVE of the feed is kept.
+            foreach (XElement date in clean.Descendants().Where(e => DateElements.Contains(e.Name.LocalName) && !e.HasElements).ToList())
+            {
+                string text = date.Value;
+                if (!string.IsNullOrWhiteSpace(text) && FeedText.Date(text) == null && !FeedText.IsPlaceholderDate(text))
+                {
+                    string item = date.Parent?.Elements().FirstOrDefault(e => e.Name.LocalName == "title")?.Value ?? date.Parent?.Name.LocalName ?? "feed";
+                    problem?.Invoke($"'{FeedText.Clip(item.Trim(), 80)}': '{FeedText.Clip(text.Trim(), 40)}' is not a date; the item is kept without one.");
+                    date.Remove();
+                }
+            }
+
             try
             {
                 return FeedReader.ReadFromString(clean.ToString(SaveOptions.DisableFormatting));
