@@ -5,13 +5,17 @@
     ./build.ps1                 # build and stage out/SecurityOps, run the xunit suite and (when installed) Pester
 .EXAMPLE
     ./build.ps1 -Task Build -Configuration Release
+.EXAMPLE
+    ./build.ps1 -Pack                # also writes out/SecurityOps.<version>.nupkg, the PowerShell Gallery package
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'All')]
     [string] $Task = 'All',
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Debug'
+    [string] $Configuration = 'Debug',
+    # Pack the gallery package (out/SecurityOps.<version>.nupkg) after building.
+    [switch] $Pack
 )
 
 $ErrorActionPreference = 'Stop'
@@ -31,6 +35,11 @@ function Invoke-Dotnet {
 if ($Task -in 'Build', 'All') {
     # Building the solution stages the module in out/SecurityOps (manifest, DLL, format, MAML help, Dependencies/).
     Invoke-Dotnet -Arguments @('build', $solution, '--configuration', $Configuration)
+}
+
+if ($Pack) {
+    # The same as: dotnet build src/SecurityOps/SecurityOps.csproj -c Release -t:PackModule
+    Invoke-Dotnet -Arguments @('build', (Join-Path $root 'src/SecurityOps/SecurityOps.csproj'), '--configuration', $Configuration, '-t:PackModule')
 }
 
 if ($Task -in 'Test', 'All') {

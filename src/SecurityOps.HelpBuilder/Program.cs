@@ -8,6 +8,7 @@ namespace SecurityOps.HelpBuilder
     /// <summary>
     /// secops-helpbuilder --module out/SecurityOps/SecurityOps.psd1 --docs docs/en-US --output out/SecurityOps/en-US/SecurityOps.dll-Help.xml
     /// Exit code 1 (and MSBuild-style "file(line): error" lines) when a cmdlet or a parameter has no help.
+    /// secops-helpbuilder pack --module out/SecurityOps/SecurityOps.psd1 --output out/ writes the gallery package.
     /// </summary>
     public static class Program
     {
@@ -15,7 +16,16 @@ namespace SecurityOps.HelpBuilder
         {
             try
             {
-                var options = ParseArgs(args);
+                if (args.Length > 0 && args[0] == "pack")
+                {
+                    // secops-helpbuilder pack --module out/SecurityOps/SecurityOps.psd1 --output out/
+                    var packOptions = ParseArgs(args.Skip(1).ToArray(), "module", "output");
+                    string package = ModulePackager.Pack(Path.GetFullPath(packOptions["module"]), Path.GetFullPath(packOptions["output"]));
+                    Console.WriteLine($"Module package written to {package}");
+                    return 0;
+                }
+
+                var options = ParseArgs(args, "module", "docs", "output");
                 string manifest = Path.GetFullPath(options["module"]);
                 string docsDirectory = Path.GetFullPath(options["docs"]);
                 string output = Path.GetFullPath(options["output"]);
@@ -58,7 +68,7 @@ namespace SecurityOps.HelpBuilder
             }
         }
 
-        private static Dictionary<string, string> ParseArgs(string[] args)
+        private static Dictionary<string, string> ParseArgs(string[] args, params string[] requiredOptions)
         {
             var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i + 1 < args.Length; i += 2)
@@ -66,7 +76,7 @@ namespace SecurityOps.HelpBuilder
                 options[args[i].TrimStart('-')] = args[i + 1];
             }
 
-            foreach (string required in new[] { "module", "docs", "output" })
+            foreach (string required in requiredOptions)
             {
                 if (!options.ContainsKey(required))
                 {

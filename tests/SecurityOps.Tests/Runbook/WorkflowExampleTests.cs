@@ -73,7 +73,7 @@ namespace SecurityOps.Tests.Runbook
             var scripts = steps.Where(s => s.Children.ContainsKey(new YamlScalarNode("run"))).ToList();
             Assert.NotEmpty(scripts);
             Assert.All(scripts, s => Assert.Equal("pwsh", Text(At(s, "shell"))));
-            Assert.Contains(scripts, s => Text(At(s, "run")).Contains("Install-PSResource -Name SecurityOps"));
+            Assert.Contains(scripts, s => Text(At(s, "run")).Contains("Install-PSResource -Name SecurityOps -Version $env:SECURITYOPS_VERSION"));
 
             var runbook = scripts.Single(s => Text(At(s, "run")).Contains("Invoke-SecurityRunbook"));
             string script = Text(At(runbook, "run"));
@@ -119,6 +119,51 @@ namespace SecurityOps.Tests.Runbook
             }
 
             Assert.True(problems.Count == 0, string.Join("\n", problems));
+        }
+
+        [Fact]
+        public void TheExampleInstallsAPinnedVersionTheManifestsOwn()
+        {
+            // A job with contents: write and issues: write must run the version the team reviewed, never "latest".
+            YamlMappingNode install = Steps(Load()).Single(s => Text(At(s, "name")) == "Install SecurityOps");
+            string pinned = Text(At(install, "env", "SECURITYOPS_VERSION"));
+            string manifest = File.ReadAllText(Path.Combine(RepoPaths.Root, "SecurityOps.psd1"));
+            Assert.Matches(@"ModuleVersion\s*=\s*'" + System.Text.RegularExpressions.Regex.Escape(pinned) + "'", manifest);
+            Assert.Contains("-RequiredVersion $env:SECURITYOPS_VERSION", Text(At(install, "run")));
+            Assert.Contains("Register-PSResourceRepository", File.ReadAllText(WorkflowPath)); // the release-package alternative is documented
+        }
+
+        [Fact]
+        public void TheReleaseWorkflowTestsPacksAttachesAndPublishesOnAVersionTag()
+        {
+            string path = Path.Combine(RepoPaths.Root, ".github", "workflows", "release.yml");
+            var stream = new YamlStream();
+            using (var reader = new StreamReader(path))
+            {
+                stream.Load(reader);
+            }
+
+            var root = (YamlMappingNode)stream.Documents.Single().RootNode;
+            Assert.Equal("v*", Text(((YamlSequenceNode)At(root, "on", "push", "tags")).Children.Single()));
+            Assert.Equal("write", Text(At(root, "permissions", "contents")));
+            Assert.Single(((YamlMappingNode)At(root, "permissions")).Children);
+
+            var steps = Steps(root);
+            string Run(string name) => Text(At(steps.Single(s => Text(At(s, "name")).StartsWith(name, StringComparison.Ordinal)), "run"));
+            Assert.Contains("ModuleVersion", Run("Check that the tag"));
+            Assert.Contains("dotnet test SecurityOps.sln", Run("Test"));
+            Assert.Contains("-t:PackModule", Run("Pack"));
+            Assert.Contains("gh release", Run("Attach"));
+            string publish = Run("Publish");
+            Assert.Contains("Publish-PSResource -NupkgPath", publish);
+            Assert.Equal("${{ secrets.PSGALLERY_API_KEY }}", Text(At(steps.Single(s => Text(At(s, "name")).StartsWith("Publish", StringComparison.Ordinal)), "env", "PSGALLERY_API_KEY")));
+            Assert.True(steps.FindIndex(s => Text(At(s, "name")).StartsWith("Test")) < steps.FindIndex(s => Text(At(s, "name")).StartsWith("Publish")), "publishes before testing");
+
+            foreach (YamlMappingNode step in steps.Where(s => s.Children.ContainsKey(new YamlScalarNode("shell")) && Text(At(s, "shell")) == "pwsh"))
+            {
+                Parser.ParseInput(Text(At(step, "run")), out _, out ParseError[] errors);
+                Assert.True(errors.Length == 0, $"step '{Text(At(step, "name"))}': " + string.Join("; ", errors.Select(e => e.Message)));
+            }
         }
     }
 }
