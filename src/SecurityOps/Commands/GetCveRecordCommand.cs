@@ -31,6 +31,11 @@ namespace SecurityOps.Commands
         [ValidateSet("new", "triaged", "tracked", "fixed", "not-affected", "rejected")]
         public string[] Status { get; set; }
 
+        /// <summary>Only records whose relevance is one of these (decided from the inventories; "none": not decided).</summary>
+        [Parameter]
+        [ValidateSet("affected", "not-affected", "unknown", "none")]
+        public string[] Relevance { get; set; }
+
         /// <summary>Only records added or changed at or after this time.</summary>
         [Parameter]
         public DateTime? Since { get; set; }
@@ -86,6 +91,7 @@ namespace SecurityOps.Commands
             {
                 Statuses = Status == null ? null : new HashSet<string>(Status, StringComparer.OrdinalIgnoreCase),
                 Since = Since == null ? (DateTimeOffset?)null : new DateTimeOffset(Since.Value.ToUniversalTime(), TimeSpan.Zero),
+                Relevance = Relevance == null ? null : new HashSet<string>(Relevance, StringComparer.OrdinalIgnoreCase),
             };
 
             if (Id != null)
@@ -110,6 +116,11 @@ namespace SecurityOps.Commands
 
         private bool Matches(CveRecord record)
         {
+            if (Relevance != null && !Relevance.Contains(record.RelevanceState ?? "none", StringComparer.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
             if (Status != null && !Status.Contains(record.Status ?? "new", StringComparer.OrdinalIgnoreCase))
             {
                 return false;

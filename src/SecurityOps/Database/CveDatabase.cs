@@ -176,6 +176,11 @@ namespace SecurityOps.Database
                 return false;
             }
 
+            if (query.Relevance != null && !query.Relevance.Contains(record.Relevance?.State ?? "none"))
+            {
+                return false;
+            }
+
             if (query.Since != null && (record.LastUpdated ?? record.FirstSeen ?? DateTimeOffset.MinValue) < query.Since)
             {
                 return false;
@@ -190,17 +195,26 @@ namespace SecurityOps.Database
             bool changed = false;
             foreach (var package in observation.Packages ?? Enumerable.Empty<PackageRef>())
             {
-                if (package?.Name != null && !record.Packages.Contains(package))
+                if (package?.Name != null && record.Packages.FirstOrDefault(p => p.Equals(package)) is PackageRef same)
+                {
+                    changed |= same.TakeVersionData(package);
+                    continue;
+                }
+
+                if (package?.Name != null)
                 {
                     // The same name without an ecosystem is the same package seen by a vaguer source.
                     var vague = record.Packages.FirstOrDefault(p => string.Equals(p.Name, package.Name, StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(p.Ecosystem));
                     if (vague != null && !string.IsNullOrEmpty(package.Ecosystem))
                     {
                         vague.Ecosystem = package.Ecosystem;
+                        vague.TakeVersionData(package);
                     }
                     else if (!(string.IsNullOrEmpty(package.Ecosystem) && record.Packages.Any(p => string.Equals(p.Name, package.Name, StringComparison.OrdinalIgnoreCase))))
                     {
-                        record.Packages.Add(new PackageRef(package.Name, package.Ecosystem));
+                        var added = new PackageRef(package.Name, package.Ecosystem);
+                        added.TakeVersionData(package);
+                        record.Packages.Add(added);
                     }
                     else
                     {

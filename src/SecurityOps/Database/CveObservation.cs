@@ -55,5 +55,8 @@ namespace SecurityOps.Database
         public ISet<string> Statuses { get; set; }
 
         public System.DateTimeOffset? Since { get; set; }
+
+        /// <summary>Relevance states (affected, not-affected, unknown; "none" for a record no inventory has decided).</summary>
+        public ISet<string> Relevance { get; set; }
     }
 }

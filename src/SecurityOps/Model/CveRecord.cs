@@ -57,6 +57,14 @@ namespace SecurityOps.Model
 
         public string CvssVector { get; set; }
 
+        /// <summary>Where the vector came from (a feed's name, or "manual") and when it was set.</summary>
+        public string CvssSource { get; set; }
+
+        public DateTimeOffset? CvssSetAt { get; set; }
+
+        /// <summary>Whether the project ships what the CVE touches (null until an inventory exists).</summary>
+        public CveRelevance Relevance { get; set; }
+
         public DateTimeOffset? FirstSeen { get; set; }
 
         public DateTimeOffset? LastUpdated { get; set; }
@@ -82,6 +90,10 @@ namespace SecurityOps.Model
         public bool Changed { get; set; }
         [JsonIgnore]
         public string Package => Packages.FirstOrDefault()?.Name;
+
+        /// <summary>affected, not-affected, unknown; null when no inventory has decided.</summary>
+        [JsonIgnore]
+        public string RelevanceState => Relevance?.State;
         [JsonIgnore]
         public int? IssueNumber => Issue?.Number;
         [JsonIgnore]

@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Serialization;
 
 namespace SecurityOps.Model
 {
@@ -18,6 +21,38 @@ namespace SecurityOps.Model
         public string Name { get; set; }
 
         public string Ecosystem { get; set; }
+
+        /// <summary>GLSA-style vulnerable ranges, "op version[:slot]" (lt, le, gt, ge, eq, rlt, rle, rgt, rge): vulnerable when one matches...</summary>
+        public List<string> Vulnerable { get; set; }
+
+        /// <summary>...and no unaffected range does.</summary>
+        public List<string> Unaffected { get; set; }
+
+        /// <summary>OSV ranges (SEMVER, ECOSYSTEM, GIT) with their introduced / fixed / last_affected events.</summary>
+        public List<AffectedRange> Ranges { get; set; }
+
+        /// <summary>OSV's explicit list of affected versions.</summary>
+        public List<string> Versions { get; set; }
+
+        /// <summary>True when the advisory said which versions are affected.</summary>
+        [JsonIgnore]
+        public bool HasVersionData =>
+            (Vulnerable?.Count ?? 0) + (Unaffected?.Count ?? 0) + (Ranges?.Count ?? 0) + (Versions?.Count ?? 0) > 0;
+
+        /// <summary>Takes the other's version data when this one has none; true when anything was taken.</summary>
+        public bool TakeVersionData(PackageRef other)
+        {
+            if (HasVersionData || other == null || !other.HasVersionData)
+            {
+                return false;
+            }
+
+            Vulnerable = other.Vulnerable?.ToList();
+            Unaffected = other.Unaffected?.ToList();
+            Ranges = other.Ranges?.ToList();
+            Versions = other.Versions?.ToList();
+            return true;
+        }
 
         /// <summary>Accepts "name" or "ecosystem:name" is ambiguous with Gentoo atoms, so only "name@ecosystem" splits.</summary>
         public static PackageRef Parse(string text)

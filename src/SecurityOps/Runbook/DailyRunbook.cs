@@ -11,6 +11,7 @@ using SecurityOps.Disclosure;
 using SecurityOps.Embargo;
 using SecurityOps.Feeds;
 using SecurityOps.GitHub;
+using SecurityOps.Inventory;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
 using SecurityOps.Publishing;
@@ -73,6 +74,7 @@ namespace SecurityOps.Runbook
         private readonly object gate = new object();
         private readonly List<RunbookProblem> problems = new List<RunbookProblem>();
         private readonly HashSet<string> written = new HashSet<string>(StringComparer.Ordinal);
+        private RelevanceService relevance;
 
         public DailyRunbook(SecurityState state, IEventSink events = null)
         {
@@ -115,6 +117,7 @@ namespace SecurityOps.Runbook
             var database = new CveDatabase(state.Files);
             var queue = new CveFilingQueue(state.Files, readOnly: options.DryRun);
             var planned = new Dictionary<string, CveRecord>(StringComparer.OrdinalIgnoreCase);
+            relevance = LoadRelevance();
 
             if (!options.DryRun)
             {
@@ -247,6 +250,7 @@ namespace SecurityOps.Runbook
 
                 var record = new CveRecord { CveId = id, FirstSeen = ModuleContext.UtcNow, IsNew = true };
                 CveDatabase.Merge(record, observation, ModuleContext.UtcNow);
+                relevance?.Apply(record, ModuleContext.UtcNow);
                 if (!file)
                 {
                     events.Verbose($"{id}: would be recorded as part of the baseline of {observation.Source} (not filed).");
@@ -269,12 +273,52 @@ namespace SecurityOps.Runbook
                 written.Add(stored.RelativePath);
             }
 
+            DecideRelevance(stored, database, queue, file || !stored.IsNew);
             if (stored.IsNew)
             {
                 events.Verbose($"{id}: new record ({string.Join(", ", stored.Packages)}) from {observation.Source}.");
             }
 
             return stored.IsNew;
+        }
+
+        /// <summary>The inventories of the state; null (relevance not decided, filing as without) when there are none or they cannot be read.</summary>
+        private RelevanceService LoadRelevance()
+        {
+            try
+            {
+                var service = new RelevanceService(state.Files, state.Config);
+                events.Verbose(service.Enabled
+                    ? $"Relevance: {service.Evaluator.Inventories.Count} inventory(ies) ({string.Join(", ", service.Evaluator.Inventories.Select(i => i.Name))}); affected CVEs are filed{(service.Config.FileUnknown ? ", and unknown ones" : "; unknown ones are listed for triage")}."
+                    : "Relevance: no inventory in the state (Import-PackageInventory), so every CVE that names a package is filed.");
+                return service.Enabled ? service : null;
+            }
+            catch (SecurityOpsException ex)
+            {
+                Fail("inventory", ex.Target?.ToString() ?? InventoryStore.Folder, ex);
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Decides a stored record's relevance; when it changed, writes it, and when the record is now to be filed and has
+        /// no issue (a package arrived from a later source), lists it for filing: once, since a filed record has its issue.
+        /// A new record of a source's baseline run (<paramref name="mayFile"/> false) is decided but not listed.
+        /// </summary>
+        private void DecideRelevance(CveRecord stored, CveDatabase database, CveFilingQueue queue, bool mayFile)
+        {
+            if (relevance == null || !relevance.Apply(stored, ModuleContext.UtcNow))
+            {
+                return;
+            }
+
+            database.Save(stored);
+            written.Add(stored.RelativePath);
+            if (mayFile && stored.Issue == null && relevance.ShouldFile(stored) && !queue.Contains(stored.CveId))
+            {
+                queue.Add(new[] { stored.CveId });
+                events.Verbose($"{stored.CveId}: now {stored.Relevance}; listed for filing.");
+            }
         }
 
         private async Task FileIssuesAsync(RunbookOptions options, SecurityRunbookResult result, CveDatabase database, CveFilingQueue queue,
@@ -300,6 +344,11 @@ namespace SecurityOps.Runbook
                     events.Verbose($"{id} is pending but has no record (a run stopped before writing it); dropped from the list, the feed will bring it again.");
                     done.Add(id);
                 }
+                else if (relevance?.Enabled == true && !relevance.ShouldFile(record))
+                {
+                    events.Verbose($"{id} is {record.Relevance?.ToString() ?? "not decided"}: not filed ({(record.Relevance?.State == CveRelevance.Unknown ? "listed for triage; inventory.fileUnknown files such records" : "the inventories do not ship it at a vulnerable version")}).");
+                    done.Add(id);
+                }
                 else if (string.IsNullOrWhiteSpace(record.Package))
                 {
                     events.Warning($"{id} names no package, so it has no 'update: <package>' issue; dropped from the pending list. File it with Add-CveRecord -Package, then New-CveIssue.");
@@ -311,7 +360,7 @@ namespace SecurityOps.Runbook
                 }
             }
 
-            records.AddRange(planned.Values.Where(r => !string.IsNullOrWhiteSpace(r.Package)));
+            records.AddRange(planned.Values.Where(r => relevance?.Enabled == true ? relevance.ShouldFile(r) : !string.IsNullOrWhiteSpace(r.Package)));
             queue.Remove(done);
             if (records.Count == 0)
             {

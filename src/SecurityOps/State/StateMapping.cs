@@ -21,6 +21,7 @@ namespace SecurityOps.State
             [typeof(CveRecord)] = Names(nameof(CveRecord.IsNew), nameof(CveRecord.Changed)),
             [typeof(DisclosurePolicy)] = Names(nameof(DisclosurePolicy.Origin), nameof(DisclosurePolicy.IsCurrent)),
             [typeof(CaseAdvisory)] = Names(nameof(CaseAdvisory.CaseId)),
+            [typeof(InventoryPackage)] = Names(nameof(InventoryPackage.Inventory)),
         };
 
         /// <summary>The config's GitHub section is spelled <c>github:</c> in files, as people write it.</summary>

@@ -106,12 +106,7 @@ namespace SecurityOps.Feeds.Readers
                 }
             }
 
-            var packages = (glsa.Element("affected")?.Elements("package") ?? Enumerable.Empty<XElement>())
-                .Select(p => (string)p.Attribute("name"))
-                .Where(n => !string.IsNullOrWhiteSpace(n))
-                .Distinct(StringComparer.Ordinal)
-                .Select(n => new PackageRef(n, Ecosystem))
-                .ToList();
+            var packages = Packages(glsa);
 
             string title = Clean(glsa.Element("title")?.Value);
             return new SecurityFeedItem
@@ -126,6 +121,48 @@ namespace SecurityOps.Feeds.Readers
                 Summary = Clean(glsa.Element("synopsis")?.Value) ?? FeedText.PlainText(entry?.Summary),
                 References = references.ToArray(),
             };
+        }
+
+        /// <summary>
+        /// The affected atoms with their ranges: "op version[:slot]" for each &lt;vulnerable&gt; and &lt;unaffected&gt; (a
+        /// slot attribute is written after the version as Portage does). One atom listed twice (per arch) is merged.
+        /// </summary>
+        internal static List<PackageRef> Packages(XElement glsa)
+        {
+            var packages = new List<PackageRef>();
+            foreach (XElement p in glsa.Element("affected")?.Elements("package") ?? Enumerable.Empty<XElement>())
+            {
+                string name = ((string)p.Attribute("name"))?.Trim();
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    continue;
+                }
+
+                PackageRef package = packages.FirstOrDefault(x => x.Name == name);
+                if (package == null)
+                {
+                    packages.Add(package = new PackageRef(name, Ecosystem));
+                }
+
+                foreach (XElement range in p.Elements())
+                {
+                    bool vulnerable = range.Name.LocalName == "vulnerable";
+                    if (!vulnerable && range.Name.LocalName != "unaffected")
+                    {
+                        continue;
+                    }
+
+                    string slot = (string)range.Attribute("slot");
+                    string text = $"{((string)range.Attribute("range"))?.Trim()} {range.Value.Trim()}" + (string.IsNullOrEmpty(slot) || slot == "*" || range.Value.Contains(":") ? string.Empty : ":" + slot);
+                    List<string> list = vulnerable ? (package.Vulnerable ??= new List<string>()) : (package.Unaffected ??= new List<string>());
+                    if (!list.Contains(text))
+                    {
+                        list.Add(text);
+                    }
+                }
+            }
+
+            return packages;
         }
 
         private static string Clean(string text) => string.IsNullOrWhiteSpace(text) ? null : Regex.Replace(text.Trim(), @"\s+", " ");
