@@ -164,7 +164,7 @@ namespace SecurityOps.Advisories
             var body = new AdvisoryCreateRequest
             {
                 Summary = c.Summary,
-                Description = Description(c, merged),
+                Description = WithMarker(c.Id, Description(c, merged)),
                 CveId = c.CveId,
                 Vulnerabilities = Vulnerabilities(c, merged),
                 CweIds = merged.CweIds.Count == 0 ? null : merged.CweIds,
@@ -192,7 +192,7 @@ namespace SecurityOps.Advisories
             var body = new AdvisoryUpdateRequest
             {
                 Summary = c.Summary,
-                Description = Description(c, merged),
+                Description = WithMarker(c.Id, Description(c, merged)),
                 CveId = c.CveId,
                 Vulnerabilities = Vulnerabilities(c, merged),
                 CweIds = merged.CweIds,
@@ -339,16 +339,49 @@ namespace SecurityOps.Advisories
             SecurityAdvisory advisory = null;
             string fork = null;
             string ghsa = call.Kind == AdvisoryCallKind.Create ? null : cases.GetRequired(call.CaseId).Advisory.GhsaId;
+            string recovered = null;
             switch (call.Kind)
             {
                 case AdvisoryCallKind.Create:
-                    advisory = await Api.CreateAsync(call.Repository, (AdvisoryCreateRequest)call.Body, token).ConfigureAwait(false);
+                    // An earlier run (this process or one killed since) may have created it and never heard the answer.
+                    advisory = await Api.FindByMarkerAsync(call.Repository, CaseMarker(call.CaseId), token).ConfigureAwait(false);
+                    if (advisory != null)
+                    {
+                        recovered = $"Found GitHub advisory {advisory.GhsaId} in {call.Repository}, drafted for {call.CaseId} by an earlier run whose answer was lost; not creating a second one.";
+                        events.Warning($"{call.CaseId}: {recovered}");
+                    }
+                    else
+                    {
+                        advisory = await Api.CreateAsync(call.Repository, (AdvisoryCreateRequest)call.Body, token).ConfigureAwait(false);
+                    }
+
                     break;
                 case AdvisoryCallKind.RequestCve:
-                    await Api.RequestCveAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                    SecurityAdvisory beforeCve = await Api.GetAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                    if (!string.IsNullOrEmpty(beforeCve?.CveId))
+                    {
+                        recovered = $"{ghsa} already has {beforeCve.CveId} on GitHub (an earlier request went through); not requesting again.";
+                        events.Warning($"{call.CaseId}: {recovered}");
+                    }
+                    else
+                    {
+                        await Api.RequestCveAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                    }
+
                     break;
                 case AdvisoryCallKind.CreateFork:
-                    fork = await Api.CreateForkAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                    SecurityAdvisory beforeFork = await Api.GetAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                    if (beforeFork?.PrivateFork != null)
+                    {
+                        fork = beforeFork.PrivateFork;
+                        recovered = $"{ghsa} already has the private fork {fork} (an earlier request went through); not requesting another.";
+                        events.Warning($"{call.CaseId}: {recovered}");
+                    }
+                    else
+                    {
+                        fork = await Api.CreateForkAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                    }
+
                     break;
                 default:
                     advisory = await Api.UpdateAsync(call.Repository, ghsa, (AdvisoryUpdateRequest)call.Body, token).ConfigureAwait(false);
@@ -363,7 +396,7 @@ namespace SecurityOps.Advisories
                 c.Advisory = call.Content;
                 c.Advisory.GhsaId = advisory.GhsaId;
                 c.Advisory.HtmlUrl = advisory.HtmlUrl;
-                what = $"Drafted GitHub advisory {advisory.GhsaId} in {call.Repository} ({call.Request.Split(' ')[0]} {call.Path}).";
+                what = recovered ?? $"Drafted GitHub advisory {advisory.GhsaId} in {call.Repository} ({call.Request.Split(' ')[0]} {call.Path}).";
             }
             else if (call.Kind == AdvisoryCallKind.Update)
             {
@@ -392,12 +425,12 @@ namespace SecurityOps.Advisories
             {
                 c.Advisory.CveRequestedAt = now;
                 c.Advisory.CveRequestState = "pending";
-                what = $"Requested a CVE id from GitHub for {ghsa}.";
+                what = recovered ?? $"Requested a CVE id from GitHub for {ghsa}.";
             }
             else
             {
                 c.Advisory.PrivateFork = fork;
-                what = $"Requested the temporary private fork {fork} of {ghsa}.";
+                what = recovered ?? $"Requested the temporary private fork {fork} of {ghsa}.";
             }
 
             if (advisory != null)
@@ -503,6 +536,20 @@ namespace SecurityOps.Advisories
         }
 
         /// <summary>The advisory description from the case: summary, impact, patches, workarounds, references (or the kept description).</summary>
+        /// <summary>
+        /// The hidden line (an HTML comment GitHub does not render) that ties an advisory to its case, so that a run
+        /// finds the advisory an earlier run created even when that run never heard the answer.
+        /// </summary>
+        public static string CaseMarker(string caseId) => "<!-- securityops-case: " + caseId + " -->";
+
+        /// <summary>The description with the case's marker as its last line (once).</summary>
+        public static string WithMarker(string caseId, string description)
+        {
+            string marker = CaseMarker(caseId);
+            string text = (description ?? string.Empty).TrimEnd();
+            return text.Contains(marker) ? text + "\n" : text + "\n\n" + marker + "\n";
+        }
+
         public static string Description(VulnerabilityCase c, CaseAdvisory advisory)
         {
             if (!string.IsNullOrWhiteSpace(advisory?.Description))

@@ -45,13 +45,29 @@ namespace SecurityOps.GitHub
         public async Task<SecurityAdvisory> GetAsync(GitHubRepositoryName repo, string ghsaId, CancellationToken token = default) =>
             Map(repo, (await gateway.SendAsync<AdvisoryWire>(HttpMethod.Get, AdvisoryPath(repo, ghsaId), null, token).ConfigureAwait(false)).Body);
 
-        /// <summary>POST a new draft; a lost answer is resolved by finding a draft with the same summary.</summary>
+        /// <summary>
+        /// The repository's advisory (any state) whose description carries <paramref name="marker"/>, the line the
+        /// module writes into every advisory it drafts for a case; null when there is none.
+        /// </summary>
+        public async Task<SecurityAdvisory> FindByMarkerAsync(GitHubRepositoryName repo, string marker, CancellationToken token = default)
+        {
+            var all = await ListAsync(repo, null, 100, token).ConfigureAwait(false);
+            return all.FirstOrDefault(a => a.Description != null && a.Description.Contains(marker));
+        }
+
+        /// <summary>
+        /// POST a new draft; a lost answer is resolved by finding the draft that carries the request's case marker
+        /// (or, for a request without one, the same summary).
+        /// </summary>
         public async Task<SecurityAdvisory> CreateAsync(GitHubRepositoryName repo, AdvisoryCreateRequest request, CancellationToken token = default)
         {
+            Match marker = Regex.Match(request.Description ?? string.Empty, "<!-- securityops-case: [^>]+ -->");
             var response = await gateway.SendAsync<AdvisoryWire>(HttpMethod.Post, AdvisoriesPath(repo), request, token, async () =>
             {
                 var drafts = await ListAsync(repo, AdvisoryState.Draft, 100, token).ConfigureAwait(false);
-                var same = drafts.FirstOrDefault(a => string.Equals(a.Summary, request.Summary, StringComparison.Ordinal));
+                var same = marker.Success
+                    ? drafts.FirstOrDefault(a => a.Description != null && a.Description.Contains(marker.Value))
+                    : drafts.FirstOrDefault(a => string.Equals(a.Summary, request.Summary, StringComparison.Ordinal));
                 return same == null ? null : new AdvisoryWire { GhsaId = same.GhsaId, Summary = same.Summary, State = same.State, HtmlUrl = same.HtmlUrl, Url = same.Url };
             }).ConfigureAwait(false);
             return Map(repo, response.Body);

@@ -73,7 +73,7 @@ $gh = @{ StatePath = $state; ApiUrl = $url; Token = $secure }
             var patch = emulator.Writes.Last();
             Assert.Equal(2, emulator.Writes.Count);
             Assert.Equal("[\"CWE-918\"]", JsonNode.Parse(patch.Body)["cwe_ids"].ToJsonString());
-            Assert.Equal("Steps to reproduce.", (string)JsonNode.Parse(patch.Body)["description"]);
+            Assert.Equal($"Steps to reproduce.\n\n<!-- securityops-case: {c.Id} -->\n", (string)JsonNode.Parse(patch.Body)["description"]);
             Assert.Contains(cases.GetRequired(c.Id).Timeline, e => e.Kind == "advisory" && e.What.StartsWith("Updated GitHub advisory " + ghsa, System.StringComparison.Ordinal));
 
             foreach (string text in listed.Verbose.Concat(imported.Verbose).Concat(whatIf.Verbose).Concat(set.Verbose))
@@ -106,7 +106,7 @@ $case | New-SecurityAdvisory @gh -Repository $repo -Confirm:$false
                 Assert.Equal("draft", advisory.State);
                 Assert.Single(emulator.Advisories(Repo));
                 var post = Assert.Single(emulator.Writes);
-                Assert.True(JsonNode.DeepEquals(JsonNode.Parse(@"{""summary"":""Path traversal in fetch"",""description"":""Path traversal in fetch\n"",""vulnerabilities"":[{""package"":{""ecosystem"":""go"",""name"":""github.com/StacklokLabs/fetch""},""vulnerable_version_range"":""< 1.4.2""}],""severity"":""high""}"), JsonNode.Parse(post.Body)), post.Body);
+                Assert.True(JsonNode.DeepEquals(JsonNode.Parse(@"{""summary"":""Path traversal in fetch"",""description"":""Path traversal in fetch\n\n<!-- securityops-case: SEC-2026-0001 -->\n"",""vulnerabilities"":[{""package"":{""ecosystem"":""go"",""name"":""github.com/StacklokLabs/fetch""},""vulnerable_version_range"":""< 1.4.2""}],""severity"":""high""}"), JsonNode.Parse(post.Body)), post.Body);
                 string caseId = advisory.CaseId;
                 Assert.Equal("SEC-2026-0001", caseId);
 

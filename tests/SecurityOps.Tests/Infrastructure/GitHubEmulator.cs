@@ -25,6 +25,9 @@ namespace SecurityOps.Tests.Infrastructure
         /// <summary>502 Bad Gateway, nothing applied.</summary>
         ServerError,
 
+        /// <summary>The request is applied, then the answer never comes (until the client goes away): a process killed while waiting.</summary>
+        HangAfterApply,
+
         /// <summary>The request is applied, then the connection is dropped before the answer.</summary>
         DropAfterApply,
     }
@@ -137,6 +140,20 @@ namespace SecurityOps.Tests.Infrastructure
             var (status, body, link) = Apply(request);
             if (fault == GitHubFault.DropAfterApply)
             {
+                context.Abort();
+                return;
+            }
+
+            if (fault == GitHubFault.HangAfterApply)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
                 context.Abort();
                 return;
             }
