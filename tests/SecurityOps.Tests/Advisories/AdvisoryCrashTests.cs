@@ -25,35 +25,8 @@ namespace SecurityOps.Tests.Advisories
 
         public AdvisoryCrashTests(PowerShellFixture ps) => this.ps = ps;
 
-        private static string HostDll()
-        {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            string dll = Path.Combine(RepoPaths.Root, "src", "SecurityOps.Host", "bin", configuration, "net10.0", "secops-host.dll");
-            Assert.True(File.Exists(dll), dll + " was not built");
-            return dll;
-        }
-
-        private static Process Start(string script, string state, string token, System.Text.StringBuilder log)
-        {
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is string d && File.Exists(d) ? d : "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.ArgumentList.Add(HostDll());
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(state);
-            start.Environment["GITHUB_TOKEN"] = token;
-            start.Environment.Remove("GH_TOKEN");
-            start.Environment.Remove("SECURITYOPS_STATE");
-            var process = new Process { StartInfo = start };
-            process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
-        }
+        private static HostProcess Start(string script, string state, string token) =>
+            HostProcess.Start(new[] { script, state }, new Dictionary<string, string> { ["GITHUB_TOKEN"] = token });
 
         [Fact]
         public void ACreateWhoseAnswerIsLostInAKilledProcessIsFoundByTheNextRunNotMadeTwice()
@@ -72,28 +45,25 @@ namespace SecurityOps.Tests.Advisories
 
             // The first run's POST is applied on GitHub, and its answer never comes: the process is killed waiting.
             github.Inject(GitHubFault.HangAfterApply, GitHubEmulator.On("POST", "/security-advisories"));
-            var firstLog = new System.Text.StringBuilder();
-            using (Process first = Start(script, state, github.Token, firstLog))
+            using (HostProcess first = Start(script, state, github.Token))
             {
                 var deadline = DateTime.UtcNow.AddSeconds(90);
-                while (github.Advisories(Repo).Count == 0 && !first.HasExited && DateTime.UtcNow < deadline)
+                while (github.Advisories(Repo).Count == 0 && !first.Process.HasExited && DateTime.UtcNow < deadline)
                 {
                     Thread.Sleep(50);
                 }
 
-                Assert.True(github.Advisories(Repo).Count == 1, "the first run never created the advisory:\n" + firstLog);
-                Assert.False(first.HasExited, "the first run ended by itself:\n" + firstLog);
-                first.Kill(entireProcessTree: true);
-                first.WaitForExit();
+                Assert.True(github.Advisories(Repo).Count == 1, "the first run never created the advisory:\n" + first.Log);
+                Assert.False(first.Process.HasExited, "the first run ended by itself:\n" + first.Log);
+                first.Kill();
             }
 
             var cases = new CaseStore(new StateRepository(state));
             Assert.Null(cases.GetRequired(caseId).Advisory?.GhsaId);
 
-            var secondLog = new System.Text.StringBuilder();
-            using (Process second = Start(script, state, github.Token, secondLog))
+            using (HostProcess second = Start(script, state, github.Token))
             {
-                Assert.True(second.WaitForExit(120_000) && second.ExitCode == 0, "the rerun failed:\n" + secondLog);
+                Assert.True(second.WaitForExit(120_000) && second.ExitCode == 0, "the rerun failed:\n" + second.Log);
             }
 
             var only = Assert.Single(github.Advisories(Repo));

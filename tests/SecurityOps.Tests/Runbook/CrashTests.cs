@@ -23,53 +23,16 @@ namespace SecurityOps.Tests.Runbook
 
         public CrashTests(PowerShellFixture ps) => this.ps = ps;
 
-        private static string HostDll()
+        private static HostProcess StartRun(string script, string state, string token, string feed = null)
         {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            string dll = Path.Combine(RepoPaths.Root, "src", "SecurityOps.Host", "bin", configuration, "net10.0", "secops-host.dll");
-            Assert.True(File.Exists(dll), dll + " was not built");
-            return dll;
-        }
-
-        private static Process StartRun(string script, string state, string token, string feed = null)
-        {
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is string d && File.Exists(d) ? d : "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.ArgumentList.Add(HostDll());
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(state);
+            var arguments = new List<string> { script, state };
             if (feed != null)
             {
-                start.ArgumentList.Add(feed);
+                arguments.Add(feed);
             }
 
-            if (token != null)
-            {
-                start.Environment["GITHUB_TOKEN"] = token;
-            }
-            else
-            {
-                start.Environment.Remove("GITHUB_TOKEN");
-                start.Environment.Remove("GH_TOKEN");
-            }
-            start.Environment.Remove("SECURITYOPS_STATE");
-            var process = new Process { StartInfo = start };
-            var log = new System.Text.StringBuilder();
-            process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            Logs.AddOrUpdate(process, log);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
+            return HostProcess.Start(arguments, token == null ? null : new Dictionary<string, string> { ["GITHUB_TOKEN"] = token });
         }
-
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Text.StringBuilder> Logs = new System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Text.StringBuilder>();
-
-        private static string Log(Process p) => Logs.TryGetValue(p, out var b) ? b.ToString() : string.Empty;
 
         private static void AddDay(string feed, int day)
         {
@@ -113,19 +76,18 @@ namespace SecurityOps.Tests.Runbook
             for (int day = 1; day <= days; day++)
             {
                 AddDay(feed, day);
-                using (Process doomed = StartRun(script, state, github.Token))
+                using (HostProcess doomed = StartRun(script, state, github.Token))
                 {
                     // Engine start and import take most of a second: kill anywhere from before the first read to after the push.
                     if (!doomed.WaitForExit(random.Next(400, 4000)))
                     {
-                        doomed.Kill(entireProcessTree: true);
-                        doomed.WaitForExit();
+                        doomed.Kill();
                         killed++;
                     }
                 }
 
-                using Process rerun = StartRun(script, state, github.Token);
-                Assert.True(rerun.WaitForExit(120_000) && rerun.ExitCode == 0, "the rerun failed:\n" + Log(rerun));
+                using HostProcess rerun = StartRun(script, state, github.Token);
+                Assert.True(rerun.WaitForExit(120_000) && rerun.ExitCode == 0, "the rerun failed:\n" + rerun.Log);
             }
 
             // What a new runner sees: a fresh clone of the pushed state.
@@ -175,10 +137,10 @@ namespace SecurityOps.Tests.Runbook
             File.WriteAllText(script, "param($State, $Feed)\n$c = [IO.File]::ReadAllText(\"$State/securityops.yaml\").Replace('${SECOPS_FEED}', $Feed)\n[IO.File]::WriteAllText(\"$State/securityops.yaml\", $c)\n" +
                 "$r = Invoke-SecurityRunbook -StatePath $State -Push -Confirm:$false -ErrorAction Continue -WarningAction SilentlyContinue\nif (-not $r.Succeeded) { exit 1 }\n");
 
-            using Process first = StartRun(script, a, null, feedA);
-            using Process second = StartRun(script, b, null, feedB);
+            using HostProcess first = StartRun(script, a, null, feedA);
+            using HostProcess second = StartRun(script, b, null, feedB);
             bool done = first.WaitForExit(120_000) & second.WaitForExit(120_000);
-            Assert.True(done && first.ExitCode == 0 && second.ExitCode == 0, "first:\n" + Log(first) + "\nsecond:\n" + Log(second));
+            Assert.True(done && first.ExitCode == 0 && second.ExitCode == 0, "first:\n" + first.Log + "\nsecond:\n" + second.Log);
 
             string files = Processes.Git(remote, "ls-tree -r --name-only HEAD");
             foreach (int k in new[] { 11, 12, 13, 21, 22, 23 })
