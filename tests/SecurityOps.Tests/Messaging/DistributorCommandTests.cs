@@ -23,7 +23,7 @@ namespace SecurityOps.Tests.Messaging
             this.keys = keys;
         }
 
-        private static string OciRequestMail(string key) => $@"To: security@opencontainers.org
+        internal static string OciRequestMail(string key) => $@"To: security@opencontainers.org
 From: Acid Burn <acid@seven.example>
 Subject: Seven-Corp Membership to security-announce@opencontainers.org
 
