@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using SecurityOps.Database;
 using SecurityOps.Disclosure;
+using SecurityOps.Inventory;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
 using SecurityOps.State;
@@ -17,6 +19,12 @@ namespace SecurityOps.Embargo
     /// </summary>
     public sealed class ReminderService
     {
+        /// <summary>The category of CVE records that wait for a person's decision.</summary>
+        public const string TriageCategory = "cve-triage";
+
+        /// <summary>At most this many CVEs awaiting triage are listed one by one; the rest are one line.</summary>
+        private const int TriageListed = 20;
+
         private readonly SecurityState state;
         private readonly TemplateRenderer templates;
 
@@ -104,7 +112,39 @@ namespace SecurityOps.Embargo
                 }
             }
 
+            var triage = RelevanceService.AwaitingTriage(new CveDatabase(state.Files), TryRelevance());
+            foreach (CveRecord r in triage.Take(TriageListed))
+            {
+                items.Add(new ReminderItem
+                {
+                    Category = TriageCategory, State = "Open", Subject = r.CveId,
+                    Detail = $"{RelevanceService.TriageReason(r)}; not filed until someone decides: Set-CveRecord {r.CveId} -Package / -Relevance / -Status.",
+                });
+            }
+
+            if (triage.Count > TriageListed)
+            {
+                items.Add(new ReminderItem
+                {
+                    Category = TriageCategory, State = "Open", Subject = $"{triage.Count - TriageListed} more",
+                    Detail = "More CVEs wait for triage: Get-CveRecord -Status new.",
+                });
+            }
+
             return items;
+        }
+
+        /// <summary>The inventories' relevance rules, or null (package-less records only) when they cannot be read.</summary>
+        private RelevanceService TryRelevance()
+        {
+            try
+            {
+                return new RelevanceService(state.Files, state.Config);
+            }
+            catch (SecurityOpsException)
+            {
+                return null;
+            }
         }
 
         public static string Markdown(TeamReminder r)

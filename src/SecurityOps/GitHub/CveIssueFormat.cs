@@ -20,6 +20,7 @@ namespace SecurityOps.GitHub
             "**Name**: {package}\n" +
             "**CVEs**: {cves}\n" +
             "**CVSSs**: {cvsss}\n" +
+            "**Shipped**: {shipped}\n" +
             "**Action Needed**: {actionNeeded}\n" +
             "**Summary**: {summary}\n" +
             "\n" +
@@ -94,8 +95,11 @@ namespace SecurityOps.GitHub
             string summary = records.Count == 1
                 ? OneLine(records[0].Summary ?? records[0].Title)
                 : string.Concat(records.Where(r => !string.IsNullOrWhiteSpace(r.Summary ?? r.Title)).Select(r => $"\n{r.CveId}: {OneLine(r.Summary ?? r.Title)}"));
-            string text = BodyTemplate
+            string shipped = Shipped(records);
+            string template = shipped.Length > 0 ? BodyTemplate : Regex.Replace(BodyTemplate, @"^[^\n]*\{shipped\}[^\n]*\n?", string.Empty, RegexOptions.Multiline);
+            string text = template
                 .Replace("{package}", package)
+                .Replace("{shipped}", shipped)
                 .Replace("{cves}", string.Join(", ", records.Select(r => r.CveId)))
                 .Replace("{cvsss}", string.Join(", ", records.Select(r => Score(r.CvssScore))))
                 .Replace("{actionNeeded}", ActionNeeded)
@@ -103,6 +107,16 @@ namespace SecurityOps.GitHub
                 .Replace("{references}", string.Join("\n", References(records).Select(ReferenceLine)));
             return text.TrimEnd() + "\n\n" + Marker(package, records.Select(r => r.CveId)) + "\n";
         }
+
+        /// <summary>
+        /// What the project ships that the records affect, from their relevance: "dev-libs/openssl 3.0.13 (stable)",
+        /// one per inventory and package; empty when no record is affected by an inventory (the line is left out then).
+        /// </summary>
+        public static string Shipped(IEnumerable<CveRecord> records) => string.Join(", ", records
+            .SelectMany(r => r.Relevance?.Findings ?? new List<RelevanceFinding>())
+            .Where(f => f.State == CveRelevance.Affected && !string.IsNullOrEmpty(f.Package))
+            .Select(f => $"{f.Package}{(string.IsNullOrEmpty(f.Version) ? string.Empty : " " + f.Version)}{(string.IsNullOrEmpty(f.Inventory) ? string.Empty : $" ({f.Inventory})")}")
+            .Distinct(StringComparer.OrdinalIgnoreCase));
 
         /// <summary>
         /// Adds the records' CVEs (those not yet in the body) to its CVEs and CVSSs fields and their references

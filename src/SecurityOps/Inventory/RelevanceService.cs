@@ -37,6 +37,23 @@ namespace SecurityOps.Inventory
                 : record.Relevance?.State == CveRelevance.Affected ||
                   (Config.FileUnknown && record.Relevance?.State == CveRelevance.Unknown && !string.IsNullOrWhiteSpace(record.Package));
 
+        /// <summary>
+        /// New records without an issue that will not be filed as they are: package-less ones (oss-security and the like)
+        /// and, with inventories, those whose relevance is unknown. A person decides them (Set-CveRecord -Status, -Package
+        /// or -Relevance); until then the runbook's summary and the team reminder list them. <paramref name="relevance"/>
+        /// null: no inventory could be read, so only package-less records are listed.
+        /// </summary>
+        public static List<CveRecord> AwaitingTriage(CveDatabase database, RelevanceService relevance) =>
+            database.Query(new CveQuery { Statuses = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "new" } })
+                .Where(r => r.Issue == null && (relevance == null || !relevance.Enabled
+                    ? string.IsNullOrWhiteSpace(r.Package)
+                    : !relevance.ShouldFile(r) && r.RelevanceState != CveRelevance.NotAffected))
+                .ToList();
+
+        /// <summary>Why a record awaits triage, in a few words.</summary>
+        public static string TriageReason(CveRecord r) =>
+            string.IsNullOrWhiteSpace(r.Package) ? $"names no package (from {r.SourceNames.FirstOrDefault() ?? "unknown"})" : "relevance unknown: " + (r.Relevance?.Reason ?? "no version data");
+
         /// <summary>Decides one record in memory; true when its relevance changed.</summary>
         public bool Apply(CveRecord record, DateTimeOffset now) => Enabled && Evaluator.Apply(record, now);
 

@@ -87,6 +87,12 @@ namespace SecurityOps.Model
         /// <summary>CVEs still waiting for their issue after this run (filed by the next run).</summary>
         public List<string> PendingFiling { get; set; } = new List<string>();
 
+        /// <summary>
+        /// CVEs a person must look at: new, without an issue and not to be filed, because they name no package or their
+        /// relevance is unknown (no version data). Listed by every run until triaged (Set-CveRecord).
+        /// </summary>
+        public List<string> ForTriage { get; set; } = new List<string>();
+
         /// <summary>The state commit of this run (null: nothing changed, -WhatIf, or not a git repository).</summary>
         public StateCommit StateCommit { get; set; }
 

@@ -142,6 +142,7 @@ namespace SecurityOps.Runbook
 
             Step(6, "what is due");
             Findings(result, now);
+            Triage(result, database);
 
             events.Progress(new ProgressInfo(Activity, "done", 100, ProgressId, completed: true));
             result.Problems.AddRange(problems);
@@ -574,6 +575,24 @@ namespace SecurityOps.Runbook
             }
         }
 
+        /// <summary>The CVEs that wait for a person's decision (never filed as they are), listed until triaged.</summary>
+        private void Triage(SecurityRunbookResult result, CveDatabase database)
+        {
+            try
+            {
+                var records = RelevanceService.AwaitingTriage(database, relevance);
+                result.ForTriage = records.Select(r => r.CveId).ToList();
+                if (records.Count > 0)
+                {
+                    events.Verbose($"Step 6: {records.Count} CVE(s) wait for triage (not filed as they are): {string.Join("; ", records.Take(10).Select(r => r.CveId + " " + RelevanceService.TriageReason(r)))}{(records.Count > 10 ? "; ..." : string.Empty)}.");
+                }
+            }
+            catch (SecurityOpsException ex)
+            {
+                Fail("triage", null, ex);
+            }
+        }
+
         private void Findings(SecurityRunbookResult result, DateTimeOffset now)
         {
             bool hasList = state.Files.Exists(DistributorStore.FileName);
@@ -595,7 +614,7 @@ namespace SecurityOps.Runbook
 
                 TimeSpan dueSoon = TimeSpan.FromHours(Math.Max(0, state.Config.Disclosure?.DueSoonHours ?? 24));
                 result.Reminders = new ReminderService(state, templates).Collect(now, dueSoon)
-                    .Where(i => i.Category != "key-expiry" && i.Category != "removal")
+                    .Where(i => i.Category != "key-expiry" && i.Category != "removal" && i.Category != ReminderService.TriageCategory)
                     .ToList();
                 events.Verbose($"Step 6: {result.Reminders.Count} reminder(s), {result.DistributorHealth?.Count ?? 0} distributors-list finding(s).");
             }

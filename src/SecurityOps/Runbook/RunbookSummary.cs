@@ -79,6 +79,14 @@ namespace SecurityOps.Runbook
                 sb.Append("Pending filing (the next run files them): ").Append(string.Join(", ", r.PendingFiling)).Append("\n\n");
             }
 
+            if (r.ForTriage.Count > 0)
+            {
+                const int shown = 50;
+                sb.Append($"**For triage:** {r.ForTriage.Count} CVE(s) are not filed as they are (no package, or relevance unknown); decide each with Set-CveRecord: ")
+                  .Append(string.Join(", ", r.ForTriage.Take(shown)))
+                  .Append(r.ForTriage.Count > shown ? $" and {r.ForTriage.Count - shown} more (Get-CveRecord -Status new)" : string.Empty).Append(".\n\n");
+            }
+
             if (r.CvesAssigned.Count > 0 || r.CveRequestsPending.Count > 0)
             {
                 sb.Append("### CVE requests\n\n");

@@ -45,6 +45,27 @@ namespace SecurityOps.Tests.Embargo
         }
 
         [Fact]
+        public void ACveThatNamesNoPackageIsOnTheReminderUntilSomeoneTriagesIt()
+        {
+            using var temp = new TempFolder();
+            string state = temp.Combine("state");
+            var vars = new Dictionary<string, object> { ["state"] = state };
+            ps.Run("Initialize-SecurityState -Path $state -NoGit | Out-Null\n" +
+                   "Add-CveRecord -StatePath $state -CveId CVE-2026-5555 -Source oss-security | Out-Null\n" +
+                   "Add-CveRecord -StatePath $state -CveId CVE-2026-6666 -Package dev-libs/openssl -Source manual | Out-Null", vars).AssertNoErrors();
+
+            TeamReminder reminder = ps.Run("Send-TeamReminder -StatePath $state -Confirm:$false", vars).AssertNoErrors().Objects<TeamReminder>().Single();
+            ReminderItem item = Assert.Single(reminder.Items, i => i.Category == "cve-triage");
+            Assert.Equal("CVE-2026-5555", item.Subject);
+            Assert.Contains("names no package (from oss-security)", item.Detail);
+            Assert.Contains("| cve-triage | Open | CVE-2026-5555 |", reminder.Markdown);
+
+            ps.Run("Set-CveRecord -StatePath $state -CveId CVE-2026-5555 -Status not-affected -Confirm:$false", vars).AssertNoErrors();
+            reminder = ps.Run("Send-TeamReminder -StatePath $state -Confirm:$false", vars).AssertNoErrors().Objects<TeamReminder>().Single();
+            Assert.DoesNotContain(reminder.Items, i => i.Category == "cve-triage");
+        }
+
+        [Fact]
         public void APrivatePlaceThatIsAlsoAPublicChannelIsRefusedAndNothingIsDelivered()
         {
             using var temp = new TempFolder();

@@ -43,6 +43,8 @@ namespace SecurityOps.Tests.Inventory
             // First sighting without a package (oss-security style): unknown, not listed.
             var database = new CveDatabase(files);
             database.Record(new CveObservation { CveId = "CVE-2025-53905", Source = "oss-security" });
+            // Another oss-security CVE that no source ever names a package for: listed for triage, run after run.
+            database.Record(new CveObservation { CveId = "CVE-2025-77777", Source = "oss-security" });
 
             var state = SecurityState.Open(folder.Path);
             SecurityRunbookResult run = await new DailyRunbook(state, new RecordingSink()).RunAsync(new RunbookOptions { Environment = _ => null });
@@ -57,6 +59,12 @@ namespace SecurityOps.Tests.Inventory
             Assert.DoesNotContain(run.Issues, i => i.Package.Contains("chromium") || i.Package.Contains("libreoffice") || i.Package.Contains("plex"));
             Assert.Single(run.PendingFiling, id => id == "CVE-2025-53905"); // the package arrived: listed, once
 
+            // Package-less: never filed, but listed for triage in the result and the summary (not the one whose package arrived).
+            Assert.Equal(new[] { "CVE-2025-77777" }, run.ForTriage);
+            Assert.DoesNotContain("CVE-2025-77777", run.PendingFiling);
+            Assert.Contains("**For triage:** 1 CVE(s)", run.Markdown);
+            Assert.Contains("CVE-2025-77777", run.Markdown);
+
             // Not shipped: recorded with the reason, not listed.
             var chromium = database.Query(new CveQuery()).First(r => r.Packages.Any(p => p.Name == "www-client/chromium"));
             Assert.Equal(CveRelevance.NotAffected, chromium.RelevanceState);
@@ -69,6 +77,15 @@ namespace SecurityOps.Tests.Inventory
             // A quiet second run lists nothing twice.
             SecurityRunbookResult again = await new DailyRunbook(SecurityState.Open(folder.Path), new RecordingSink()).RunAsync(new RunbookOptions { Environment = _ => null });
             Assert.Equal(run.PendingFiling.OrderBy(x => x), again.PendingFiling.OrderBy(x => x));
+            Assert.Equal(new[] { "CVE-2025-77777" }, again.ForTriage);
+
+            // Triaged (a person set its status): no longer listed.
+            var triaged = database.Get("CVE-2025-77777");
+            triaged.Status = "not-affected";
+            database.Save(triaged);
+            SecurityRunbookResult third = await new DailyRunbook(SecurityState.Open(folder.Path), new RecordingSink()).RunAsync(new RunbookOptions { Environment = _ => null });
+            Assert.Empty(third.ForTriage);
+            Assert.DoesNotContain("For triage", third.Markdown);
         }
     }
 }
