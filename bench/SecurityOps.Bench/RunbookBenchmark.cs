@@ -31,8 +31,9 @@ namespace SecurityOps.Bench
             CveDatabaseBenchmark.Prepare(runspace, root, total);
             CommitOnce(root, total);
 
-            using var feeds = new LoopbackServer(LoopbackServer.StaticFiles(Path.Combine(repoRoot, "examples", "feeds")));
-            using var fixtures = new LoopbackServer(LoopbackServer.StaticFiles(Path.Combine(repoRoot, "tests", "SecurityOps.Tests", "Fixtures", "feeds")));
+            // rustsec entries without a CVE are followed to OSV records: both sites answer them (no aliases), as OSV.dev would.
+            using var feeds = new LoopbackServer(LoopbackServer.WithOsvRecords(LoopbackServer.StaticFiles(Path.Combine(repoRoot, "examples", "feeds"))));
+            using var fixtures = new LoopbackServer(LoopbackServer.WithOsvRecords(LoopbackServer.StaticFiles(Path.Combine(repoRoot, "tests", "SecurityOps.Tests", "Fixtures", "feeds"))));
             using var github = new GitHubEmulator();
             github.Repo("bench/project", isPrivate: true);
             var sources = new[]
@@ -105,7 +106,8 @@ namespace SecurityOps.Bench
                 .Replace("  issueRepository:\n", "  issueRepository: bench/project\n")
                 .Replace("  apiUrl:\n", $"  apiUrl: {apiUrl}\n");
             text = text.Substring(0, text.IndexOf("sources: []", StringComparison.Ordinal)) + "sources:\n" +
-                string.Concat(sources.Select(s => $"  - name: {s.Name}\n    type: {s.Type}\n    url: {s.Url}\n"));
+                string.Concat(sources.Select(s => $"  - name: {s.Name}\n    type: {s.Type}\n    url: {s.Url}\n" +
+                    (s.Type == "rustsec" ? $"    options:\n      osvUrl: {new Uri(new Uri(s.Url), "/osv/{id}.json")}\n" : string.Empty)));
             File.WriteAllText(path, text);
         }
     }

@@ -157,6 +157,20 @@ namespace SecurityOps.Feeds
             return value;
         }
 
+        /// <summary>Items the reader left out, by reason (no id, a malformed id): counted for the run's summary.</summary>
+        public Dictionary<string, int> Skipped { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        /// <summary>Counts an item left out, with the reason, and says which in -Verbose.</summary>
+        public void Skip(string reason, string item)
+        {
+            lock (gate)
+            {
+                Skipped[reason] = Skipped.TryGetValue(reason, out int n) ? n + 1 : 1;
+            }
+
+            Events.Verbose($"{Source.Name}: {item}: skipped ({reason}).");
+        }
+
         public void Problem(string message)
         {
             lock (gate)

@@ -35,6 +35,9 @@ namespace SecurityOps.Feeds
         /// <summary>Advisory details that failed (the source still succeeded; they are retried next time).</summary>
         public List<string> Problems { get; set; } = new List<string>();
 
+        /// <summary>Items the reader left out, by reason.</summary>
+        public Dictionary<string, int> Skipped { get; set; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
         /// <summary>Why the source failed (FeedDownloadFailed, FeedParseFailed, ResponseTooLarge), or null.</summary>
         public SecurityOpsException Error { get; set; }
 
@@ -148,6 +151,10 @@ namespace SecurityOps.Feeds
             result.Requests = context.Requests;
             result.NotModified = context.NotModified;
             result.Problems.AddRange(context.Problems);
+            foreach (var skipped in context.Skipped)
+            {
+                result.Skipped[skipped.Key] = skipped.Value;
+            }
             events.Verbose(result.NotModified
                 ? $"{source.Name}: not modified since the last read ({result.Requests} request)."
                 : $"{source.Name}: {result.Items} new or changed items, {result.Requests} requests{(result.Problems.Count > 0 ? $", {result.Problems.Count} problems" : string.Empty)}{(result.Error != null ? ", failed" : string.Empty)}.");

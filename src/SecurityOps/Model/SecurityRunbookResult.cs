@@ -28,6 +28,17 @@ namespace SecurityOps.Model
         /// <summary>Advisory details that failed while the source itself succeeded (retried next run).</summary>
         public List<string> Problems { get; set; } = new List<string>();
 
+        /// <summary>Items left out, by reason: the reader's (no id) and the run's (no CVE id, not a CVE id).</summary>
+        public Dictionary<string, int> Skipped { get; set; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        /// <summary>How many items were left out, all reasons together.</summary>
+        public int SkippedCount => Skipped.Values.Sum();
+
+        /// <summary>"3 (no CVE id: 2, no RUSTSEC id: 1)"; "-" when none.</summary>
+        public string SkippedText => Skipped.Count == 0 ? "-" : $"{SkippedCount} ({string.Join(", ", Skipped.OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}: {s.Value}"))})";
+
+        public void Skip(string reason, int count = 1) => Skipped[reason] = (Skipped.TryGetValue(reason, out int n) ? n : 0) + count;
+
         /// <summary>The error id when the source failed (FeedDownloadFailed, FeedParseFailed...), else null.</summary>
         public string ErrorId { get; set; }
 

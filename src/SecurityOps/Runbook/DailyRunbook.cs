@@ -188,11 +188,18 @@ namespace SecurityOps.Runbook
                 lock (gate)
                 {
                     perSource.TryGetValue(item.Source ?? string.Empty, out RunbookSourceResult source);
+                    if (item.CveIds == null || item.CveIds.Length == 0)
+                    {
+                        source?.Skip("no CVE id");
+                        events.Verbose($"{item.Source} {item.Id}: names no CVE id; nothing to record.");
+                    }
+
                     foreach (string raw in item.CveIds ?? Array.Empty<string>())
                     {
                         string id = CveRecord.NormalizeId(raw);
                         if (id == null)
                         {
+                            source?.Skip("not a CVE id");
                             events.Verbose($"{item.Source} {item.Id}: '{raw}' is not a CVE id; skipped.");
                             continue;
                         }
@@ -221,6 +228,10 @@ namespace SecurityOps.Runbook
                 source.Requests = r.Requests;
                 source.NotModified = r.NotModified;
                 source.Problems.AddRange(r.Problems);
+                foreach (var skipped in r.Skipped)
+                {
+                    source.Skip(skipped.Key, skipped.Value);
+                }
                 if (r.Error != null)
                 {
                     source.ErrorId = r.Error.ErrorId;

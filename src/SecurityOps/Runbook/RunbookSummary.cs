@@ -42,7 +42,7 @@ namespace SecurityOps.Runbook
                   (r.OnDuty.ExampleRoster ? $"> **Warning:** {MarkdownText.Cell(r.OnDutyNote)}\n\n" : string.Empty)
                 : $"On duty: unknown ({MarkdownText.Cell(r.OnDutyNote)})\n\n");
 
-            sb.Append("### Sources\n\n| Source | Type | Items | New CVEs | Requests | Status |\n|---|---|---:|---|---:|---|\n");
+            sb.Append("### Sources\n\n| Source | Type | Items | New CVEs | Skipped | Requests | Status |\n|---|---|---:|---|---|---:|---|\n");
             foreach (RunbookSourceResult s in r.Sources)
             {
                 string status = !s.Succeeded ? $"**{s.ErrorId}**: {MarkdownText.Cell(s.Error)}"
@@ -50,7 +50,8 @@ namespace SecurityOps.Runbook
                     : s.Problems.Count > 0 ? $"ok, {s.Problems.Count} advisory detail(s) failed (retried next run)"
                     : "ok";
                 sb.Append("| ").Append(MarkdownText.Cell(s.Source)).Append(" | ").Append(s.Type).Append(" | ").Append(s.Items.ToString(CultureInfo.InvariantCulture))
-                  .Append(" | ").Append(s.NewCves.Count == 0 ? "-" : string.Join(", ", s.NewCves)).Append(" | ").Append(s.Requests.ToString(CultureInfo.InvariantCulture))
+                  .Append(" | ").Append(s.NewCves.Count == 0 ? "-" : string.Join(", ", s.NewCves)).Append(" | ").Append(MarkdownText.Cell(s.SkippedText))
+                  .Append(" | ").Append(s.Requests.ToString(CultureInfo.InvariantCulture))
                   .Append(" | ").Append(status).Append(" |\n");
             }
 

@@ -15,6 +15,9 @@ namespace SecurityOps.Tests.Feeds
     {
         public static string Folder(params string[] parts) => RepoPaths.Fixture(new[] { "feeds" }.Concat(parts));
 
+        /// <summary>The source option (YAML, under a source) pointing a rustsec source at <see cref="LoopbackServer.WithOsvRecords"/>.</summary>
+        public static string OsvUrlOption(LoopbackServer server, string indent = "    ") => $"\n{indent}options:\n{indent}  osvUrl: {server.Url("osv/{id}.json")}";
+
         public static HttpPipeline FastPipeline(int retries = 2, double timeoutSeconds = 10, long maxBytes = 64L * 1024 * 1024) =>
             new HttpPipeline(new HttpPipelineOptions
             {

@@ -1,8 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
 using SecurityOps.Feeds;
+using SecurityOps.Model;
 using SecurityOps.Tests.Infrastructure;
 using Xunit;
 
@@ -103,8 +106,8 @@ namespace SecurityOps.Tests.Feeds
         [InlineData("feed-2025-02.xml", "RUSTSEC-2025-0001", "gix-worktree-state", "CVE-2025-22620")]
         public async Task RustSecTakesIdCrateAndCvesFromTheEscapedContent(string file, string id, string crate, string cve)
         {
-            await using var server = new LoopbackServer(LoopbackServer.StaticFiles(FeedFixtures.Folder("rustsec")));
-            var (items, result, _) = FeedFixtures.Read("rustsec", server.Url(file).ToString());
+            await using var server = new LoopbackServer(RustSecSite(new Dictionary<string, string>()));
+            var (items, result, _) = FeedFixtures.Read("rustsec", server.Url(file).ToString(), sourceOptions: new Dictionary<string, string> { ["osvUrl"] = server.Url("osv/{id}.json").ToString() });
             Assert.Null(result.Error);
             Assert.Equal(10, items.Count);
             var item = items.Single(i => i.Id == id);
@@ -114,6 +117,73 @@ namespace SecurityOps.Tests.Feeds
             Assert.NotNull(item.Published);
             Assert.Equal(items.Count, items.Select(i => i.Packages.Single().Name).Count());
             Assert.Contains(items, i => i.Id == "RUSTSEC-2025-0004" || i.Id == "RUSTSEC-2023-0040");
+        }
+
+        /// <summary>The RustSec fixtures over HTTP, and /osv/&lt;id&gt;.json answering an OSV record with the aliases given (404 for "missing").</summary>
+        private static Func<Microsoft.AspNetCore.Http.HttpContext, RecordedRequest, Task> RustSecSite(Dictionary<string, string> aliases)
+        {
+            var files = LoopbackServer.StaticFiles(FeedFixtures.Folder("rustsec"));
+            return async (context, request) =>
+            {
+                if (!request.Path.StartsWith("/osv/", StringComparison.Ordinal))
+                {
+                    await files(context, request);
+                    return;
+                }
+
+                string id = request.Path.Substring(5).Replace(".json", string.Empty);
+                aliases.TryGetValue(id, out string alias);
+                if (alias == "missing")
+                {
+                    context.Response.StatusCode = 404;
+                    return;
+                }
+
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync($"{{\"id\":\"{id}\",\"modified\":\"2025-02-03T00:00:00Z\",\"aliases\":[{(alias == null ? string.Empty : $"\"{alias}\", \"GHSA-xxxx-yyyy-zzzz\"")}]}}");
+            };
+        }
+
+        [Fact]
+        public async Task RustSecFollowsAnEntryWithoutACveToItsOsvRecordForTheAliasesAndRetriesOneThatCannotBeRead()
+        {
+            using var state = new TempFolder();
+            var aliases = new Dictionary<string, string>();
+            await using var server = new LoopbackServer(RustSecSite(aliases));
+            var options = new Dictionary<string, string> { ["osvUrl"] = server.Url("osv/{id}.json").ToString() };
+            string feed = server.Url("feed-2025-02.xml").ToString();
+
+            // Which entries name no CVE in the feed's own text (reading the bytes alone, no OSV record).
+            var inFeed = FeedFixtures.Read("rustsec", feed, sourceOptions: new Dictionary<string, string> { ["osvUrl"] = server.Url("osv/{id}.json").ToString() }).Items;
+            var withoutCve = inFeed.Where(i => i.CveIds.Length == 0).Select(i => i.Id).ToList();
+            Assert.True(withoutCve.Count >= 2, string.Join(", ", withoutCve));
+            int before = server.Requests.Count;
+
+            aliases[withoutCve[0]] = "CVE-2025-90001";
+            aliases[withoutCve[1]] = "missing";
+            var (items, result, warnings) = FeedFixtures.Read("rustsec", feed, state.Path, sourceOptions: options);
+            Assert.Null(result.Error);
+            Assert.Equal(new[] { "CVE-2025-90001" }, items.Single(i => i.Id == withoutCve[0]).CveIds);
+            Assert.DoesNotContain(items, i => i.Id == withoutCve[1]);
+            Assert.Contains(warnings, w => w.Contains(withoutCve[1]));
+            var fetched = server.Requests.Skip(before).Where(r => r.Path.StartsWith("/osv/", StringComparison.Ordinal)).Select(r => r.Path).ToList();
+            Assert.Equal(withoutCve.Select(id => $"/osv/{id}.json").OrderBy(x => x), fetched.OrderBy(x => x)); // entries with a CVE in the feed are not followed
+
+            // The next run tries the unreadable one again (and only it), and now OSV.dev knows its alias.
+            aliases[withoutCve[1]] = "CVE-2025-90002";
+            var again = FeedFixtures.Read("rustsec", feed, state.Path, sourceOptions: options);
+            Assert.Equal(new[] { "CVE-2025-90002" }, Assert.Single(again.Items).CveIds);
+        }
+
+        [Fact]
+        public void ARustSecFeedReadFromAFileFollowsOnlyWhenOsvUrlIsSet()
+        {
+            var source = new SecuritySource { Name = "r", Type = "rustsec", Url = "file:///srv/rustsec/feed.xml" };
+            Assert.Null(SecurityOps.Feeds.Readers.RustSecReader.OsvUrl(source));
+            source.Url = "https://rustsec.org/feed.xml";
+            Assert.Equal("https://api.osv.dev/v1/vulns/{id}", SecurityOps.Feeds.Readers.RustSecReader.OsvUrl(source));
+            source.Options["osvUrl"] = "https://mirror.example/osv/{id}.json";
+            Assert.Equal("https://mirror.example/osv/{id}.json", SecurityOps.Feeds.Readers.RustSecReader.OsvUrl(source));
         }
 
         [Fact]

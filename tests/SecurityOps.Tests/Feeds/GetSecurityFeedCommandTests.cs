@@ -42,13 +42,13 @@ namespace SecurityOps.Tests.Feeds
         public async Task ConfiguredSourcesUseStateAndAFailingSourceIsANonTerminatingError()
         {
             using var state = new TempFolder();
-            await using var feeds = new LoopbackServer(LoopbackServer.StaticFiles(FeedFixtures.Folder("rustsec")));
+            await using var feeds = new LoopbackServer(LoopbackServer.WithOsvRecords(LoopbackServer.StaticFiles(FeedFixtures.Folder("rustsec"))));
             await using var broken = new LoopbackServer((ctx, req) => { ctx.Response.StatusCode = 502; return Task.CompletedTask; });
             ps.Run($"Initialize-SecurityState -Path '{state.Path}' | Out-Null").AssertNoErrors();
             File.AppendAllText(Path.Combine(state.Path, "securityops.yaml"), $@"
   - name: rust
     type: rustsec
-    url: {feeds.Url("feed-2025-02.xml")}
+    url: {feeds.Url("feed-2025-02.xml")}{FeedFixtures.OsvUrlOption(feeds)}
   - name: down
     type: rss
     url: {broken.Url("feed.rss")}

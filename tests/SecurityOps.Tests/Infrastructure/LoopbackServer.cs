@@ -80,6 +80,23 @@ namespace SecurityOps.Tests.Infrastructure
         public Uri Url(string relative) => new Uri(BaseUri, relative.TrimStart('/'));
 
         /// <summary>Serves files from a folder, answering conditional GETs with 304 by ETag and Last-Modified.</summary>
+        /// <summary>
+        /// A site that also answers /osv/&lt;id&gt;.json with an OSV record of that id and no aliases: where a rustsec
+        /// source served by it follows its entries without a CVE (source option osvUrl: &lt;site&gt;/osv/{id}.json).
+        /// </summary>
+        public static Func<HttpContext, RecordedRequest, Task> WithOsvRecords(Func<HttpContext, RecordedRequest, Task> site) => async (context, request) =>
+        {
+            if (!request.Path.StartsWith("/osv/", StringComparison.Ordinal))
+            {
+                await site(context, request);
+                return;
+            }
+
+            string id = request.Path.Substring(5).Replace(".json", string.Empty);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync($"{{\"id\":\"{id}\",\"modified\":\"2025-02-03T00:00:00Z\",\"aliases\":[]}}");
+        };
+
         public static Func<HttpContext, RecordedRequest, Task> StaticFiles(string folder, string contentType = null) => async (context, request) =>
         {
             string path = Path.Combine(folder, request.Path.TrimStart('/'));

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using SecurityOps.Tests.Feeds;
 using SecurityOps.Tests.Infrastructure;
 
 namespace SecurityOps.Tests.Runbook
@@ -23,7 +24,7 @@ namespace SecurityOps.Tests.Runbook
         {
             Ps = ps;
             StatePath = folder.Combine("state");
-            Feeds = new LoopbackServer(LoopbackServer.StaticFiles(feedsFolder ?? Path.Combine(RepoPaths.Root, "examples", "feeds")));
+            Feeds = new LoopbackServer(LoopbackServer.WithOsvRecords(LoopbackServer.StaticFiles(feedsFolder ?? Path.Combine(RepoPaths.Root, "examples", "feeds"))));
             Broken = new LoopbackServer((context, request) =>
             {
                 context.Response.StatusCode = 502;
@@ -36,7 +37,7 @@ namespace SecurityOps.Tests.Runbook
             var sources = new List<string>
             {
                 $"  - name: gentoo\n    type: gentoo-glsa\n    url: {Feeds.Url("gentoo/feed.rss")}",
-                $"  - name: rust\n    type: rustsec\n    url: {Feeds.Url("rustsec/feed.xml")}",
+                $"  - name: rust\n    type: rustsec\n    url: {Feeds.Url("rustsec/feed.xml")}" + FeedFixtures.OsvUrlOption(Feeds),
             };
             if (failingSource)
             {

@@ -44,6 +44,7 @@ namespace SecurityOps.Feeds.Readers
                 if (number.Length == 0)
                 {
                     context.Problem($"an item names no GLSA id ('{entry.Title}'); skipped.");
+                    context.Skip("no GLSA id", entry.Title ?? entry.Link ?? "an item");
                     continue;
                 }
 

@@ -18,7 +18,13 @@ namespace SecurityOps.Feeds.Readers
                 context.CancellationToken.ThrowIfCancellationRequested();
                 string id = IdFromLink(entry.Link) ?? entry.Id ?? entry.Title;
                 var published = context.ItemDate(entry.Published, entry.Title ?? entry.Link ?? "an item");
-                if (id == null || context.IsBeforeSince(published) || !context.IsNew(id, string.Empty))
+                if (id == null)
+                {
+                    context.Skip("no id, link or title", "an item");
+                    continue;
+                }
+
+                if (context.IsBeforeSince(published) || !context.IsNew(id, string.Empty))
                 {
                     continue;
                 }

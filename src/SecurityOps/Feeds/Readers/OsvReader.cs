@@ -81,6 +81,7 @@ namespace SecurityOps.Feeds.Readers
                     string modified = SafeJson.String(entry, "modified") ?? string.Empty;
                     if (string.IsNullOrEmpty(id) || id.IndexOfAny(new[] { '/', '\\' }) >= 0 || id.Contains(".."))
                     {
+                        context.Skip(string.IsNullOrEmpty(id) ? "no id" : "an id that is not a file name", string.IsNullOrEmpty(id) ? "an index entry" : id);
                         continue;
                     }
 

@@ -35,7 +35,13 @@ namespace SecurityOps.Feeds.Readers
                 context.CancellationToken.ThrowIfCancellationRequested();
                 var published = FeedText.Date(entry.PublishingDateString); // unreadable dates were cleared (and reported) before parsing
                 string id = entry.Id ?? entry.Link ?? entry.Title;
-                if (id == null || context.IsBeforeSince(published) || !context.IsNew(id, string.Empty))
+                if (id == null)
+                {
+                    context.Skip("no id, link or title", "an item");
+                    continue;
+                }
+
+                if (context.IsBeforeSince(published) || !context.IsNew(id, string.Empty))
                 {
                     continue;
                 }
