@@ -97,7 +97,7 @@ namespace SecurityOps.Commands
             GitHubGateway gateway = target.CreateGateway(relay);
             try
             {
-                var filer = target.CreateFiler(gateway, database.Save, relay, PublicGate.LazyEmbargoReason(new CaseStore(State.Files), ModuleContext.UtcNow));
+                var filer = CveIssuePublisher.Create(target, gateway, State, relay);
                 CveIssuePlan plan = null;
                 if (!RunStep(relay, sink => filer.PlanAsync(records, CancellationToken), out plan))
                 {

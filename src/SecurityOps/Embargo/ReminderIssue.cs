@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SecurityOps.GitHub;
 using SecurityOps.Model;
+using SecurityOps.Publishing;
 
 namespace SecurityOps.Embargo
 {
@@ -61,41 +62,20 @@ namespace SecurityOps.Embargo
                    "_Kept up to date by Send-TeamReminder: this issue is edited on every run and closed when nothing is due. It holds embargoed detail: keep this repository private._\n";
         }
 
-        /// <summary>Refuses (ReminderRepositoryPublic) unless the repository is known to be private.</summary>
+        /// <summary>Refuses (ReminderRepositoryPublic) unless the one visibility policy confirms the repository private.</summary>
         public async Task EnsurePrivateAsync(CancellationToken token)
         {
-            string why = null;
-            if (config.GitHub?.ListsAsPublic(repo.ToString()) == true)
+            VisibilityAnswer answer = await new RepositoryVisibility(config.GitHub, gateway).DecideAsync(repo, token).ConfigureAwait(false);
+            if (answer.Error != null && (answer.Error.ErrorId == "GitHubUnauthorized" || answer.Error.ErrorId == "GitHubRateLimited"))
             {
-                why = "the config lists it in github.publicRepositories";
-            }
-            else if (config.State?.RemoteIsPublic == true && (config.State.Remote ?? string.Empty).IndexOf(repo.ToString(), StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                why = "it is the state's remote, which the config marks public (state.remoteIsPublic)";
-            }
-            else
-            {
-                GitHubRepositoryInfo info;
-                try
-                {
-                    info = await gateway.GetRepositoryAsync(repo, token).ConfigureAwait(false);
-                }
-                catch (SecurityOpsException ex) when (ex.ErrorId != "GitHubUnauthorized" && ex.ErrorId != "GitHubRateLimited")
-                {
-                    throw new SecurityOpsException("ReminderRepositoryPublic", FailureKind.SecurityError, repo.ToString(),
-                        $"The visibility of {repo} could not be read ({ex.ErrorId}), so it is treated as public: the reminder holds embargoed detail and was not written there.", ex);
-                }
-
-                if (info.IsPublic)
-                {
-                    why = "GitHub says it is public";
-                }
+                throw answer.Error; // the token or the rate limit is the problem to fix, not the repository
             }
 
-            if (why != null)
+            if (answer.IsPublic)
             {
                 throw new SecurityOpsException("ReminderRepositoryPublic", FailureKind.SecurityError, repo.ToString(),
-                    $"Refused to write the team reminder to {repo}: {why}. The reminder holds embargoed detail; set reminders.issueRepository to the private state repository.");
+                    $"Refused to write the team reminder to {repo}: it counts as public ({answer.Why}). The reminder holds embargoed detail; set reminders.issueRepository to the private state repository.",
+                    answer.Error);
             }
         }
 

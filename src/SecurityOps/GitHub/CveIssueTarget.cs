@@ -52,11 +52,6 @@ namespace SecurityOps.GitHub
         public GitHubGateway CreateGateway(IEventSink events) =>
             Token == null ? null : new GitHubGateway(GitHubGatewayOptions.From(Settings, ApiUrl, Token, events));
 
-        /// <param name="gateway">Null plans offline.</param>
-        /// <param name="embargoReason">From Publishing's gate: why a record must not go to a public repository now.</param>
-        public CveIssueFiler CreateFiler(GitHubGateway gateway, Action<CveRecord> saveLinkedRecord, IEventSink events, Func<CveRecord, string> embargoReason = null) =>
-            new CveIssueFiler(gateway, Repository, Settings, Format, saveLinkedRecord, events) { EmbargoReason = embargoReason };
-
         private static string ReadBodyTemplate(GitHubSettings settings, Func<string, string> readStateText)
         {
             string file = settings.Templates?.BodyFile;

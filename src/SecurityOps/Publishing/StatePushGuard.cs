@@ -77,39 +77,23 @@ namespace SecurityOps.Publishing
                 return;
             }
 
-            GitHubGateway gateway = null;
+            GitHubGateway gateway = token == null ? null : new GitHubGateway(GitHubGatewayOptions.From(state.Config.GitHub, api, token, events));
             try
             {
+                var visibility = new RepositoryVisibility(state.Config.GitHub, gateway, events);
                 foreach (GitHubRepositoryName repo in repos)
                 {
-                    if (state.Config.GitHub?.ListsAsPublic(repo.ToString()) == true)
+                    events.Verbose($"The state holds {embargoed} embargoed case(s): is {repo}, the remote '{remote}', private?");
+                    VisibilityAnswer answer = await visibility.DecideAsync(repo, cancellation).ConfigureAwait(false);
+                    if (!answer.Confirmed)
                     {
-                        throw Refused(repo.ToString(), $"Refused to push: the remote '{remote}' is the GitHub repository {repo}, which the config lists in github.publicRepositories, and the state holds {embargoed} embargoed case(s) or CVE record(s). Keep cases in a private state repository.");
+                        throw Unknown(remote, repo, embargoed, answer.Why, answer.Error);
                     }
 
-                    if (token == null)
+                    if (answer.IsPublic)
                     {
-                        throw Unknown(remote, repo, embargoed, "no GitHub token was given", null);
+                        throw Refused(repo.ToString(), $"Refused to push: {repo}, the remote '{remote}', counts as public ({answer.Why}), and the state holds {embargoed} embargoed case(s) or CVE record(s). Keep cases in a private state repository.");
                     }
-
-                    gateway ??= new GitHubGateway(GitHubGatewayOptions.From(state.Config.GitHub, api, token, events));
-                    GitHubRepositoryInfo info;
-                    try
-                    {
-                        events.Verbose($"The state holds {embargoed} embargoed case(s): asking GitHub ({api}) whether {repo}, the remote '{remote}', is private.");
-                        info = await gateway.GetRepositoryAsync(repo, cancellation).ConfigureAwait(false);
-                    }
-                    catch (SecurityOpsException ex)
-                    {
-                        throw Unknown(remote, repo, embargoed, $"GitHub answered {ex.ErrorId}", ex);
-                    }
-
-                    if (info.IsPublic)
-                    {
-                        throw Refused(repo.ToString(), $"Refused to push: GitHub reports that {repo}, the remote '{remote}', is public, and the state holds {embargoed} embargoed case(s) or CVE record(s). Keep cases in a private state repository.");
-                    }
-
-                    events.Verbose($"GitHub reports that {repo} is {info.Visibility ?? "private"}: the push may go ahead.");
                 }
             }
             finally
@@ -123,7 +107,7 @@ namespace SecurityOps.Publishing
 
         private static SecurityOpsException Unknown(string remote, GitHubRepositoryName repo, int embargoed, string why, Exception inner) =>
             new SecurityOpsException(ErrorId, FailureKind.SecurityError, repo.ToString(),
-                $"Refused to push: the state holds {embargoed} embargoed case(s) and whether {repo}, the remote '{remote}', is private could not be confirmed ({why}), so it is treated as public. " +
+                $"Refused to push: the state holds {embargoed} embargoed case(s) and {repo}, the remote '{remote}', is not confirmed private ({why}), so it is treated as public. " +
                 "Give a GitHub token that can read the repository (-Token, $env:GITHUB_TOKEN or $env:GH_TOKEN), or, if you know the repository is private, vouch for it with 'remoteIsPublic: false' in the state: section of securityops.yaml.",
                 inner);
     }

@@ -57,7 +57,7 @@ namespace SecurityOps.Runbook
     /// <summary>
     /// The day's work in one call, composed of the parts that each cmdlet uses: every source through
     /// <see cref="FeedService"/> -> new CVEs into <see cref="CveDatabase"/> (and onto the <see cref="CveFilingQueue"/>
-    /// first) -> issues through <see cref="CveIssueFiler"/> for everything pending -> a state commit through
+    /// first) -> issues through <see cref="CveIssuePublisher"/> for everything pending -> a state commit through
     /// <see cref="StateCommitter"/> -> who is on duty (<see cref="RosterStore"/>) and what is due
     /// (<see cref="ReminderService"/>, <see cref="MembershipService.Health"/>). A failure in one step is a
     /// <see cref="RunbookProblem"/> (and an exception for the cmdlet's error stream); the later steps still run, so what
@@ -403,7 +403,7 @@ namespace SecurityOps.Runbook
             }
 
             using GitHubGateway gateway = offline ? null : target.CreateGateway(events);
-            CveIssueFiler filer = target.CreateFiler(gateway, database.Save, events, PublicGate.LazyEmbargoReason(new CaseStore(state.Files), ModuleContext.UtcNow));
+            CveIssuePublisher filer = CveIssuePublisher.Create(target, gateway, state, events);
             CveIssuePlan plan;
             try
             {

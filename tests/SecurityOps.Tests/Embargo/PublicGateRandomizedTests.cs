@@ -150,7 +150,7 @@ namespace SecurityOps.Tests.Embargo
                     Assert.True(MayBePublic(publicAt[cve.Value], now), $"round {round}: {cve.Value} in the release notes at {now:o} (case {publicAt[cve.Value].Status}, public {publicAt[cve.Value].PlannedPublicDate:o}, fixed in {publicAt[cve.Value].FixedIn})");
                 }
 
-                var filer = new CveIssueFiler(null, repo, settings, new CveIssueFormat(), null) { EmbargoReason = PublicGate.Embargoes(cases, now).Reason };
+                var filer = new CveIssuePublisher(null, repo, settings, new CveIssueFormat(), null, PublicGate.Embargoes(cases, now).Reason, new RepositoryVisibility(settings, null));
                 CveIssuePlan plan = await filer.PlanAsync(records);
                 foreach (CveRecord planned in plan.Items.SelectMany(i => i.ToAdd.Concat(i.ToLink)))
                 {

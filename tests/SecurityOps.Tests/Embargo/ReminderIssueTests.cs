@@ -96,7 +96,7 @@ namespace SecurityOps.Tests.Embargo
         [Theory]
         [InlineData("example/public-state", "GitHub says it is public")]
         [InlineData("example/listed-public", "github.publicRepositories")]
-        [InlineData("example/missing", "could not be read")]
+        [InlineData("example/missing", "GitHub did not say whether it is private (GitHubNotFound)")]
         public void ARepositoryThatIsOrMayBePublicIsRefusedBeforeAnythingIsWritten(string target, string why)
         {
             using var temp = new TempFolder();

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using SecurityOps.Database;
 using SecurityOps.GitHub;
 using SecurityOps.Model;
+using SecurityOps.Publishing;
 using SecurityOps.State;
 using SecurityOps.Tests.Infrastructure;
 
@@ -85,7 +86,9 @@ namespace SecurityOps.Tests.GitHub
         public async Task<(CveIssuePlan Plan, List<CveIssueResult> Results)> File(params string[] ids)
         {
             using var gateway = Gateway();
-            var filer = new CveIssueFiler(gateway, Name, Settings, new CveIssueFormat(Settings.Templates, null, Settings.ActionNeeded), Database.Save, new Sink(this));
+            var sink = new Sink(this);
+            var filer = new CveIssuePublisher(gateway, Name, Settings, new CveIssueFormat(Settings.Templates, null, Settings.ActionNeeded), Database.Save,
+                PublicGate.Embargoes(Array.Empty<VulnerabilityCase>(), ModuleContext.UtcNow).Reason, new RepositoryVisibility(Settings, gateway, sink), sink);
             var records = ids.Select(Database.Get).ToList();
             var plan = await filer.PlanAsync(records);
             var results = plan.Unchanged.ToList();

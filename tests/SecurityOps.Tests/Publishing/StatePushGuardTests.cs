@@ -141,7 +141,7 @@ namespace SecurityOps.Tests.Publishing
             string branch = Processes.Git(bed.State.Path, "rev-parse --abbrev-ref HEAD").Trim();
             Assert.Equal(commit.CommitId, Processes.Git(bed.Remote.Path, $"rev-parse {branch}").Trim());
             Assert.Equal(new[] { "GET /repos/example/security-state" }, bed.GitHub.Calls);
-            Assert.Contains(run.Verbose, v => v.Contains("GitHub reports that example/security-state is private"));
+            Assert.Contains(run.Verbose, v => v.Contains("example/security-state counts as private: GitHub says it is private"));
             Assert.DoesNotContain(run.Verbose, v => v.Contains(bed.GitHub.Token) || v.Contains(bed.Remote.Path));
         }
 
@@ -153,7 +153,7 @@ namespace SecurityOps.Tests.Publishing
             var run = bed.Run(Secure + "Save-SecurityState -StatePath $state -Push -Token $secure -Confirm:$false");
             Assert.Equal(new[] { Refused }, run.ErrorIds);
             string message = run.Errors.Single().ToString();
-            Assert.Contains("GitHub reports that example/security-state, the remote 'origin', is public", message);
+            Assert.Contains("example/security-state, the remote 'origin', counts as public (GitHub says it is public)", message);
             Assert.Contains("1 embargoed case(s)", message);
             Assert.DoesNotContain("Token written", message);
             Assert.DoesNotContain("SEC-", message);
@@ -181,7 +181,7 @@ namespace SecurityOps.Tests.Publishing
             var run = bed.Run(NoToken + "try { Save-SecurityState -StatePath $state -Push -Confirm:$false } finally {" + Restore + " }");
             Assert.Equal(new[] { Refused }, run.ErrorIds);
             string message = run.Errors.Single().ToString();
-            Assert.Contains("could not be confirmed (no GitHub token was given)", message);
+            Assert.Contains("is not confirmed private (no GitHub token was given to ask GitHub)", message);
             Assert.Contains("$env:GITHUB_TOKEN", message);
             Assert.Contains("remoteIsPublic: false", message);
             Assert.Equal(run.Objects<StateCommit>().Single().CommitId, bed.Head);
@@ -196,7 +196,7 @@ namespace SecurityOps.Tests.Publishing
             bed.Embargoed();
             var run = bed.Run(Secure + "Save-SecurityState -StatePath $state -Push -Token $secure -Confirm:$false");
             Assert.Equal(new[] { Refused }, run.ErrorIds);
-            Assert.Contains("could not be confirmed (GitHub answered GitHubNotFound)", run.Errors.Single().ToString());
+            Assert.Contains("is not confirmed private (GitHub did not say whether it is private (GitHubNotFound))", run.Errors.Single().ToString());
             Assert.Equal(string.Empty, bed.RemoteRefs);
         }
 
@@ -299,7 +299,7 @@ namespace SecurityOps.Tests.Publishing
             RunbookProblem problem = second.Problems.Single();
             Assert.Equal("state", problem.Step);
             Assert.Equal("EmbargoedStatePushRefused", problem.ErrorId);
-            Assert.Contains("GitHub reports that example/runbook-state", problem.Message);
+            Assert.Contains("example/runbook-state, the remote 'origin', counts as public (GitHub says it is public)", problem.Message);
             Assert.NotNull(second.StateCommit);
             Assert.Contains("feeds/gentoo.yaml", second.StateCommit.Files);
             Assert.False(second.StateCommit.Pushed);

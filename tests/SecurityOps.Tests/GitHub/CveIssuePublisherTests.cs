@@ -9,7 +9,7 @@ using Xunit;
 
 namespace SecurityOps.Tests.GitHub
 {
-    public sealed class CveIssueFilerTests
+    public sealed class CveIssuePublisherTests
     {
         private const string Issues = "/repos/flatcar/Flatcar/issues";
         private const string Labels = "/repos/flatcar/Flatcar/labels";

@@ -3,9 +3,13 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SecurityOps.Database;
+using SecurityOps.Disclosure;
+using SecurityOps.GitHub;
 using SecurityOps.Model;
+using SecurityOps.State;
 
-namespace SecurityOps.GitHub
+namespace SecurityOps.Publishing
 {
     /// <summary>One issue to open or edit for one package's records.</summary>
     public sealed class CveIssuePlanItem
@@ -51,13 +55,15 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>
-    /// Files CVE records as advisory issues, exactly once. Open issues carrying the listing label are read once per
+    /// The public issue filing service (New-CveIssue and the daily runbook both use it, plan -> approve each item ->
+    /// execute): files CVE records as advisory issues, exactly once, behind the public gate, with GitHub as transport. Open issues carrying the listing label are read once per
     /// run (all pages) and matched by their hidden marker (else by title); a package with an open issue gets its new
     /// CVEs appended and a comment; every record is written back with its issue number as soon as its issue exists.
     /// Re-running finds the issues through the marker and never duplicates; a record whose CVE is already in an
-    /// issue is only linked. Embargoed records are refused for public repositories.
+    /// issue is only linked. A record the public gate holds back (its own embargo, or an embargoed case that names its
+    /// CVE) is refused for a repository that <see cref="RepositoryVisibility"/> does not confirm private.
     /// </summary>
-    public sealed class CveIssueFiler
+    public sealed class CveIssuePublisher
     {
         private static readonly Dictionary<string, string> Colors = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
@@ -73,33 +79,38 @@ namespace SecurityOps.GitHub
         private readonly GitHubSettings settings;
         private readonly CveIssueFormat format;
         private readonly Action<CveRecord> saveLinkedRecord;
+        private readonly Func<CveRecord, string> embargoReason;
+        private readonly RepositoryVisibility visibility;
         private readonly IEventSink events;
         private Dictionary<string, GitHubIssue> byPackage;
         private Dictionary<string, GitHubIssue> byTitle;
         private HashSet<string> knownLabels;
-        private bool? isPublic;
 
         /// <param name="gateway">Null plans offline (-WhatIf without a token): every package looks new.</param>
-        /// <param name="saveLinkedRecord">Saves a record once it is linked to its issue (the CVE database's Save; GitHub/ does not write state).</param>
-        public CveIssueFiler(GitHubGateway gateway, GitHubRepositoryName repo, GitHubSettings settings, CveIssueFormat format, Action<CveRecord> saveLinkedRecord, IEventSink events = null)
+        /// <param name="saveLinkedRecord">Saves a record once it is linked to its issue (the CVE database's Save).</param>
+        /// <param name="embargoReason">The public gate: why a record must not reach a public repository now (null: it may).</param>
+        /// <param name="visibility">The one visibility policy: whether the repository counts as public.</param>
+        public CveIssuePublisher(GitHubGateway gateway, GitHubRepositoryName repo, GitHubSettings settings, CveIssueFormat format, Action<CveRecord> saveLinkedRecord,
+            Func<CveRecord, string> embargoReason, RepositoryVisibility visibility, IEventSink events = null)
         {
             this.gateway = gateway;
             this.repo = repo;
             this.settings = settings ?? new GitHubSettings();
             this.format = format ?? new CveIssueFormat();
             this.saveLinkedRecord = saveLinkedRecord;
+            this.embargoReason = embargoReason ?? throw new ArgumentNullException(nameof(embargoReason), "Issue filing asks the public gate: pass PublicGate's embargo reason.");
+            this.visibility = visibility ?? throw new ArgumentNullException(nameof(visibility), "Issue filing asks the one visibility policy: pass a RepositoryVisibility.");
             this.events = events ?? NullEventSink.Instance;
         }
 
         /// <summary>
-        /// Why a record must not reach a public repository now (null: it may). The caller sets it from Publishing's
-        /// public gate, which also knows the cases that hold a CVE; the default knows only the record's EmbargoedUntil.
+        /// The publisher for a resolved target over a state: the gate reads the state's cases (lazily), the visibility
+        /// policy asks the same gateway, and a linked record is saved through the CVE database.
         /// </summary>
-        public Func<CveRecord, string> EmbargoReason { get; set; }
-
-        private static string OwnEmbargo(CveRecord r) => r.IsEmbargoed(ModuleContext.UtcNow)
-            ? $"{r.CveId} is embargoed until {r.EmbargoedUntil.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"
-            : null;
+        /// <param name="gateway">Null plans offline.</param>
+        public static CveIssuePublisher Create(CveIssueTarget target, GitHubGateway gateway, SecurityState state, IEventSink events) =>
+            new CveIssuePublisher(gateway, target.Repository, target.Settings, target.Format, new CveDatabase(state.Files).Save,
+                PublicGate.LazyEmbargoReason(new CaseStore(state.Files), ModuleContext.UtcNow), new RepositoryVisibility(target.Settings, gateway, events), events);
 
         private string ListingLabel => settings.Labels?.LastOrDefault() ?? "advisory";
 
@@ -117,11 +128,12 @@ namespace SecurityOps.GitHub
                     continue;
                 }
 
-                string embargo = (EmbargoReason ?? OwnEmbargo)(record);
-                if (embargo != null && await IsPublicAsync(token).ConfigureAwait(false))
+                string embargo = embargoReason(record);
+                VisibilityAnswer where = embargo == null ? null : await visibility.DecideAsync(repo, token).ConfigureAwait(false);
+                if (where?.IsPublic == true)
                 {
                     plan.Refused.Add(new SecurityOpsException("EmbargoedRecordRefused", FailureKind.SecurityError, record.CveId,
-                        $"{embargo}; {repo} is public (or its visibility could not be confirmed), so no issue was filed. File it after the embargo or in a private repository."));
+                        $"{embargo}; {repo} counts as public ({where.Why}), so no issue was filed. File it after the embargo or in a private repository."));
                     continue;
                 }
 
@@ -298,41 +310,6 @@ namespace SecurityOps.GitHub
         private static bool IsFor(GitHubIssue issue, string package) =>
             string.Equals(CveIssueFormat.ReadMarker(issue.Body)?.Package, package, StringComparison.OrdinalIgnoreCase) &&
             string.Equals(issue.State, "open", StringComparison.OrdinalIgnoreCase);
-
-        private async Task<bool> IsPublicAsync(CancellationToken token)
-        {
-            if (isPublic != null)
-            {
-                return isPublic.Value;
-            }
-
-            if (settings.ListsAsPublic(repo.ToString()))
-            {
-                isPublic = true;
-            }
-            else if (!settings.CheckVisibility)
-            {
-                isPublic = false;
-            }
-            else if (gateway == null)
-            {
-                isPublic = true; // cannot confirm it is private: treat it as public
-            }
-            else
-            {
-                try
-                {
-                    isPublic = (await gateway.GetRepositoryAsync(repo, token).ConfigureAwait(false)).IsPublic;
-                }
-                catch (SecurityOpsException ex)
-                {
-                    events.Warning($"Could not read the visibility of {repo} ({ex.ErrorId}); treating it as public.");
-                    isPublic = true;
-                }
-            }
-
-            return isPublic.Value;
-        }
 
         private async Task EnsureLabelsAsync(IEnumerable<string> labels, CancellationToken token)
         {
