@@ -32,6 +32,7 @@
         'Get-SecurityAdvisory'
         'Get-SecurityFeed'
         'Get-SecurityMeeting'
+        'Get-SecurityMeetingAgenda'
         'Get-SecuritySource'
         'Get-SecurityState'
         'Get-VulnerabilityReport'

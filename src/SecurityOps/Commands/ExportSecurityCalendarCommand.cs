@@ -34,6 +34,13 @@ namespace SecurityOps.Commands
         [Parameter]
         public DateTime? Date { get; set; }
 
+        /// <summary>
+        /// Attach the next meeting's agenda (Get-SecurityMeetingAgenda) to its event. The agenda holds embargoed detail:
+        /// only for a calendar that stays within the team.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IncludeAgenda { get; set; }
+
         /// <summary>Emit the written file.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -84,7 +91,23 @@ namespace SecurityOps.Commands
                 ThrowFailure(ex);
             }
 
-            string text = SecurityCalendar.Build(State.Config.Project?.Name, slots, meetings, now);
+            var descriptions = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (IncludeAgenda && meetings.Count > 0)
+            {
+                TryRun(() =>
+                {
+                    MeetingSchedule schedule = MeetingSchedule.Create(State.Config.Meetings, State.Config.Project?.Name, State.Files.FullPath(StateRepository.ConfigFileName));
+                    SecurityMeeting first = meetings[0];
+                    int cadence = Math.Max(1, State.Config.Meetings.CadenceDays);
+                    SecurityMeeting previous = schedule.Before(first);
+                    DateTimeOffset until = meetings.Count > 1 ? meetings[1].Start : first.Start.AddDays(cadence);
+                    SecurityMeetingAgenda agenda = Runbook.MeetingAgendaBuilder.Build(State, first, previous?.Start ?? first.Start.AddDays(-cadence), until, now);
+                    descriptions[first.Uid] = agenda.Markdown;
+                    WriteWarning($"The agenda of the meeting at {first.Start.UtcDateTime:yyyy-MM-dd HH:mm} UTC is attached: it holds embargoed detail, so keep {Path} within the team.");
+                });
+            }
+
+            string text = SecurityCalendar.Build(State.Config.Project?.Name, slots, meetings, now, descriptions);
             if (!ShouldProcess(path, $"Write an iCalendar file with {slots.Count} duty week(s) and {meetings.Count} meeting(s)"))
             {
                 return;

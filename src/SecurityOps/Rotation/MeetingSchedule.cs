@@ -83,6 +83,23 @@ namespace SecurityOps.Rotation
             }
         }
 
+        /// <summary>The meeting before <paramref name="meeting"/> (cancelled dates left out); null before the first.</summary>
+        public SecurityMeeting Before(SecurityMeeting meeting)
+        {
+            var cancelled = settings.Cancelled ?? new List<DateTimeOffset>();
+            TimeSpan duration = TimeSpan.FromMinutes(settings.DurationMinutes);
+            for (int k = meeting.Number - 1, guard = 0; k >= 0 && guard <= cancelled.Count; k--, guard++)
+            {
+                SecurityMeeting previous = Occurrence(k, duration);
+                if (!cancelled.Any(c => c == previous.Start || c.UtcDateTime.Date == previous.LocalStart.Date))
+                {
+                    return previous;
+                }
+            }
+
+            return null;
+        }
+
         private SecurityMeeting Occurrence(int k, TimeSpan duration)
         {
             DateTime local = firstLocal.AddDays((double)k * settings.CadenceDays);

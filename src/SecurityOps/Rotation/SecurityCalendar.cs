@@ -12,7 +12,9 @@ namespace SecurityOps.Rotation
     /// </summary>
     public static class SecurityCalendar
     {
-        public static string Build(string projectName, IEnumerable<RotationSlot> slots, IEnumerable<SecurityMeeting> meetings, DateTimeOffset stamp)
+        /// <param name="descriptions">Text for a meeting's DESCRIPTION, by the meeting's UID (its agenda); optional.</param>
+        public static string Build(string projectName, IEnumerable<RotationSlot> slots, IEnumerable<SecurityMeeting> meetings, DateTimeOffset stamp,
+            IReadOnlyDictionary<string, string> descriptions = null)
         {
             string version = typeof(SecurityCalendar).Assembly.GetName().Version?.ToString(3) ?? "0";
             string project = string.IsNullOrWhiteSpace(projectName) ? "Project" : projectName.Trim();
@@ -54,6 +56,11 @@ namespace SecurityOps.Rotation
                 if (Uri.TryCreate(meeting.Url, UriKind.Absolute, out Uri url))
                 {
                     ics.Raw("URL", url.AbsoluteUri);
+                }
+
+                if (descriptions != null && descriptions.TryGetValue(meeting.Uid, out string description) && !string.IsNullOrWhiteSpace(description))
+                {
+                    ics.Text("DESCRIPTION", description);
                 }
 
                 ics.Raw("TRANSP", "OPAQUE")

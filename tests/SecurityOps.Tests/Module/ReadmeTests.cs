@@ -116,6 +116,7 @@ namespace SecurityOps.Tests.Module
                     Assert.Contains("BEGIN:VCALENDAR", ics);
                     Assert.True(Regex.Matches(ics, "BEGIN:VEVENT").Count >= 12, ics);
                     Assert.Contains("Vacation", w.State.ReadFile("roster.yaml"));
+                    Assert.Contains("### Open cases (0)", run.Log);
                 };
             },
 
