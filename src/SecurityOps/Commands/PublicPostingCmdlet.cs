@@ -20,8 +20,13 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter Resend { get; set; }
 
-        /// <summary>SMTP credentials for the mailing list.</summary>
+        /// <summary>The SMTP login (user name and password) for the mailing list; the password never appears in output.</summary>
         [Parameter]
+        [Credential]
+        public PSCredential SmtpCredential { get; set; }
+
+        /// <summary>Not the mail login: see -SmtpCredential. Refused with MailCredentialRenamed, so an older script fails clearly.</summary>
+        [Parameter(DontShow = true)]
         [Credential]
         public PSCredential Credential { get; set; }
 

@@ -25,6 +25,7 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
+            RefuseCredentialAsMailLogin(Credential);
             TryRun(() =>
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);
@@ -86,7 +87,7 @@ namespace SecurityOps.Commands
                         return;
                     }
 
-                    List<AnnouncementRecord> records = PublicPosting.Post(this, State.Config, service, c, message, channels, c.RetrospectivePosts, Resend, Credential,
+                    List<AnnouncementRecord> records = PublicPosting.Post(this, State.Config, service, c, message, channels, c.RetrospectivePosts, Resend, SmtpCredential,
                         "retrospective", AnnouncementService.RetrospectiveAction, Now, CancellationToken);
                     if (records.Count > 0)
                     {

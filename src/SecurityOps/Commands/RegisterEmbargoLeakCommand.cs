@@ -64,13 +64,19 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter NoNotify { get; set; }
 
-        /// <summary>SMTP credentials for mailing the report.</summary>
+        /// <summary>The SMTP login (user name and password) for the mail server; the password never appears in output.</summary>
         [Parameter]
+        [Credential]
+        public PSCredential SmtpCredential { get; set; }
+
+        /// <summary>Not the mail login: see -SmtpCredential. Refused with MailCredentialRenamed, so an older script fails clearly.</summary>
+        [Parameter(DontShow = true)]
         [Credential]
         public PSCredential Credential { get; set; }
 
         protected override void ProcessRecord()
         {
+            RefuseCredentialAsMailLogin(Credential);
             TryRun(() =>
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);
@@ -107,7 +113,7 @@ namespace SecurityOps.Commands
                     }
                     else
                     {
-                        PrivateDelivery.Deliver(this, State.Config, team, result.Report, $"the leak report of {id}", Credential, CancellationToken, result.Delivered, result.Failed);
+                        PrivateDelivery.Deliver(this, State.Config, team, result.Report, $"the leak report of {id}", SmtpCredential, CancellationToken, result.Delivered, result.Failed);
                         if (result.Delivered.Count > 0 || result.Failed.Count > 0)
                         {
                             updated = LeakService.RecordDelivery(updated, result, ResolveActor(Actor), Now);

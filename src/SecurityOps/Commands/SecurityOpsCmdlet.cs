@@ -34,6 +34,20 @@ namespace SecurityOps.Commands
         /// <summary>A terminating error: the command cannot go on.</summary>
         protected void ThrowFailure(SecurityOpsException ex) => ThrowTerminatingError(ToErrorRecord(ex));
 
+        /// <summary>
+        /// -Credential means a GitHub token on every SecurityOps cmdlet; the mail cmdlets take their SMTP login as
+        /// -SmtpCredential. A script written for the older -Credential gets this clear error instead of its mail login
+        /// being used as something else.
+        /// </summary>
+        protected void RefuseCredentialAsMailLogin(PSCredential credential)
+        {
+            if (credential != null)
+            {
+                ThrowFailure(new SecurityOpsException("MailCredentialRenamed", FailureKind.InvalidArgument, "-Credential",
+                    $"{MyInvocation.MyCommand.Name} takes the SMTP login as -SmtpCredential; -Credential is the GitHub token on SecurityOps cmdlets and this one does not use GitHub. Pass the mail credential as -SmtpCredential."));
+            }
+        }
+
         public static ErrorRecord ToErrorRecord(SecurityOpsException ex)
         {
             return new ErrorRecord(ex, ex.ErrorId, Map(ex.Kind), ex.Target)

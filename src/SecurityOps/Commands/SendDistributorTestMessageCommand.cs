@@ -24,8 +24,13 @@ namespace SecurityOps.Commands
         [SupportsWildcards]
         public string[] Id { get; set; }
 
-        /// <summary>SMTP credentials; without them no AUTH is attempted.</summary>
+        /// <summary>The SMTP login (user name and password) for the mail server; the password never appears in output.</summary>
         [Parameter]
+        [Credential]
+        public PSCredential SmtpCredential { get; set; }
+
+        /// <summary>Not the mail login: see -SmtpCredential. Refused with MailCredentialRenamed, so an older script fails clearly.</summary>
+        [Parameter(DontShow = true)]
         [Credential]
         public PSCredential Credential { get; set; }
 
@@ -38,6 +43,7 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
+            RefuseCredentialAsMailLogin(Credential);
             ids.AddRange(Id ?? new[] { "*" });
         }
 
@@ -73,7 +79,7 @@ namespace SecurityOps.Commands
             }
 
             SmtpSettings settings = SmtpWith(State.Config, SmtpServer, Port);
-            NetworkCredential credential = Credential?.GetNetworkCredential();
+            NetworkCredential credential = SmtpCredential?.GetNetworkCredential();
             List<MailDelivery> deliveries = null;
             try
             {

@@ -37,8 +37,13 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter Resend { get; set; }
 
-        /// <summary>SMTP credentials.</summary>
+        /// <summary>The SMTP login (user name and password) for the mail server; the password never appears in output.</summary>
         [Parameter]
+        [Credential]
+        public PSCredential SmtpCredential { get; set; }
+
+        /// <summary>Not the mail login: see -SmtpCredential. Refused with MailCredentialRenamed, so an older script fails clearly.</summary>
+        [Parameter(DontShow = true)]
         [Credential]
         public PSCredential Credential { get; set; }
 
@@ -57,6 +62,7 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
+            RefuseCredentialAsMailLogin(Credential);
             TryRun(Send);
         }
 
@@ -121,7 +127,7 @@ namespace SecurityOps.Commands
                     return;
                 }
 
-                DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, Credential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
+                DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, SmtpCredential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
                 string actor = ResolveActor(Actor);
                 var events = new PipelineEvents();
                 CancellationToken token = CancellationToken;

@@ -20,6 +20,7 @@ namespace SecurityOps.Commands
     {
         protected override void ProcessRecord()
         {
+            RefuseCredentialAsMailLogin(Credential);
             TryRun(() =>
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);
@@ -35,7 +36,7 @@ namespace SecurityOps.Commands
                         return;
                     }
 
-                    List<AnnouncementRecord> records = PublicPosting.Post(this, State.Config, service, c, message, channels, c.Announcements, Resend, Credential,
+                    List<AnnouncementRecord> records = PublicPosting.Post(this, State.Config, service, c, message, channels, c.Announcements, Resend, SmtpCredential,
                         "announcement", "post the security announcement", Now, CancellationToken);
                     if (records.Count > 0)
                     {

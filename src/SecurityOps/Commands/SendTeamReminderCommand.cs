@@ -38,7 +38,12 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter Always { get; set; }
 
-        /// <summary>SMTP credentials for the mail.</summary>
+        /// <summary>The SMTP login for the mail; the password never appears in output.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential SmtpCredential { get; set; }
+
+        /// <summary>The GitHub token for the reminder issue as a credential (its password), like -Token.</summary>
         [Parameter]
         [Credential]
         public PSCredential Credential { get; set; }
@@ -54,6 +59,11 @@ namespace SecurityOps.Commands
 
         protected override void EndProcessing()
         {
+            if (string.IsNullOrWhiteSpace(IssueRepository ?? State.Config.Reminders?.IssueRepository))
+            {
+                RefuseCredentialAsMailLogin(Credential); // no reminder issue: a -Credential here can only be an old script's mail login
+            }
+
             TryRun(() =>
             {
                 OnDutyTeam team = OnDuty(Primary, Secondary);
@@ -78,7 +88,7 @@ namespace SecurityOps.Commands
                 }
 
                 RenderedMessage message = service.Render(reminder);
-                PrivateDelivery.Deliver(this, State.Config, team, message, "the team reminder", Credential, CancellationToken, reminder.Delivered, reminder.Failed);
+                PrivateDelivery.Deliver(this, State.Config, team, message, "the team reminder", SmtpCredential, CancellationToken, reminder.Delivered, reminder.Failed);
                 KeepIssue(reminder);
                 WriteObject(reminder);
             });
@@ -102,7 +112,7 @@ namespace SecurityOps.Commands
             try
             {
                 GitHubRepositoryName repo = GitHubRepositoryName.Parse(repoText);
-                GitHubToken token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, null))
+                GitHubToken token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, Credential))
                     ?? throw GitHubToken.NotFound();
                 var events = new PipelineEvents();
                 using GitHubGateway gateway = GitHubCmdletSupport.CreateGateway(State.Config.GitHub, null, token, events);

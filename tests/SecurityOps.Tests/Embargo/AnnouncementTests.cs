@@ -62,7 +62,7 @@ namespace SecurityOps.Tests.Embargo
             string longMitigations = string.Join("\n", Enumerable.Range(1, 60).Select(i => $"- Step {i}: set option number {i} to a safe value before the upgrade."));
             vars["mit"] = longMitigations;
             ps.At("2026-03-10T10:00:00Z", "Set-VulnerabilityReport $id -Impact 'Hey @everyone and <!channel> <!here|here> @here: remote code execution.' -Mitigations $mit -StatePath $state -Confirm:$false", vars).AssertNoErrors();
-            string send = EmbargoTestState.Credential + "Send-SecurityAnnouncement -Id $id -Credential $cred -StatePath $state -Confirm:$false -Verbose";
+            string send = EmbargoTestState.Credential + "Send-SecurityAnnouncement -Id $id -SmtpCredential $cred -StatePath $state -Confirm:$false -Verbose";
 
             var early = ps.At("2026-03-20T13:59:59Z", send, vars);
             Assert.Equal(new[] { "EmbargoActive," + Cmd }, early.ErrorIds);

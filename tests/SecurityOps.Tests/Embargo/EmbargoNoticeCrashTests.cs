@@ -48,7 +48,7 @@ namespace SecurityOps.Tests.Embargo
             {
                 using var pipeline = PowerShell.Create();
                 pipeline.Runspace = ps.Runspace;
-                pipeline.AddScript(EmbargoTestState.Credential + $"Send-EmbargoNotice -Id '{id}' -Credential $cred -StatePath '{state}' -Confirm:$false");
+                pipeline.AddScript(EmbargoTestState.Credential + $"Send-EmbargoNotice -Id '{id}' -SmtpCredential $cred -StatePath '{state}' -Confirm:$false");
                 IAsyncResult running = pipeline.BeginInvoke();
                 var watch = Stopwatch.StartNew();
                 while (server.Received().Count < 2 && watch.Elapsed < TimeSpan.FromSeconds(30))
@@ -79,7 +79,7 @@ namespace SecurityOps.Tests.Embargo
                 .Objects<TeamReminder>().Single();
             Assert.Contains(reminder.Items, i => i.Category == "interrupted-notice" && i.Subject == id && i.Detail.Contains("a-rsa, b-curve"));
 
-            var rerun = ps.At("2026-03-05T10:30:00Z", EmbargoTestState.Credential + "Send-EmbargoNotice -Id $id -Credential $cred -StatePath $state -Confirm:$false",
+            var rerun = ps.At("2026-03-05T10:30:00Z", EmbargoTestState.Credential + "Send-EmbargoNotice -Id $id -SmtpCredential $cred -StatePath $state -Confirm:$false",
                 new Dictionary<string, object> { ["state"] = state, ["id"] = id });
             Assert.Empty(rerun.Errors);
             Assert.Contains(rerun.Warnings, w => w.Contains("stopped mid-batch") && w.Contains("2 notice(s)"));

@@ -14,7 +14,7 @@ namespace SecurityOps.Tests.Embargo
     {
         private const string Cmd = "SecurityOps.Commands.SendEmbargoNoticeCommand";
         private const string PublicDate = "2026-03-20T14:00:00Z";
-        private const string Send = EmbargoTestState.Credential + "Send-EmbargoNotice -Id $id -Credential $cred -StatePath $state -Confirm:$false ";
+        private const string Send = EmbargoTestState.Credential + "Send-EmbargoNotice -Id $id -SmtpCredential $cred -StatePath $state -Confirm:$false ";
 
         private readonly PowerShellFixture ps;
         private readonly MessagingKeys keys;
@@ -97,6 +97,31 @@ namespace SecurityOps.Tests.Embargo
             var resend = ps.At("2026-03-05T12:00:00Z", Send + "-Resend", vars);
             Assert.Equal(3, resend.Objects<EmbargoNoticeResult>().Count(r => r.Status == "Sent"));
             Assert.True(EmbargoTestState.Case(state, id).Notices.Count(n => n.Resent && n.Status == "Sent") == 3);
+        }
+
+        [Fact]
+        public void AnOlderScriptsMailLoginGivenAsCredentialIsRefusedClearlyAndNothingIsSent()
+        {
+            using var temp = new TempFolder();
+            using var server = new SmtpTestServer(tls: true, user: "bot", password: "pw-123456");
+            string state = EmbargoTestState.NewState(ps, temp, server, 4, Members());
+            string id = EmbargoTestState.NewCase(ps, state, PublicDate);
+            var vars = new Dictionary<string, object> { ["state"] = state, ["id"] = id };
+
+            var old = ps.At("2026-03-05T10:00:00Z", EmbargoTestState.Credential + "Send-EmbargoNotice -Id $id -Credential $cred -StatePath $state -Confirm:$false", vars);
+            Assert.Equal(new[] { "MailCredentialRenamed," + Cmd }, old.ErrorIds);
+            string message = (old.Terminating?.ErrorRecord ?? old.Errors.Single()).ToString();
+            Assert.Contains("-SmtpCredential", message);
+            Assert.DoesNotContain("pw-123456", message);
+            Assert.Empty(server.Received());
+            Assert.Empty(EmbargoTestState.Case(state, id).Notices);
+
+            // The reminder without a reminder issue: -Credential cannot be its GitHub token, so it is the same mistake.
+            var reminder = ps.At("2026-03-05T10:00:00Z", EmbargoTestState.Credential + "Send-TeamReminder -Credential $cred -StatePath $state -Confirm:$false", vars);
+            Assert.Equal(new[] { "MailCredentialRenamed,SecurityOps.Commands.SendTeamReminderCommand" }, reminder.ErrorIds);
+            Assert.Empty(server.Received());
+
+            Assert.Equal(3, ps.At("2026-03-05T10:00:00Z", Send, vars).Objects<EmbargoNoticeResult>().Count(r => r.Status == "Sent"));
         }
 
         [Fact]
@@ -224,7 +249,7 @@ namespace SecurityOps.Tests.Embargo
             var vars = new Dictionary<string, object> { ["state"] = state, ["id"] = id };
             string before = File.ReadAllText(Path.Combine(state, "cases", id + ".yaml"));
 
-            var whatIf = ps.At("2026-03-05T10:00:00Z", EmbargoTestState.Credential + "Send-EmbargoNotice -Id $id -Credential $cred -StatePath $state -WhatIf", vars);
+            var whatIf = ps.At("2026-03-05T10:00:00Z", EmbargoTestState.Credential + "Send-EmbargoNotice -Id $id -SmtpCredential $cred -StatePath $state -WhatIf", vars);
             Assert.Empty(whatIf.Errors);
             Assert.Equal(new[] { "WhatIf", "WhatIf", "WhatIf" }, whatIf.Objects<EmbargoNoticeResult>().Select(r => r.Status));
             Assert.Contains("CVE-2026-1234", whatIf.Objects<EmbargoNoticeResult>().First().Message.Body);

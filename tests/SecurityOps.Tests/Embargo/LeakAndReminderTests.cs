@@ -190,7 +190,7 @@ namespace SecurityOps.Tests.Embargo
             ps.At("2026-03-06T10:00:00Z", "Register-EmbargoLeak -Id $id -Member a-rsa -What 'the date' -ToWhom 'a customer' -When '2026-03-06T09:00:00Z' -Prevention 'training' -NoNotify -StatePath $state -Confirm:$false", vars).AssertNoErrors();
             ps.At("2026-03-06T10:00:00Z", "New-MembershipRequest -Id newco -Organisation NewCo -SecurityAlias security@newco.example -StatePath $state -Confirm:$false", vars).AssertNoErrors();
 
-            var run = ps.At("2026-03-06T11:00:00Z", EmbargoTestState.Credential + "Send-TeamReminder -Secondary dave -Credential $cred -StatePath $state -Confirm:$false", vars);
+            var run = ps.At("2026-03-06T11:00:00Z", EmbargoTestState.Credential + "Send-TeamReminder -Secondary dave -SmtpCredential $cred -StatePath $state -Confirm:$false", vars);
             Assert.Empty(run.Errors);
             TeamReminder reminder = run.Objects<TeamReminder>().Single();
             Assert.Equal("carol", reminder.Primary); // the template roster's week of 2026-03-02 (the rotation wins over reminders.primary)

@@ -47,7 +47,7 @@ namespace SecurityOps.Tests.Embargo
 
         private static string Leak(string extra) =>
             EmbargoTestState.Credential + "Register-EmbargoLeak -Id $id -Member a-rsa -What 'The fixed version number' -ToWhom 'a public forum' -When '2026-03-09T08:00:00Z' " +
-            "-Prevention 'Embargoed mail goes to a restricted folder.' -Credential $cred -StatePath $state " + extra;
+            "-Prevention 'Embargoed mail goes to a restricted folder.' -SmtpCredential $cred -StatePath $state " + extra;
 
         [Fact]
         public void TheLeakReportIsMailedToThePrimaryAndPostedToThePrivateSlackAndRecordedOnTheCase()

@@ -50,7 +50,7 @@ overrides:
             Assert.NotEqual("erik", rotation.Primary);
             Assert.NotEqual("erik", rotation.Secondary);
 
-            var leak = ps.At("2026-03-10T10:00:00Z", EmbargoTestState.Credential + "Register-EmbargoLeak -Id $id -Member a-rsa -What 'the date' -ToWhom 'a customer' -When '2026-03-10T08:00:00Z' -Prevention 'training' -Credential $cred -StatePath $state -Confirm:$false -Verbose", vars);
+            var leak = ps.At("2026-03-10T10:00:00Z", EmbargoTestState.Credential + "Register-EmbargoLeak -Id $id -Member a-rsa -What 'the date' -ToWhom 'a customer' -When '2026-03-10T08:00:00Z' -Prevention 'training' -SmtpCredential $cred -StatePath $state -Confirm:$false -Verbose", vars);
             leak.AssertNoErrors();
             Assert.Empty(leak.Warnings);
             EmbargoLeakResult result = leak.Objects<EmbargoLeakResult>().Single();
@@ -64,7 +64,7 @@ overrides:
             Assert.Equal(new[] { "mail:" + rotation.PrimaryEmail, "mail:" + rotation.SecondaryEmail }.OrderBy(a => a), result.Delivered.OrderBy(a => a));
             int leakMails = smtp.Received().Count;
 
-            var reminder = ps.At("2026-03-10T11:00:00Z", EmbargoTestState.Credential + "Send-TeamReminder -Always -Credential $cred -StatePath $state -Confirm:$false", vars);
+            var reminder = ps.At("2026-03-10T11:00:00Z", EmbargoTestState.Credential + "Send-TeamReminder -Always -SmtpCredential $cred -StatePath $state -Confirm:$false", vars);
             Assert.Empty(reminder.Errors);
             TeamReminder told = reminder.Objects<TeamReminder>().Single();
             Assert.Equal(rotation.Primary, told.Primary);
@@ -79,7 +79,7 @@ overrides:
 
             // A parameter wins; a roster handle given as a parameter still gets its mail.
             int before = smtp.Received().Count;
-            ps.At("2026-03-24T11:00:00Z", EmbargoTestState.Credential + "Send-TeamReminder -Always -Primary fay -Secondary oncall@elsewhere.example -Credential $cred -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+            ps.At("2026-03-24T11:00:00Z", EmbargoTestState.Credential + "Send-TeamReminder -Always -Primary fay -Secondary oncall@elsewhere.example -SmtpCredential $cred -StatePath $state -Confirm:$false", vars).AssertNoErrors();
             Assert.Equal(new[] { "fay@team.example", "oncall@elsewhere.example" }, smtp.Received().Skip(before).SelectMany(m => m.EnvelopeTo).OrderBy(a => a));
         }
 

@@ -56,7 +56,7 @@ namespace SecurityOps.Tests.Embargo
             Assert.Equal("kubernetes-style", EmbargoTestState.Case(state, id).Policy);
             var vars = new Dictionary<string, object> { ["state"] = state, ["id"] = id };
             ReleaseWithDraft(vars);
-            string publish = EmbargoTestState.Credential + "Publish-SecurityRetrospective -Id $id -Credential $cred -StatePath $state -Actor carol ";
+            string publish = EmbargoTestState.Credential + "Publish-SecurityRetrospective -Id $id -SmtpCredential $cred -StatePath $state -Actor carol ";
             int Posts() => slack.Requests.Count + discord.Requests.Count + smtp.Received().Count;
 
             // The public gate comes first: before the public date, even the other checks are not reached.

@@ -209,11 +209,11 @@ distribution.
             var vars = new Dictionary<string, object> { ["state"] = state, ["port"] = server.Port };
             string credential = "$cred = [pscredential]::new('bot', [Net.NetworkCredential]::new('', 'pw-123456').SecurePassword); ";
 
-            var whatIf = ps.Run(credential + "Send-DistributorTestMessage -Port $port -Credential $cred -StatePath $state -WhatIf", vars);
+            var whatIf = ps.Run(credential + "Send-DistributorTestMessage -Port $port -SmtpCredential $cred -StatePath $state -WhatIf", vars);
             Assert.Empty(whatIf.Output);
             Assert.Empty(server.Received());
 
-            var sent = ps.Run(credential + "Send-DistributorTestMessage -Port $port -Credential $cred -StatePath $state -Confirm:$false", vars);
+            var sent = ps.Run(credential + "Send-DistributorTestMessage -Port $port -SmtpCredential $cred -StatePath $state -Confirm:$false", vars);
             var deliveries = sent.Objects<MailDelivery>().ToList();
             Assert.True(deliveries.Count == 3, string.Join("\n", sent.ErrorIds) + sent.Terminating);
             Assert.Equal(new[] { "Sent", "Sent", "Refused" }, deliveries.Select(d => d.Status));
@@ -233,7 +233,7 @@ distribution.
 
             Directory.CreateDirectory(Path.Combine(state, "templates"));
             File.WriteAllText(Path.Combine(state, "templates", "test-message.hbs"), "Subject: check\nDear {{member.organisation}}, your {{member.nickname}}.\n");
-            var strict = ps.Run(credential + "Send-DistributorTestMessage -Port $port -Credential $cred -StatePath $state -Confirm:$false", vars);
+            var strict = ps.Run(credential + "Send-DistributorTestMessage -Port $port -SmtpCredential $cred -StatePath $state -Confirm:$false", vars);
             Assert.Contains("TemplateValueMissing,SecurityOps.Commands.SendDistributorTestMessageCommand", strict.ErrorIds);
             Assert.Contains("member.nickname", strict.Errors.First().ToString());
             Assert.Equal(2, server.Received().Count);
