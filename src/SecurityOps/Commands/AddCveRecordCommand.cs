@@ -57,6 +57,7 @@ namespace SecurityOps.Commands
         [Alias("Score", "BaseScore")]
         public double? CvssScore { get; set; }
 
+        /// <summary>A CVSS 3.x or 4.0 vector: scored by the module and kept with its source (a feed item's, else "manual").</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Vector")]
         public string CvssVector { get; set; }
@@ -79,6 +80,15 @@ namespace SecurityOps.Commands
             }
 
             List<PackageRef> packages = PackageBinding.ToPackages(Package);
+            string vector = string.IsNullOrWhiteSpace(CvssVector) ? null : CvssVector.Trim();
+            if (vector != null && !Scoring.Cvss.TryScore(vector, out _, out string cvssError))
+            {
+                // The record is still added (nothing else is lost); the vector is not, and the error names it.
+                WriteFailure(new SecurityOpsException("InvalidCvssVector", FailureKind.InvalidArgument, vector,
+                    $"'{vector}' is not a valid CVSS vector ({cvssError}); {string.Join(", ", CveId)} recorded without it."));
+                vector = null;
+            }
+
             foreach (string raw in CveId.Distinct())
             {
                 string id = CveRecord.NormalizeId(raw);
@@ -103,7 +113,7 @@ namespace SecurityOps.Commands
                     Title = Title,
                     Summary = Summary,
                     CvssScore = CvssScore,
-                    CvssVector = CvssVector,
+                    CvssVector = vector,
                     References = References?.ToList() ?? new List<string>(),
                 };
 

@@ -2,11 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using SecurityOps.Database;
+using SecurityOps.Inventory;
 using SecurityOps.Model;
 
 namespace SecurityOps.Commands
 {
-    /// <summary>Set-CveRecord: changes a record's status, fixing release, notes or linked issue.</summary>
+    /// <summary>Set-CveRecord: a person's change to a record (status, fixing release, notes, embargo, linked issue, CVSS vector, relevance override); the rules are <see cref="CveRecordEditor"/>'s.</summary>
     [Cmdlet(VerbsCommon.Set, "CveRecord", SupportsShouldProcess = true)]
     [OutputType(typeof(CveRecord))]
     public sealed class SetCveRecordCommand : StateCmdlet
@@ -52,6 +53,25 @@ namespace SecurityOps.Commands
         [Parameter]
         public string IssueUrl { get; set; }
 
+        /// <summary>A CVSS 3.x or 4.0 vector set by hand (scored; no feed replaces it); '' clears the vector and score.</summary>
+        [Parameter]
+        [AllowEmptyString]
+        [Alias("Vector")]
+        public string CvssVector { get; set; }
+
+        /// <summary>Overrule the inventories: affected, not-affected or unknown (with -RelevanceReason); auto hands it back.</summary>
+        [Parameter]
+        [ValidateSet("affected", "not-affected", "unknown", "auto")]
+        public string Relevance { get; set; }
+
+        /// <summary>Why the relevance is overruled; kept on the record.</summary>
+        [Parameter]
+        public string RelevanceReason { get; set; }
+
+        /// <summary>Who decides (default: $env:USER or git's user.name); kept with a relevance override.</summary>
+        [Parameter]
+        public string Actor { get; set; }
+
         /// <summary>Emit the changed record.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -61,61 +81,15 @@ namespace SecurityOps.Commands
             var database = new CveDatabase(State.Files);
             TryRun(() =>
             {
-                CveRecord record = database.Get(CveId);
-                if (record == null)
+                CveRecord record = database.Get(CveId) ?? throw new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, CveId,
+                    $"No record for {CveId}; add it with Add-CveRecord first.");
+                DateTimeOffset now = ModuleContext.UtcNow;
+                List<string> changes = CveRecordEditor.Apply(record, new CveRecordChange
                 {
-                    throw new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, CveId, $"No record for {CveId}; add it with Add-CveRecord first.");
-                }
-
-                var changes = new List<string>();
-                if (Status != null && Status != record.Status)
-                {
-                    changes.Add($"status {record.Status} -> {Status}");
-                    record.Status = Status;
-                }
-
-                if (FixedIn != null)
-                {
-                    changes.Add($"fixed in {FixedIn}");
-                    record.FixedIn = FixedIn;
-                }
-
-                if (EmbargoedUntil != null && LiftEmbargo)
-                {
-                    throw new SecurityOpsException("ConflictingEmbargo", FailureKind.InvalidArgument, CveId, "-EmbargoedUntil and -LiftEmbargo contradict each other; give one.");
-                }
-
-                if (EmbargoedUntil != null)
-                {
-                    record.EmbargoedUntil = EmbargoedUntil.Value.ToUniversalTime();
-                    changes.Add($"embargoed until {record.EmbargoedUntil.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
-                }
-                else if (LiftEmbargo && record.EmbargoedUntil != null)
-                {
-                    record.EmbargoedUntil = null;
-                    changes.Add("embargo lifted");
-                }
-
-                if (Notes != null)
-                {
-                    changes.Add("notes replaced");
-                    record.Notes = Notes;
-                }
-
-                if (!string.IsNullOrEmpty(AddNote))
-                {
-                    changes.Add("note added");
-                    record.Notes = string.IsNullOrEmpty(record.Notes) ? AddNote : record.Notes.TrimEnd() + "\n" + AddNote;
-                }
-
-                if (IssueNumber != null)
-                {
-                    record.Issue ??= new IssueLink();
-                    record.Issue.Number = IssueNumber.Value;
-                    record.Issue.Repository = Repository ?? record.Issue.Repository;
-                    record.Issue.Url = IssueUrl ?? record.Issue.Url;
-                    changes.Add($"issue {record.Issue.Repository}#{IssueNumber}");
-                }
+                    Status = Status, FixedIn = FixedIn, Notes = Notes, AddNote = AddNote, EmbargoedUntil = EmbargoedUntil, LiftEmbargo = LiftEmbargo,
+                    IssueNumber = IssueNumber, IssueRepository = Repository, IssueUrl = IssueUrl, CvssVector = CvssVector,
+                    Relevance = Relevance, RelevanceReason = RelevanceReason, Actor = Relevance == null ? null : ResolveActor(Actor),
+                }, now);
 
                 if (changes.Count == 0)
                 {
@@ -123,8 +97,18 @@ namespace SecurityOps.Commands
                 }
                 else if (ShouldProcess(record.CveId, "Set " + string.Join(", ", changes)))
                 {
+                    var relevance = Relevance == null ? null : new RelevanceService(State.Files, State.Config);
+                    if (Relevance == CveRecordChange.AutomaticRelevance && relevance.Apply(record, now))
+                    {
+                        WriteVerbose($"{record.CveId}: the inventories decide: {record.Relevance}.");
+                    }
+
                     database.Save(record);
                     WriteVerbose($"{record.CveId}: {string.Join(", ", changes)}.");
+                    if (relevance != null && record.Issue == null && relevance.ShouldFile(record) && new CveFilingQueue(State.Files).Add(new[] { record.CveId }))
+                    {
+                        WriteVerbose($"{record.CveId}: now to be filed; listed on {CveFilingQueue.RelativePath} for the next filing (Invoke-SecurityRunbook or New-CveIssue).");
+                    }
                 }
 
                 if (PassThru)

@@ -105,5 +105,30 @@ namespace SecurityOps.Commands
                 return false;
             }
         }
+
+        /// <summary>The person recorded on timeline events: -Actor, else $env:USER / $env:USERNAME, else git's user.name.</summary>
+        protected string ResolveActor(string actor)
+        {
+            if (!string.IsNullOrWhiteSpace(actor))
+            {
+                return actor.Trim();
+            }
+
+            string user = Environment.GetEnvironmentVariable("USER") ?? Environment.GetEnvironmentVariable("USERNAME");
+            if (!string.IsNullOrWhiteSpace(user))
+            {
+                return user;
+            }
+
+            try
+            {
+                string name = State.Git.Run(new[] { "config", "user.name" }, throwOnError: false).Output.Trim();
+                return string.IsNullOrEmpty(name) ? "unknown" : name;
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                return "unknown";
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SecurityOps.Model;
+using SecurityOps.Scoring;
 using SecurityOps.State;
 
 namespace SecurityOps.Database
@@ -258,14 +259,50 @@ namespace SecurityOps.Database
                 changed = true;
             }
 
-            if (record.CvssScore == null && observation.CvssScore != null)
-            {
-                record.CvssScore = observation.CvssScore;
-                record.CvssVector ??= observation.CvssVector;
-                changed = true;
-            }
+            changed |= MergeCvss(record, observation, now);
 
             return changed;
+        }
+
+        /// <summary>Where a vector set by a person comes from; a feed never replaces it.</summary>
+        public const string ManualCvssSource = "manual";
+
+        /// <summary>
+        /// A CVSS vector is scored with the module's scorer and kept with where it came from and when. The first vector
+        /// known stays unless its own source corrects it, or a person sets one ("manual", which no feed replaces). A
+        /// vector the scorer refuses is not stored (callers warn or fail before this). A score without a vector (an
+        /// older caller) is kept only while the record has none.
+        /// </summary>
+        private static bool MergeCvss(CveRecord record, CveObservation observation, DateTimeOffset now)
+        {
+            string vector = observation.CvssVector?.Trim();
+            if (!string.IsNullOrEmpty(vector) && Cvss.TryScore(vector, out CvssScore score, out _))
+            {
+                string source = string.IsNullOrEmpty(observation.Source) ? ManualCvssSource : observation.Source;
+                bool replace = record.CvssVector == null
+                    || (string.Equals(source, ManualCvssSource, StringComparison.OrdinalIgnoreCase) && !string.Equals(record.CvssSource, ManualCvssSource, StringComparison.OrdinalIgnoreCase))
+                    || string.Equals(source, record.CvssSource, StringComparison.OrdinalIgnoreCase);
+                if (!replace || (record.CvssVector == score.Vector && record.CvssScore == score.BaseScore))
+                {
+                    return false;
+                }
+
+                record.CvssVector = score.Vector;
+                record.CvssScore = score.BaseScore;
+                record.CvssSource = source;
+                record.CvssSetAt = now;
+                return true;
+            }
+
+            if (record.CvssScore == null && record.CvssVector == null && observation.CvssScore != null)
+            {
+                record.CvssScore = observation.CvssScore;
+                record.CvssSource = observation.Source;
+                record.CvssSetAt = now;
+                return true;
+            }
+
+            return false;
         }
 
         private static SecurityOpsException InvalidId(string id) => CveIdentifier.Invalid(id);

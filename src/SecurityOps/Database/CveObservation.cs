@@ -38,6 +38,7 @@ namespace SecurityOps.Database
             Title = item.Title,
             Summary = item.Summary,
             References = (item.References ?? new string[0]).ToList(),
+            CvssVector = item.CvssVector,
         };
     }
 

@@ -267,7 +267,9 @@ namespace SecurityOps.GitHub
             return host.StartsWith("www.", StringComparison.Ordinal) ? host.Substring(4) : host;
         }
 
-        private static string Score(double? score) => score == null ? "n/a" : score.Value.ToString("0.0", CultureInfo.InvariantCulture);
+        /// <summary>"7.5 HIGH" (the score and its severity band), or "n/a" when no score is known.</summary>
+        private static string Score(double? score) =>
+            score == null ? "n/a" : $"{score.Value.ToString("0.0", CultureInfo.InvariantCulture)} {CvssSeverity.FromScore(score)}";
 
         private static string OneLine(string text) => text == null ? null : Regex.Replace(text.Trim(), @"\s*\r?\n\s*", " ");
     }

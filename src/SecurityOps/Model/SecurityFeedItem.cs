@@ -36,6 +36,9 @@ namespace SecurityOps.Model
         /// <summary>Further reference URLs the advisory gives.</summary>
         public string[] References { get; set; } = Array.Empty<string>();
 
+        /// <summary>The CVSS vector the source gives (OSV severity, a GitHub advisory's CVSS), as given; null when none.</summary>
+        public string CvssVector { get; set; }
+
         /// <summary>The reader type that produced it.</summary>
         public string SourceType { get; set; }
 

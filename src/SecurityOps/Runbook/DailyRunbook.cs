@@ -16,6 +16,7 @@ using SecurityOps.Messaging;
 using SecurityOps.Model;
 using SecurityOps.Publishing;
 using SecurityOps.Rotation;
+using SecurityOps.Scoring;
 using SecurityOps.State;
 
 namespace SecurityOps.Runbook
@@ -188,6 +189,12 @@ namespace SecurityOps.Runbook
                 lock (gate)
                 {
                     perSource.TryGetValue(item.Source ?? string.Empty, out RunbookSourceResult source);
+                    if (item.CvssVector != null && !Cvss.TryScore(item.CvssVector, out _, out string cvssError))
+                    {
+                        events.Warning($"{item.Source} {item.Id}: its CVSS vector '{item.CvssVector}' is not valid ({cvssError}); its CVEs are recorded without it.");
+                        item.CvssVector = null;
+                    }
+
                     if (item.CveIds == null || item.CveIds.Length == 0)
                     {
                         source?.Skip("no CVE id");

@@ -55,7 +55,7 @@ namespace SecurityOps.Tests.GitHub
             Assert.Equal(
                 "**Name**: app-editors/vim\n" +
                 "**CVEs**: CVE-2026-1000, CVE-2026-1001\n" +
-                "**CVSSs**: 5.0, 7.5\n" +
+                "**CVSSs**: 5.0 MEDIUM, 7.5 HIGH\n" +
                 "**Action Needed**: TBD\n" +
                 "**Summary**: \n" +
                 "CVE-2026-1000: Use after free.\n" +
@@ -128,7 +128,7 @@ namespace SecurityOps.Tests.GitHub
             }
 
             Assert.Contains("**CVEs**: [CVE-2026-35385](https://www.cve.org/CVERecord?id=CVE-2026-35385), CVE-2026-35386, CVE-2026-35414\r\n", body);
-            Assert.Contains("**CVSSs**: 7.5, 3.6, 4.2\r\n", body);
+            Assert.Contains("**CVSSs**: 7.5, 3.6, 4.2 MEDIUM\r\n", body);
             Assert.Contains("**refmap.gentoo**: https://bugs.gentoo.org/971889\r\n**refmap.nvd**: https://nvd.nist.gov/vuln/detail/CVE-2026-35414\r\n", body);
             Assert.Contains("<!-- securityops:package=net-misc%2Fopenssh opened= -->", body);
             Assert.Equal("Added CVE-2026-35414.", Assert.Single(bed.Repo.Issues[0].Comments).Body);

@@ -124,6 +124,19 @@ namespace SecurityOps.Feeds.Readers
             return null;
         }
 
+        /// <summary>The advisory's CVSS vector: cvss_severities' v3, then its v4, then the older cvss field; null when none.</summary>
+        internal static string Vector(JsonElement advisory)
+        {
+            string Of(JsonElement holder, string field) =>
+                holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty(field, out JsonElement cvss) && cvss.ValueKind == JsonValueKind.Object
+                    ? SafeJson.String(cvss, "vector_string")
+                    : null;
+
+            JsonElement severities = advisory.TryGetProperty("cvss_severities", out JsonElement s) ? s : default;
+            string vector = Of(severities, "cvss_v3") ?? Of(severities, "cvss_v4") ?? Of(advisory, "cvss");
+            return string.IsNullOrWhiteSpace(vector) ? null : vector.Trim();
+        }
+
         internal static SecurityFeedItem ToItem(JsonElement advisory)
         {
             string id = SafeJson.String(advisory, "ghsa_id");
@@ -163,6 +176,7 @@ namespace SecurityOps.Feeds.Readers
                 Packages = packages,
                 Summary = FeedText.PlainText(SafeJson.String(advisory, "description"), 1000),
                 References = SafeJson.Array(advisory, "references").Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()).ToArray(),
+                CvssVector = Vector(advisory),
             };
         }
     }

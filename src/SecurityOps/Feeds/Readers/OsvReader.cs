@@ -353,7 +353,28 @@ namespace SecurityOps.Feeds.Readers
                 Packages = packages,
                 Summary = summary != null && details != null ? FeedText.PlainText(details, 1000) : summary ?? FeedText.PlainText(details, 1000),
                 References = references,
+                CvssVector = SeverityVector(record),
             };
+        }
+
+        /// <summary>
+        /// The record's CVSS vector from its top-level severity list (type CVSS_V3 first, as most tools score, then
+        /// CVSS_V4), else the first affected package's; null when there is none. Checked by the scorer where it is used.
+        /// </summary>
+        internal static string SeverityVector(JsonElement record)
+        {
+            IEnumerable<JsonElement> Severities(JsonElement holder) => SafeJson.Array(holder, "severity").Where(s => s.ValueKind == JsonValueKind.Object);
+            var all = Severities(record).Concat(SafeJson.Array(record, "affected").Where(a => a.ValueKind == JsonValueKind.Object).SelectMany(Severities)).ToList();
+            foreach (string type in new[] { "CVSS_V3", "CVSS_V4" })
+            {
+                string vector = all.Where(s => SafeJson.String(s, "type") == type).Select(s => SafeJson.String(s, "score")).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+                if (vector != null)
+                {
+                    return vector.Trim();
+                }
+            }
+
+            return null;
         }
 
         private static string FirstLine(string text)
