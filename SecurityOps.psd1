@@ -20,6 +20,7 @@
         'Deny-MembershipRequest'
         'Export-OsvAdvisory'
         'Export-SecurityCalendar'
+        'Export-VexDocument'
         'Get-BackportTarget'
         'Get-CveRecord'
         'Get-CvssScore'

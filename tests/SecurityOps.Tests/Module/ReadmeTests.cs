@@ -96,6 +96,25 @@ namespace SecurityOps.Tests.Module
                 };
             },
 
+            // Two CVE records of a shipped package, one in the shipped version's range, one not; the inventory comes
+            // from the block (a plain list in the working folder).
+            ["What the project ships: inventories, relevance, VEX"] = (t, w) =>
+            {
+                var files = new StateRepository(w.State.Path);
+                var database = new SecurityOps.Database.CveDatabase(files);
+                database.Record(new SecurityOps.Database.CveObservation { CveId = "CVE-2026-1001", Source = "gentoo", Packages = { new PackageRef("dev-libs/openssl", "Gentoo") { Vulnerable = new List<string> { "lt 3.3.3" } } } });
+                database.Record(new SecurityOps.Database.CveObservation { CveId = "CVE-2026-1002", Source = "gentoo", Packages = { new PackageRef("dev-libs/openssl", "Gentoo") { Vulnerable = new List<string> { "lt 3.4.0" } } } });
+                w.Check = run =>
+                {
+                    Assert.Contains("CVE-2026-1001", run.Log);
+                    Assert.Equal(CveRelevance.Affected, database.Get("CVE-2026-1001").RelevanceState);
+                    Assert.True(database.Get("CVE-2026-1002").Relevance.Manual);
+                    string vex = File.ReadAllText(Path.Combine(w.WorkingDirectory, "stable.openvex.json"));
+                    Assert.Contains("\"status\": \"affected\"", vex);
+                    Assert.Contains("Built without the affected module.", vex);
+                };
+            },
+
             ["The daily runbook, scheduled"] = (t, w) =>
             {
                 w.SampleSources();
