@@ -98,6 +98,9 @@ namespace SecurityOps.Model
         /// <summary>CVEs still waiting for their issue after this run (filed by the next run).</summary>
         public List<string> PendingFiling { get; set; } = new List<string>();
 
+        /// <summary>The new CVEs by relevance (affected, not-affected, unknown) when the state has inventories; empty otherwise.</summary>
+        public Dictionary<string, int> NewCveRelevance { get; set; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
         /// <summary>
         /// CVEs a person must look at: new, without an issue and not to be filed, because they name no package or their
         /// relevance is unknown (no version data). Listed by every run until triaged (Set-CveRecord).

@@ -143,7 +143,7 @@ namespace SecurityOps.Runbook
 
             Step(6, "what is due");
             Findings(result, now);
-            Triage(result, database);
+            Triage(result, database, options);
 
             events.Progress(new ProgressInfo(Activity, "done", 100, ProgressId, completed: true));
             result.Problems.AddRange(problems);
@@ -594,10 +594,19 @@ namespace SecurityOps.Runbook
         }
 
         /// <summary>The CVEs that wait for a person's decision (never filed as they are), listed until triaged.</summary>
-        private void Triage(SecurityRunbookResult result, CveDatabase database)
+        private void Triage(SecurityRunbookResult result, CveDatabase database, RunbookOptions options)
         {
             try
             {
+                if (relevance?.Enabled == true && !options.DryRun)
+                {
+                    foreach (string id in result.NewCves)
+                    {
+                        string state = database.Get(id)?.RelevanceState ?? CveRelevance.Unknown;
+                        result.NewCveRelevance[state] = result.NewCveRelevance.TryGetValue(state, out int n) ? n + 1 : 1;
+                    }
+                }
+
                 var records = RelevanceService.AwaitingTriage(database, relevance);
                 result.ForTriage = records.Select(r => r.CveId).ToList();
                 if (records.Count > 0)

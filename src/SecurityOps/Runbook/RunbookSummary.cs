@@ -56,6 +56,12 @@ namespace SecurityOps.Runbook
             }
 
             sb.Append('\n').Append(r.NewCves.Count).Append(r.WhatIf ? " CVE(s) would be recorded" : " new CVE(s) recorded").Append(r.NewCves.Count > 0 ? ": " + string.Join(", ", r.NewCves) : string.Empty).Append(".\n\n");
+            if (r.NewCveRelevance.Count > 0)
+            {
+                sb.Append("Relevance of the new CVEs to the inventories: ")
+                  .Append(string.Join(", ", new[] { CveRelevance.Affected, CveRelevance.NotAffected, CveRelevance.Unknown }.Where(r.NewCveRelevance.ContainsKey).Select(k => $"{k} {r.NewCveRelevance[k]}")))
+                  .Append(".\n\n");
+            }
 
             sb.Append("### Issues").Append(r.Repository != null ? $" in {r.Repository}" : string.Empty).Append("\n\n");
             if (r.Issues.Count == 0)

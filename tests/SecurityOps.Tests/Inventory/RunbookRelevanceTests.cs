@@ -63,6 +63,9 @@ namespace SecurityOps.Tests.Inventory
             Assert.Equal(new[] { "CVE-2025-77777" }, run.ForTriage);
             Assert.DoesNotContain("CVE-2025-77777", run.PendingFiling);
             Assert.Contains("**For triage:** 1 CVE(s)", run.Markdown);
+            Assert.True(run.NewCveRelevance["affected"] > 0 && run.NewCveRelevance["not-affected"] > 0, string.Join(", ", run.NewCveRelevance));
+            Assert.Equal(run.NewCves.Count, run.NewCveRelevance.Values.Sum());
+            Assert.Contains($"Relevance of the new CVEs to the inventories: affected {run.NewCveRelevance["affected"]}, not-affected {run.NewCveRelevance["not-affected"]}", run.Markdown);
             Assert.Contains("CVE-2025-77777", run.Markdown);
 
             // Not shipped: recorded with the reason, not listed.
