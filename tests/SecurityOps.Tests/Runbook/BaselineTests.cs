@@ -17,7 +17,7 @@ namespace SecurityOps.Tests.Runbook
         public BaselineTests(PowerShellFixture ps) => this.ps = ps;
 
         /// <summary>A copy of the sample feeds whose Gentoo feed lacks its newest GLSA (202601-05), which arrives "the next day".</summary>
-        private static TempFolder FeedsWithoutNewestGlsa(out string gentooFeed, out string fullFeed)
+        internal static TempFolder FeedsWithoutNewestGlsa(out string gentooFeed, out string fullFeed)
         {
             var temp = new TempFolder("baseline-feeds");
             string source = Path.Combine(RepoPaths.Root, "examples", "feeds");
