@@ -94,51 +94,42 @@ namespace SecurityOps.Commands
             }
 
             var relay = new EventRelay();
-            GitHubGateway gateway = target.CreateGateway(relay);
-            try
+            using GitHubGateway gateway = target.CreateGateway(relay);
+            CveIssuePublisher filer = CveIssuePublisher.Create(target, gateway, State, relay);
+            if (!RunStep(relay, sink => filer.PublishAsync(records, item => Decide((PipelineEvents)sink, item, repo), 0, CancellationToken,
+                    results => ((PipelineEvents)sink).Post(c => c.WriteObject(results, enumerateCollection: true))), out CveIssueWalk walk))
             {
-                var filer = CveIssuePublisher.Create(target, gateway, State, relay);
-                CveIssuePlan plan = null;
-                if (!RunStep(relay, sink => filer.PlanAsync(records, CancellationToken), out plan))
-                {
-                    return;
-                }
-
-                foreach (SecurityOpsException refused in plan.Refused)
-                {
-                    WriteFailure(refused);
-                }
-
-                foreach (CveIssueResult unchanged in plan.Unchanged)
-                {
-                    WriteObject(unchanged);
-                }
-
-                foreach (CveIssuePlanItem item in plan.Items)
-                {
-                    string description = item.Describe(repo);
-                    if (ShouldProcess(description, description + "?", "New-CveIssue", out ShouldProcessReason reason))
-                    {
-                        if (RunStep(relay, sink => filer.ExecuteAsync(item, CancellationToken), out IReadOnlyList<CveIssueResult> results))
-                        {
-                            WriteObject(results, enumerateCollection: true);
-                        }
-                    }
-                    else if ((reason & ShouldProcessReason.WhatIf) != 0)
-                    {
-                        WriteObject(filer.WhatIf(item), enumerateCollection: true);
-                    }
-                }
-
-                if (gateway != null)
-                {
-                    WriteVerbose($"GitHub: {gateway.Statistics.Requests} request(s), {gateway.Statistics.Writes} write(s), {gateway.Statistics.Retries} retried, {gateway.Statistics.Waited.TotalSeconds:0} s waited.");
-                }
+                return;
             }
-            finally
+
+            foreach (SecurityOpsException refused in walk.Refused)
             {
-                gateway?.Dispose();
+                WriteFailure(refused);
             }
+
+            foreach (var (_, error) in walk.Failed)
+            {
+                WriteFailure(error);
+            }
+        }
+
+        /// <summary>ShouldProcess for one planned issue, on the pipeline thread (the walk itself runs on a worker).</summary>
+        private async System.Threading.Tasks.Task<IssueDecision> Decide(PipelineEvents pipeline, CveIssuePlanItem item, GitHubRepositoryName repo)
+        {
+            IssueDecision decision = IssueDecision.Skip;
+            string description = item.Describe(repo);
+            await pipeline.Invoke(_ =>
+            {
+                if (ShouldProcess(description, description + "?", "New-CveIssue", out ShouldProcessReason reason))
+                {
+                    decision = IssueDecision.Execute;
+                }
+                else if ((reason & ShouldProcessReason.WhatIf) != 0)
+                {
+                    decision = IssueDecision.WhatIf;
+                }
+            }, CancellationToken).ConfigureAwait(false);
+            return decision;
         }
     }
 }

@@ -44,6 +44,35 @@ namespace SecurityOps.Publishing
         }
     }
 
+    /// <summary>What the caller decides for one planned issue: write it, show it (-WhatIf, or no token), or leave it.</summary>
+    public enum IssueDecision
+    {
+        Execute,
+        WhatIf,
+        Skip,
+    }
+
+    /// <summary>What a filing walk did: every result (already filed, filed, or planned), the refusals, the failures, a held flood.</summary>
+    public sealed class CveIssueWalk
+    {
+        public List<CveIssueResult> Results { get; } = new List<CveIssueResult>();
+
+        /// <summary>Records the public gate kept out of a public repository (EmbargoedRecordRefused).</summary>
+        public List<SecurityOpsException> Refused { get; } = new List<SecurityOpsException>();
+
+        /// <summary>Planned issues whose write failed; their records stay unfiled.</summary>
+        public List<(CveIssuePlanItem Item, SecurityOpsException Error)> Failed { get; } = new List<(CveIssuePlanItem, SecurityOpsException)>();
+
+        /// <summary>When the plan would open more new issues than the cap: the CVEs of the whole batch, none filed.</summary>
+        public List<string> HeldByCap { get; } = new List<string>();
+
+        /// <summary>NewIssueCapExceeded, when the cap held the batch.</summary>
+        public SecurityOpsException CapExceeded { get; set; }
+
+        /// <summary>CVEs whose issue exists now (filed before or by this walk): off the pending-filing list.</summary>
+        public IEnumerable<string> Filed => Results.Where(r => r.Action != CveIssueAction.WouldOpen && r.Action != CveIssueAction.WouldUpdate).Select(r => r.CveId);
+    }
+
     /// <summary>A plan: the issues to write, the records already filed, and the records refused.</summary>
     public sealed class CveIssuePlan
     {
@@ -115,6 +144,68 @@ namespace SecurityOps.Publishing
         private string ListingLabel => settings.Labels?.LastOrDefault() ?? "advisory";
 
         /// <summary>Decides, with reads only, what each record needs.</summary>
+        /// <summary>
+        /// The filing walk New-CveIssue and the daily runbook share: plan (reads only; a failure throws), then, unless the
+        /// plan would open more than <paramref name="newIssueCap"/> new issues (0: no cap; a flood is never half-filed),
+        /// ask <paramref name="decide"/> for each planned issue (the cmdlet's ShouldProcess, the runbook's token or not)
+        /// and write, show or leave it. Results reach <paramref name="onResults"/> as they are known, in plan order.
+        /// </summary>
+        public async Task<CveIssueWalk> PublishAsync(IReadOnlyList<CveRecord> records, Func<CveIssuePlanItem, Task<IssueDecision>> decide, int newIssueCap,
+            CancellationToken token = default, Action<IReadOnlyList<CveIssueResult>> onResults = null)
+        {
+            var walk = new CveIssueWalk();
+            void Report(IReadOnlyList<CveIssueResult> results)
+            {
+                walk.Results.AddRange(results);
+                if (results.Count > 0)
+                {
+                    onResults?.Invoke(results);
+                }
+            }
+
+            CveIssuePlan plan = await PlanAsync(records, token).ConfigureAwait(false);
+            walk.Refused.AddRange(plan.Refused);
+            Report(plan.Unchanged);
+            int opening = plan.Items.Count(i => i.IsNew);
+            if (newIssueCap > 0 && opening > newIssueCap)
+            {
+                walk.HeldByCap.AddRange(plan.Items.SelectMany(i => i.ToAdd.Concat(i.ToLink)).Select(r => r.CveId).Distinct());
+                walk.CapExceeded = new SecurityOpsException("NewIssueCapExceeded", FailureKind.LimitsExceeded, repo.ToString(),
+                    $"This run would open {opening} new issues in {repo}, more than github.maxNewIssuesPerRun ({newIssueCap}): none was filed, and the {walk.HeldByCap.Count} CVE(s) stay pending. " +
+                    "Check the sources (a new source should start with a baseline: Invoke-SecurityRunbook -Baseline), then raise the cap on purpose; the next run files each once.");
+                return walk;
+            }
+
+            foreach (CveIssuePlanItem item in plan.Items)
+            {
+                switch (await decide(item).ConfigureAwait(false))
+                {
+                    case IssueDecision.Execute:
+                        try
+                        {
+                            Report(await ExecuteAsync(item, token).ConfigureAwait(false));
+                        }
+                        catch (SecurityOpsException ex)
+                        {
+                            walk.Failed.Add((item, ex));
+                        }
+
+                        break;
+                    case IssueDecision.WhatIf:
+                        events.Verbose("Would " + char.ToLowerInvariant(item.Describe(repo)[0]) + item.Describe(repo).Substring(1) + ".");
+                        Report(WhatIf(item));
+                        break;
+                }
+            }
+
+            if (gateway != null)
+            {
+                events.Verbose($"GitHub: {gateway.Statistics.Requests} request(s), {gateway.Statistics.Writes} write(s), {gateway.Statistics.Retries} retried, {gateway.Statistics.Waited.TotalSeconds:0} s waited.");
+            }
+
+            return walk;
+        }
+
         public async Task<CveIssuePlan> PlanAsync(IReadOnlyList<CveRecord> records, CancellationToken token = default)
         {
             var plan = new CveIssuePlan();

@@ -411,10 +411,11 @@ namespace SecurityOps.Runbook
 
             using GitHubGateway gateway = offline ? null : target.CreateGateway(events);
             CveIssuePublisher filer = CveIssuePublisher.Create(target, gateway, state, events);
-            CveIssuePlan plan;
+            CveIssueWalk walk;
             try
             {
-                plan = await filer.PlanAsync(records, token).ConfigureAwait(false);
+                walk = await filer.PublishAsync(records, _ => Task.FromResult(offline ? IssueDecision.WhatIf : IssueDecision.Execute),
+                    state.Config.GitHub?.MaxNewIssuesPerRun ?? 0, token).ConfigureAwait(false);
             }
             catch (SecurityOpsException ex)
             {
@@ -423,52 +424,25 @@ namespace SecurityOps.Runbook
                 return;
             }
 
-            foreach (SecurityOpsException refused in plan.Refused)
+            foreach (SecurityOpsException refused in walk.Refused)
             {
                 Fail("issues", refused.Target?.ToString(), refused);
             }
 
-            result.Issues.AddRange(plan.Unchanged);
-            queue.Remove(plan.Unchanged.Select(u => u.CveId));
-            int opening = plan.Items.Count(i => i.IsNew);
-            int cap = state.Config.GitHub?.MaxNewIssuesPerRun ?? 0;
-            if (cap > 0 && opening > cap)
+            result.Issues.AddRange(walk.Results);
+            queue.Remove(walk.Filed);
+            if (walk.CapExceeded != null)
             {
                 // A flood is a sign of a changed or misread source: file none of it rather than half of it.
-                var held = plan.Items.SelectMany(i => i.ToAdd.Concat(i.ToLink)).Select(r => r.CveId).Distinct().ToList();
-                result.HeldByCap = held;
-                Fail("issues", target.Repository.ToString(), new SecurityOpsException("NewIssueCapExceeded", FailureKind.LimitsExceeded, target.Repository.ToString(),
-                    $"This run would open {opening} new issues in {target.Repository}, more than github.maxNewIssuesPerRun ({cap}): none was filed, and the {held.Count} CVE(s) stay pending. " +
-                    "Check the sources (a new source should start with a baseline: Invoke-SecurityRunbook -Baseline), then raise the cap on purpose; the next run files each once."));
-                return;
+                result.HeldByCap = walk.HeldByCap;
+                Fail("issues", target.Repository.ToString(), walk.CapExceeded);
             }
 
-            foreach (CveIssuePlanItem item in plan.Items)
+            foreach (var (item, ex) in walk.Failed)
             {
-                if (offline)
-                {
-                    result.Issues.AddRange(filer.WhatIf(item));
-                    events.Verbose("Would " + char.ToLowerInvariant(item.Describe(target.Repository)[0]) + item.Describe(target.Repository).Substring(1) + ".");
-                    continue;
-                }
-
-                try
-                {
-                    IReadOnlyList<CveIssueResult> filed = await filer.ExecuteAsync(item, token).ConfigureAwait(false);
-                    result.Issues.AddRange(filed);
-                    queue.Remove(filed.Select(f => f.CveId));
-                }
-                catch (SecurityOpsException ex)
-                {
-                    var ids = item.ToAdd.Concat(item.ToLink).Select(r => r.CveId).ToList();
-                    Fail("issues", ids.First(), new SecurityOpsException("CveIssueFilingFailed", ex.Kind, string.Join(", ", ids),
-                        $"Filing {string.Join(", ", ids)} ({item.Package}) in {target.Repository} failed: {ex.Message} They stay pending for the next run.", ex));
-                }
-            }
-
-            if (gateway != null)
-            {
-                events.Verbose($"GitHub: {gateway.Statistics.Requests} request(s), {gateway.Statistics.Writes} write(s), {gateway.Statistics.Retries} retried.");
+                var ids = item.ToAdd.Concat(item.ToLink).Select(r => r.CveId).ToList();
+                Fail("issues", ids.First(), new SecurityOpsException("CveIssueFilingFailed", ex.Kind, string.Join(", ", ids),
+                    $"Filing {string.Join(", ", ids)} ({item.Package}) in {target.Repository} failed: {ex.Message} They stay pending for the next run.", ex));
             }
         }
 
