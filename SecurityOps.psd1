@@ -68,6 +68,7 @@
         'Test-DisclosureSla'
         'Test-DistributorList'
         'Test-MembershipRequest'
+        'Test-ReleaseArtifact'
         'Update-DistributorKey'
         'Update-SecurityAdvisory'
     )

@@ -39,6 +39,19 @@ namespace SecurityOps.Commands
 
         protected AdvisorySettings Settings => State.Config.Advisories ?? new AdvisorySettings();
 
+        /// <summary>The command's one gateway (null when planning offline without a token).</summary>
+        protected GitHubGateway Gateway
+        {
+            get
+            {
+                _ = Service;
+                return gateway;
+            }
+        }
+
+        /// <summary>The command's events on the pipeline thread (for services that are not the advisory service).</summary>
+        protected IEventSink Events => relay;
+
         /// <summary>The service, with a gateway when a token is found; without one only -WhatIf may go on (planning offline).</summary>
         protected AdvisoryService Service
         {

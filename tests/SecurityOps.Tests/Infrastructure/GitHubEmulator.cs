@@ -92,6 +92,11 @@ namespace SecurityOps.Tests.Infrastructure
         private async Task Handle(HttpContext context, RecordedRequest request)
         {
             var response = context.Response;
+            if (await TryDownload(context, request)) // GitHubEmulator.Releases.cs
+            {
+                return;
+            }
+
             string auth = request.Headers.TryGetValue("Authorization", out var a) ? a : null;
             int space = auth?.IndexOf(' ') ?? -1;
             string scheme = space > 0 ? auth.Substring(0, space) : null;
@@ -180,6 +185,7 @@ namespace SecurityOps.Tests.Infrastructure
             lock (gate)
             {
                 if (TryApplyAdvisories(request, full, rest, query, out var advisoryAnswer)) { return advisoryAnswer; } // GitHubEmulator.Advisories.cs
+                if (TryApplyReleases(request, full, rest, out var releaseAnswer)) { return releaseAnswer; } // GitHubEmulator.Releases.cs
                 if (!repos.TryGetValue(full, out var repo))
                 {
                     return (404, new JsonObject { ["message"] = "Not Found" }, null);
