@@ -25,6 +25,11 @@ namespace SecurityOps.Bench
 
         public static int Main(string[] args)
         {
+            if (args.Length > 0 && args[0] == FreshProcess.ChildVerb)
+            {
+                return FreshProcess.Child(args.Skip(1).ToArray());
+            }
+
             if (args.Length == 0 || args[0] == "list" || !Benchmarks.ContainsKey(args[0]))
             {
                 Console.WriteLine("Benchmarks:");

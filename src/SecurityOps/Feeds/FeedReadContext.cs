@@ -53,6 +53,9 @@ namespace SecurityOps.Feeds
 
         public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
 
+        /// <summary>The cap of a feed read whole by the rss/atom reader (feeds.maxRssAtomBytes).</summary>
+        public long MaxRssAtomBytes { get; set; } = FeedSettings.DefaultMaxRssAtomBytes;
+
         /// <summary>HTTP requests made for this source (for the summary and the tests).</summary>
         public int Requests => requests;
 
@@ -67,9 +70,10 @@ namespace SecurityOps.Feeds
         private int emitted;
 
         /// <summary>Fetches a document through the pipeline; the main document of a source passes conditional=true.</summary>
-        public async Task<HttpFetchResult> FetchAsync(string location, bool conditional, string accept = null, IDictionary<string, string> headers = null)
+        /// <param name="maxBytes">A smaller cap than <see cref="MaxResponseBytes"/> for this document (null: that one).</param>
+        public async Task<HttpFetchResult> FetchAsync(string location, bool conditional, string accept = null, IDictionary<string, string> headers = null, long? maxBytes = null)
         {
-            var request = new HttpFetchRequest(location) { Accept = accept, MaxResponseBytes = MaxResponseBytes };
+            var request = new HttpFetchRequest(location) { Accept = accept, MaxResponseBytes = maxBytes.HasValue ? Math.Min(maxBytes.Value, MaxResponseBytes) : MaxResponseBytes };
             if (conditional && State != null && !Force && string.Equals(State.Url, Source.Url, StringComparison.Ordinal))
             {
                 request.ETag = State.ETag;

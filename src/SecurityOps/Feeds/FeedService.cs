@@ -38,7 +38,7 @@ namespace SecurityOps.Feeds
         /// <summary>Items the reader left out, by reason.</summary>
         public Dictionary<string, int> Skipped { get; set; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        /// <summary>Why the source failed (FeedDownloadFailed, FeedParseFailed, ResponseTooLarge), or null.</summary>
+        /// <summary>Why the source failed (FeedDownloadFailed, FeedParseFailed, ResponseTooLarge, FeedTooLarge), or null.</summary>
         public SecurityOpsException Error { get; set; }
 
         public bool Succeeded => Error == null;
@@ -134,6 +134,7 @@ namespace SecurityOps.Feeds
                 Force = options.Force,
                 Parallelism = Math.Max(1, Settings.Parallelism),
                 MaxResponseBytes = Math.Max(1024, Settings.MaxResponseBytes),
+                MaxRssAtomBytes = Math.Max(1024, Settings.MaxRssAtomBytes),
             };
 
             events.Verbose($"{source.Name}: reading {source.Type} from {HttpPipeline.Display(source.Url)}.");
@@ -193,10 +194,10 @@ namespace SecurityOps.Feeds
             }
         }
 
-        /// <summary>The source-level error: FeedParseFailed and ResponseTooLarge keep their id, the rest is FeedDownloadFailed.</summary>
+        /// <summary>The source-level error: FeedParseFailed, ResponseTooLarge and FeedTooLarge keep their id, the rest is FeedDownloadFailed.</summary>
         private static SecurityOpsException SourceFailure(SecuritySource source, SecurityOpsException ex)
         {
-            string id = ex.ErrorId == "FeedParseFailed" || ex.ErrorId == "ResponseTooLarge" || ex.ErrorId == "InvalidFeedSource"
+            string id = ex.ErrorId == "FeedParseFailed" || ex.ErrorId == "ResponseTooLarge" || ex.ErrorId == "FeedTooLarge" || ex.ErrorId == "InvalidFeedSource"
                 ? ex.ErrorId
                 : "FeedDownloadFailed";
             return new SecurityOpsException(id, ex.Kind, source.Name, $"Source '{source.Name}' ({source.Type}) failed: {ex.Message}", ex);

@@ -34,11 +34,19 @@ namespace SecurityOps.Feeds
         public static XmlReader Create(byte[] bytes, long maxCharacters = 0) =>
             XmlReader.Create(new MemoryStream(bytes, writable: false), Settings(maxCharacters));
 
-        public static XDocument Load(byte[] bytes, string where)
+        /// <summary>
+        /// How deep elements may nest in a document read whole (<see cref="Load"/>). Feeds and GLSA files nest a few
+        /// levels (an Atom entry's XHTML content a few more); a deeper document is hostile or broken and is refused while
+        /// it is read, at the first element past the limit, never after building a tree of it.
+        /// </summary>
+        public const int MaxDepth = 64;
+
+        /// <summary>The document as a tree, read once through the safe settings, refused past <paramref name="maxDepth"/> levels of nesting.</summary>
+        public static XDocument Load(byte[] bytes, string where, int maxDepth = MaxDepth)
         {
             try
             {
-                using (XmlReader reader = Create(bytes))
+                using (XmlReader reader = new DepthLimitedReader(Create(bytes), maxDepth, where))
                 {
                     XDocument doc = XDocument.Load(reader, LoadOptions.None);
                     doc.DocumentType?.Remove();
@@ -66,6 +74,118 @@ namespace SecurityOps.Feeds
             }
 
             return new SecurityOpsException("FeedParseFailed", FailureKind.ParserError, where, $"{where} is not usable XML: {reason}", ex);
+        }
+    }
+
+    /// <summary>
+    /// An XmlReader that passes everything through and refuses an element nested deeper than its limit as soon as the
+    /// reader reaches it (FeedParseFailed with line and position), so a tree is never built of a hostile document.
+    /// </summary>
+    internal sealed class DepthLimitedReader : XmlReader, IXmlLineInfo
+    {
+        private readonly XmlReader inner;
+        private readonly int maxDepth;
+        private readonly string where;
+
+        public DepthLimitedReader(XmlReader inner, int maxDepth, string where)
+        {
+            this.inner = inner;
+            this.maxDepth = maxDepth;
+            this.where = where;
+        }
+
+        public override bool Read()
+        {
+            bool more = inner.Read();
+            if (more && inner.Depth >= maxDepth && inner.NodeType == XmlNodeType.Element)
+            {
+                var info = inner as IXmlLineInfo;
+                string position = info != null && info.HasLineInfo() ? $" (line {info.LineNumber}, position {info.LinePosition})" : string.Empty;
+                throw new SecurityOpsException("FeedParseFailed", FailureKind.ParserError, where,
+                    $"{where} is not usable XML: its elements nest deeper than {maxDepth} levels{position}; it was refused while being read.");
+            }
+
+            return more;
+        }
+
+        public override XmlNodeType NodeType => inner.NodeType;
+
+        public override string LocalName => inner.LocalName;
+
+        public override string NamespaceURI => inner.NamespaceURI;
+
+        public override string Prefix => inner.Prefix;
+
+        public override string Name => inner.Name;
+
+        public override bool HasValue => inner.HasValue;
+
+        public override string Value => inner.Value;
+
+        public override int Depth => inner.Depth;
+
+        public override string BaseURI => inner.BaseURI;
+
+        public override bool IsEmptyElement => inner.IsEmptyElement;
+
+        public override bool IsDefault => inner.IsDefault;
+
+        public override char QuoteChar => inner.QuoteChar;
+
+        public override XmlSpace XmlSpace => inner.XmlSpace;
+
+        public override string XmlLang => inner.XmlLang;
+
+        public override int AttributeCount => inner.AttributeCount;
+
+        public override bool EOF => inner.EOF;
+
+        public override ReadState ReadState => inner.ReadState;
+
+        public override XmlNameTable NameTable => inner.NameTable;
+
+        public override XmlReaderSettings Settings => inner.Settings;
+
+        public override bool CanResolveEntity => false;
+
+        public int LineNumber => (inner as IXmlLineInfo)?.LineNumber ?? 0;
+
+        public int LinePosition => (inner as IXmlLineInfo)?.LinePosition ?? 0;
+
+        public bool HasLineInfo() => (inner as IXmlLineInfo)?.HasLineInfo() ?? false;
+
+        public override string GetAttribute(int i) => inner.GetAttribute(i);
+
+        public override string GetAttribute(string name) => inner.GetAttribute(name);
+
+        public override string GetAttribute(string name, string namespaceURI) => inner.GetAttribute(name, namespaceURI);
+
+        public override string LookupNamespace(string prefix) => inner.LookupNamespace(prefix);
+
+        public override bool MoveToAttribute(string name) => inner.MoveToAttribute(name);
+
+        public override bool MoveToAttribute(string name, string ns) => inner.MoveToAttribute(name, ns);
+
+        public override void MoveToAttribute(int i) => inner.MoveToAttribute(i);
+
+        public override bool MoveToElement() => inner.MoveToElement();
+
+        public override bool MoveToFirstAttribute() => inner.MoveToFirstAttribute();
+
+        public override bool MoveToNextAttribute() => inner.MoveToNextAttribute();
+
+        public override bool ReadAttributeValue() => inner.ReadAttributeValue();
+
+        public override void ResolveEntity() => inner.ResolveEntity();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 

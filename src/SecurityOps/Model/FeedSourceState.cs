@@ -21,6 +21,10 @@ namespace SecurityOps.Model
 
         public string LastModified { get; set; }
 
+        /// <summary>
+        /// When the source was last read: the latest time is kept in .cache/ (never committed); the committed file holds
+        /// the time of the last read that changed something, so a day with nothing new changes no committed file.
+        /// </summary>
         public DateTimeOffset? LastChecked { get; set; }
 
         /// <summary>Advisory id -> version marker ("" when the source has none).</summary>

@@ -38,6 +38,14 @@ namespace SecurityOps.Model
         /// <summary>Any one document larger than this is refused before it is read whole.</summary>
         public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
 
+        /// <summary>
+        /// The generic rss/atom reader holds a feed whole (a tree for CodeHollow.FeedReader): a feed larger than this is
+        /// refused before it is parsed (FeedTooLarge). The named sources stream and have only <see cref="MaxResponseBytes"/>.
+        /// </summary>
+        public long MaxRssAtomBytes { get; set; } = DefaultMaxRssAtomBytes;
+
+        public const long DefaultMaxRssAtomBytes = 16L * 1024 * 1024;
+
         /// <summary>How many advisory details (GLSA XML, OSV records) are fetched at once.</summary>
         public int Parallelism { get; set; } = 4;
     }

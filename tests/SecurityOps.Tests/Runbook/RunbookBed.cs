@@ -20,7 +20,8 @@ namespace SecurityOps.Tests.Runbook
 
         /// <param name="baseline">Keep the default: a source's first read is its baseline (BaselineTests); false files from the first run.</param>
         /// <param name="feedsFolder">The folder served as the feeds (default: examples/feeds).</param>
-        public RunbookBed(PowerShellFixture ps, bool failingSource = false, bool baseline = false, string feedsFolder = null)
+        /// <param name="fileFeeds">The sources name the feed files by file:// URL (their modification time plays Last-Modified) instead of loopback.</param>
+        public RunbookBed(PowerShellFixture ps, bool failingSource = false, bool baseline = false, string feedsFolder = null, bool fileFeeds = false)
         {
             Ps = ps;
             StatePath = folder.Combine("state");
@@ -34,10 +35,12 @@ namespace SecurityOps.Tests.Runbook
             GitHub.Repo(Repository, isPrivate: true);
             ps.Run($"Initialize-SecurityState -Path '{StatePath}' | Out-Null").AssertNoErrors();
 
+            string root = feedsFolder ?? Path.Combine(RepoPaths.Root, "examples", "feeds");
+            string FeedUrl(string relative) => fileFeeds ? new Uri(Path.Combine(root, relative)).AbsoluteUri : Feeds.Url(relative).ToString();
             var sources = new List<string>
             {
-                $"  - name: gentoo\n    type: gentoo-glsa\n    url: {Feeds.Url("gentoo/feed.rss")}",
-                $"  - name: rust\n    type: rustsec\n    url: {Feeds.Url("rustsec/feed.xml")}" + FeedFixtures.OsvUrlOption(Feeds),
+                $"  - name: gentoo\n    type: gentoo-glsa\n    url: {FeedUrl("gentoo/feed.rss")}",
+                $"  - name: rust\n    type: rustsec\n    url: {FeedUrl("rustsec/feed.xml")}" + (fileFeeds ? string.Empty : FeedFixtures.OsvUrlOption(Feeds)),
             };
             if (failingSource)
             {
