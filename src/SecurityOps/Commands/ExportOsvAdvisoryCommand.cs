@@ -12,8 +12,9 @@ namespace SecurityOps.Commands
 {
     /// <summary>
     /// Export-OsvAdvisory: OSV JSON (schema 1.7) for the public cases and the tracked CVE records, one file per
-    /// advisory, each validated against the official OSV schema shipped with the module. An invalid document is an
-    /// error and never a file; an embargoed case or record is refused through the public gate.
+    /// advisory, each validated against the unmodified official OSV schema shipped with the module. A case is named by
+    /// its GitHub advisory's GHSA id, else by osv.idPrefix. An invalid document is an error and never a file; an
+    /// embargoed case or record is refused through the public gate.
     /// </summary>
     [Cmdlet(VerbsData.Export, "OsvAdvisory", SupportsShouldProcess = true)]
     [OutputType(typeof(OsvAdvisoryFile))]
@@ -22,6 +23,8 @@ namespace SecurityOps.Commands
         private static readonly HashSet<string> ExportedStatuses = new HashSet<string>(StringComparer.Ordinal) { "tracked", "fixed" };
         private readonly List<string> caseIds = new List<string>();
         private readonly List<string> cveIds = new List<string>();
+        private int unnamed;
+        private bool selectedOnly;
 
         /// <summary>The folder to write to (default: the state's osv/ folder, config osv.folder).</summary>
         [Parameter(Position = 0)]
@@ -67,6 +70,8 @@ namespace SecurityOps.Commands
 
                 var documents = new List<OsvDocument>();
                 int leftOut = 0;
+                unnamed = 0;
+                selectedOnly = chosen;
                 List<VulnerabilityCase> allCases = Cases.All().ToList();
                 CveEmbargoes embargoes = PublicGate.Embargoes(allCases, now); // every case, also when only CVE ids were chosen
                 List<VulnerabilityCase> selected = caseIds.Count > 0
@@ -88,7 +93,7 @@ namespace SecurityOps.Commands
                         continue;
                     }
 
-                    documents.Add(OsvDocumentBuilder.FromCase(c, settings, now));
+                    Build(documents, () => OsvDocumentBuilder.FromCase(c, settings, now));
                 }
 
                 // A case piped in also binds its CveId: that CVE is the case's own advisory (or its refusal), not a lookup.
@@ -120,7 +125,13 @@ namespace SecurityOps.Commands
                         continue;
                     }
 
-                    documents.Add(OsvDocumentBuilder.FromRecord(r, settings, now));
+                    Build(documents, () => OsvDocumentBuilder.FromRecord(r, settings, now));
+                }
+
+                if (unnamed > 0)
+                {
+                    WriteWarning($"{unnamed} public case(s) or CVE record(s) were not exported: they have no GitHub advisory (GHSA id) and osv.idPrefix is not set. " +
+                        "Set osv.idPrefix in securityops.yaml to the prefix the project registered with OSV.");
                 }
 
                 if (leftOut > 0)
@@ -136,10 +147,20 @@ namespace SecurityOps.Commands
                     {
                         file = exporter.Render(doc);
                     }
+                    catch (SecurityOpsException ex) when (ex.ErrorId == "OsvIdPrefixNotAccepted" && !settings.StrictIdPrefix)
+                    {
+                        WriteWarning(ex.Message);
+                        continue;
+                    }
                     catch (SecurityOpsException ex)
                     {
                         WriteFailure(ex);
                         continue;
+                    }
+
+                    foreach (string note in doc.Notes)
+                    {
+                        WriteWarning(note);
                     }
 
                     string target = System.IO.Path.Combine(folder, doc.Id + ".json");
@@ -150,6 +171,22 @@ namespace SecurityOps.Commands
                     }
                 }
             });
+        }
+
+        private void Build(List<OsvDocument> documents, Func<OsvDocument> build)
+        {
+            try
+            {
+                documents.Add(build());
+            }
+            catch (SecurityOpsException ex) when (ex.ErrorId == "OsvIdUnavailable" && !selectedOnly)
+            {
+                unnamed++; // counted in one warning: without a prefix, only cases with an advisory can be named
+            }
+            catch (SecurityOpsException ex)
+            {
+                WriteFailure(ex); // no id to name it by, or a version its ranges cannot hold: this one only
+            }
         }
 
         private T Missing<T>(string errorId, string id) where T : class

@@ -55,78 +55,8 @@ namespace SecurityOps.Messaging
 
         public string CriteriaName => config.Messaging?.MembershipCriteria ?? "oci";
 
-        /// <summary>
-        /// Reads a request mail in which the applicant answers each criterion in turn: a quoted criterion ("> ...",
-        /// continued until a blank line) or an unquoted line that states a criterion, then the answer. Numbering and
-        /// quoting vary, so criteria are matched by their words, not their numbers.
-        /// </summary>
-        public static List<CriterionAnswer> ParseAnswers(string mailText, IList<MembershipCriterion> criteria)
-        {
-            string[] lines = (mailText ?? string.Empty).Replace("\r\n", "\n").Split('\n');
-            var headers = new List<(int Start, int End, string Text)>();
-            for (int i = 0; i < lines.Length; i++)
-            {
-                string trimmed = lines[i].TrimStart();
-                if (trimmed.StartsWith(">", StringComparison.Ordinal))
-                {
-                    int start = i;
-                    var text = new StringBuilder();
-                    // A quote goes on while lines are quoted, or indented (a wrapped criterion, as in OCI's example).
-                    do
-                    {
-                        text.Append(' ').Append(lines[i].Trim().TrimStart('>').Trim());
-                        i++;
-                    }
-                    while (i < lines.Length && lines[i].Trim().Length > 0 && (lines[i].TrimStart().StartsWith(">", StringComparison.Ordinal) || char.IsWhiteSpace(lines[i][0])));
-
-                    i--;
-
-                    headers.Add((start, i + 1, text.ToString().Trim()));
-                }
-                else if (trimmed.Length > 0 && BestMatch(trimmed, criteria).Score >= 0.75)
-                {
-                    headers.Add((i, i + 1, trimmed));
-                }
-            }
-
-            // Each header is paired with its best criterion; a criterion is answered by its best-matching header.
-            var candidates = new List<(int Header, MembershipCriterion Criterion, double Score)>();
-            for (int h = 0; h < headers.Count; h++)
-            {
-                foreach (MembershipCriterion criterion in criteria)
-                {
-                    double score = Similarity(headers[h].Text, criterion.Text);
-                    if (score >= 0.5)
-                    {
-                        candidates.Add((h, criterion, score));
-                    }
-                }
-            }
-
-            var usedHeaders = new HashSet<int>();
-            var answered = new Dictionary<string, CriterionAnswer>();
-            foreach (var c in candidates.OrderByDescending(c => c.Score))
-            {
-                if (usedHeaders.Contains(c.Header) || answered.ContainsKey(c.Criterion.Id))
-                {
-                    continue;
-                }
-
-                usedHeaders.Add(c.Header);
-                int from = headers[c.Header].End;
-                int to = c.Header + 1 < headers.Count ? headers[c.Header + 1].Start : lines.Length;
-                string answer = string.Join("\n", lines.Skip(from).Take(Math.Max(0, to - from))).Trim();
-                int keyStart = answer.IndexOf("-----BEGIN PGP", StringComparison.Ordinal);
-                if (keyStart >= 0)
-                {
-                    answer = answer.Substring(0, keyStart).Trim();
-                }
-
-                answered[c.Criterion.Id] = new CriterionAnswer { Criterion = c.Criterion.Id, Text = headers[c.Header].Text, Answer = answer };
-            }
-
-            return criteria.Where(c => answered.ContainsKey(c.Id)).Select(c => answered[c.Id]).ToList();
-        }
+        /// <summary>Reads a request mail's answers by its structure (see <see cref="RequestMailParser"/>).</summary>
+        public static List<CriterionAnswer> ParseAnswers(string mailText, IList<MembershipCriterion> criteria) => RequestMailParser.Parse(mailText, criteria);
 
         public MembershipRequest CreateRequest(MembershipRequest request, string mailText)
         {
@@ -480,27 +410,6 @@ namespace SecurityOps.Messaging
 
         private static DistributorHealthFinding Finding(DistributorMember m, string finding, string severity, string detail, DateTimeOffset? expires) =>
             new DistributorHealthFinding { MemberId = m.Id, Finding = finding, Severity = severity, Detail = detail, KeyExpires = expires };
-
-        private static (MembershipCriterion Criterion, double Score) BestMatch(string text, IList<MembershipCriterion> criteria) =>
-            criteria.Select(c => (c, Similarity(text, c.Text))).OrderByDescending(x => x.Item2).FirstOrDefault();
-
-        /// <summary>The share of a criterion's significant words found in the text.</summary>
-        private static double Similarity(string text, string criterion)
-        {
-            HashSet<string> want = Words(criterion);
-            if (want.Count == 0)
-            {
-                return 0;
-            }
-
-            HashSet<string> have = Words(text);
-            return want.Count(have.Contains) / (double)want.Count;
-        }
-
-        private static readonly HashSet<string> StopWords = new HashSet<string> { "a", "an", "the", "of", "to", "for", "on", "in", "be", "your", "our", "by", "and", "or", "as", "up", "is", "that", "with" };
-
-        private static HashSet<string> Words(string text) =>
-            new HashSet<string>(Regex.Matches((text ?? string.Empty).ToLowerInvariant(), "[a-z]+").Cast<Match>().Select(m => m.Value).Where(w => !StopWords.Contains(w)));
 
         private static string Shorten(string text) => text.Length <= 160 ? text.Replace('\n', ' ') : text.Substring(0, 157).Replace('\n', ' ') + "...";
 

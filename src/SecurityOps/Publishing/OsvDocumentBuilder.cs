@@ -22,16 +22,23 @@ namespace SecurityOps.Publishing
         public DateTimeOffset Modified { get; set; }
 
         public JsonObject Json { get; set; }
+
+        /// <summary>True when the id comes from the configured prefix (not a GHSA id).</summary>
+        public bool IdFromPrefix { get; set; }
+
+        /// <summary>What the document could not state exactly (affected-version entries OSV has no events for).</summary>
+        public List<string> Notes { get; set; } = new List<string>();
     }
 
     /// <summary>
     /// Turns a public case or a tracked CVE record into an OSV document (schema 1.7): id, aliases, summary, details,
-    /// CVSS severity, the project's package with the range fixed in its release, references and credits. Callers pass
-    /// the public gate first; this class only maps.
+    /// CVSS severity, the project's package with its affected versions and ranges (<see cref="OsvAffected"/>),
+    /// references and credits. A case's id is its GitHub advisory's GHSA id when it has one, else the configured
+    /// prefix's PREFIX-YYYY-NNNN; a CVE record's is PREFIX-CVE-YYYY-NNNN. Callers pass the public gate first; this class
+    /// only maps.
     /// </summary>
     public static class OsvDocumentBuilder
     {
-        private static readonly Regex SemVer = new Regex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant);
         private static readonly Regex CaseIdPattern = new Regex(@"^SEC-(?<rest>\d{4}-\d{4,})$", RegexOptions.CultureInvariant);
 
         private static readonly Dictionary<string, string> PurlTypes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -44,9 +51,29 @@ namespace SecurityOps.Publishing
 
         public static string IdForCve(string prefix, string cveId) => prefix + "-" + cveId;
 
+        /// <summary>The GHSA id of the case's GitHub advisory (from the advisory, else its URL); null when it has none.</summary>
+        public static string GhsaIdOf(VulnerabilityCase c)
+        {
+            string ghsa = c.GhsaId ?? (c.AdvisoryUrl == null ? null : ReleaseNoteBuilder.AdvisoryLabel(c.AdvisoryUrl));
+            return ghsa != null && ghsa.StartsWith("GHSA-", StringComparison.Ordinal) ? ghsa : null;
+        }
+
+        private static string RequirePrefix(OsvSettings settings, string subject)
+        {
+            if (string.IsNullOrWhiteSpace(settings.IdPrefix))
+            {
+                throw new SecurityOpsException("OsvIdUnavailable", FailureKind.InvalidData, subject,
+                    $"{subject} has no GitHub advisory (GHSA id) to name its OSV record after, and osv.idPrefix is not set: " +
+                    "publish its advisory, or set osv.idPrefix in securityops.yaml to the home-database prefix the project registered with OSV.");
+            }
+
+            return settings.IdPrefix.Trim();
+        }
+
         public static OsvDocument FromCase(VulnerabilityCase c, OsvSettings settings, DateTimeOffset now)
         {
-            string id = IdForCase(settings.IdPrefix, c.Id);
+            string ghsaId = GhsaIdOf(c);
+            string id = ghsaId ?? IdForCase(RequirePrefix(settings, c.Id), c.Id);
             DateTimeOffset modified = c.Timeline.Count > 0 ? c.Timeline.Max(e => e.At) : c.ReceivedAt;
             DateTimeOffset? published = c.PlannedPublicDate ?? c.FirstReached(CaseStatus.Released, CaseStatus.Disclosed);
             var doc = Start(id, modified, published);
@@ -57,10 +84,9 @@ namespace SecurityOps.Publishing
                 aliases.Add(c.CveId);
             }
 
-            string ghsa = c.AdvisoryUrl == null ? null : ReleaseNoteBuilder.AdvisoryLabel(c.AdvisoryUrl);
-            if (ghsa != null && ghsa.StartsWith("GHSA-", StringComparison.Ordinal))
+            if (ghsaId != null && ghsaId != id)
             {
-                aliases.Add(ghsa);
+                aliases.Add(ghsaId);
             }
 
             AddStrings(doc, "aliases", aliases);
@@ -74,7 +100,8 @@ namespace SecurityOps.Publishing
 
             AddSeverity(doc, c.CvssVector);
             string package = string.IsNullOrWhiteSpace(settings.Package) ? c.Component : settings.Package;
-            var packages = AddAffected(doc, settings.Ecosystem, package, c.FixedIn, c.AffectedVersions);
+            var notes = new List<string>();
+            var packages = AddAffected(doc, settings.Ecosystem, package, c.FixedIn, c.AffectedVersions, id, notes);
 
             var refs = new JsonArray();
             AddRef(refs, "ADVISORY", c.AdvisoryUrl);
@@ -123,12 +150,14 @@ namespace SecurityOps.Publishing
                 Packages = packages,
                 Modified = modified,
                 Json = doc,
+                IdFromPrefix = ghsaId == null,
+                Notes = notes,
             };
         }
 
         public static OsvDocument FromRecord(CveRecord r, OsvSettings settings, DateTimeOffset now)
         {
-            string id = IdForCve(settings.IdPrefix, r.CveId);
+            string id = IdForCve(RequirePrefix(settings, r.CveId), r.CveId);
             DateTimeOffset modified = r.LastUpdated ?? r.FirstSeen ?? now;
             var doc = Start(id, modified, r.FirstSeen);
             AddStrings(doc, "aliases", new[] { r.CveId });
@@ -141,7 +170,7 @@ namespace SecurityOps.Publishing
             AddSeverity(doc, r.CvssVector);
             var packages = string.IsNullOrWhiteSpace(settings.Package)
                 ? new List<string>()
-                : AddAffected(doc, settings.Ecosystem, settings.Package, r.FixedIn, null);
+                : AddAffected(doc, settings.Ecosystem, settings.Package, r.FixedIn, null, id, new List<string>());
 
             var refs = new JsonArray();
             AddRef(refs, "ADVISORY", ReleaseNoteBuilder.CveLinkBase + r.CveId);
@@ -175,7 +204,7 @@ namespace SecurityOps.Publishing
             }
 
             doc["database_specific"] = specific;
-            return new OsvDocument { Id = id, CveIds = new List<string> { r.CveId }, Packages = packages, Modified = modified, Json = doc };
+            return new OsvDocument { Id = id, CveIds = new List<string> { r.CveId }, Packages = packages, Modified = modified, Json = doc, IdFromPrefix = true };
         }
 
         public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
@@ -229,7 +258,7 @@ namespace SecurityOps.Publishing
             }
         }
 
-        private static List<string> AddAffected(JsonObject doc, string ecosystem, string package, string fixedIn, IList<string> versions)
+        private static List<string> AddAffected(JsonObject doc, string ecosystem, string package, string fixedIn, IList<string> versions, string id, List<string> notes)
         {
             if (string.IsNullOrWhiteSpace(ecosystem) || string.IsNullOrWhiteSpace(package))
             {
@@ -244,20 +273,11 @@ namespace SecurityOps.Publishing
             }
 
             var affected = new JsonObject { ["package"] = pkg };
-            if (!string.IsNullOrWhiteSpace(fixedIn))
+            OsvAffected.Mapping mapping = OsvAffected.Map(ecosystem.Trim(), versions, fixedIn, id);
+            OsvAffected.Write(affected, mapping);
+            foreach (string entry in mapping.Unmapped)
             {
-                string bare = fixedIn.Trim().TrimStart('v');
-                bool semver = SemVer.IsMatch(bare);
-                affected["ranges"] = new JsonArray(new JsonObject
-                {
-                    ["type"] = semver ? "SEMVER" : "ECOSYSTEM",
-                    ["events"] = new JsonArray(new JsonObject { ["introduced"] = "0" }, new JsonObject { ["fixed"] = semver ? bare : fixedIn.Trim() }),
-                });
-            }
-
-            if (versions != null && versions.Count > 0)
-            {
-                affected["versions"] = new JsonArray(versions.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+                notes.Add($"{id}: the affected versions '{entry}' have no exact OSV range events; kept in affected[0].database_specific.unmapped_ranges.");
             }
 
             doc["affected"] = new JsonArray(affected);

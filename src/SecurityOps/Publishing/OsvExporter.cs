@@ -8,7 +8,7 @@ namespace SecurityOps.Publishing
 {
     /// <summary>
     /// Renders OSV documents as validated JSON and writes one file per advisory. A document that is not valid against
-    /// the official schema throws OsvValidationFailed before anything touches the disk.
+    /// the unmodified official schema throws (OsvValidationFailed, OsvIdPrefixNotAccepted) before anything touches the disk.
     /// </summary>
     public sealed class OsvExporter
     {
@@ -21,12 +21,19 @@ namespace SecurityOps.Publishing
         public OsvExporter(OsvSettings settings, IEventSink sink)
         {
             Settings = settings ?? new OsvSettings();
-            Validator = OsvSchemaValidator.For(Settings.IdPrefix, Settings.StrictIdPrefix);
-            if (!Validator.PrefixRegistered && !Settings.StrictIdPrefix)
+            Validator = OsvSchemaValidator.Official;
+            string prefix = Settings.IdPrefix?.Trim();
+            if (!string.IsNullOrEmpty(prefix))
             {
-                (sink ?? NullEventSink.Instance).Warning(
-                    $"The OSV id prefix '{Settings.IdPrefix}' is not a home database listed in the OSV schema {OsvSchemaValidator.SchemaVersion}; " +
-                    "the records are valid otherwise. Register the prefix with OSV (ossf/osv-schema) before publishing them to osv.dev, or set osv.idPrefix.");
+                OsvSchemaValidator.RequirePrefixSyntax(prefix);
+                PrefixAccepted = OsvSchemaValidator.IsRegisteredPrefix(prefix);
+                if (!PrefixAccepted)
+                {
+                    (sink ?? NullEventSink.Instance).Warning(
+                        $"The OSV id prefix '{prefix}' is not one the official OSV schema {OsvSchemaValidator.SchemaVersion} accepts (it lists the home databases registered with OSV: GHSA, GO, RUSTSEC...). " +
+                        "Records that would need it (cases without a GitHub advisory, CVE records) are not written, so that every file is valid against the official schema. " +
+                        "Register the prefix with OSV (ossf/osv-schema) and set osv.idPrefix to it, or publish the case's GitHub advisory: its GHSA id becomes the record's id.");
+                }
             }
         }
 
@@ -34,9 +41,22 @@ namespace SecurityOps.Publishing
 
         public OsvSchemaValidator Validator { get; }
 
-        /// <summary>Validates the document and returns its file description with the JSON text (no file yet).</summary>
+        /// <summary>True when the configured prefix is one the official schema accepts (false when none is configured).</summary>
+        public bool PrefixAccepted { get; }
+
+        /// <summary>
+        /// Validates the document against the unmodified official schema and returns its file description with the
+        /// JSON text (no file yet). A document named with a prefix the schema does not accept is OsvIdPrefixNotAccepted.
+        /// </summary>
         public OsvAdvisoryFile Render(OsvDocument doc)
         {
+            if (doc.IdFromPrefix && !PrefixAccepted)
+            {
+                throw new SecurityOpsException("OsvIdPrefixNotAccepted", FailureKind.InvalidData, doc.Id,
+                    $"{doc.Id} was not written: the official OSV schema does not accept the id prefix '{Settings.IdPrefix}'. " +
+                    (doc.CaseId != null ? $"Publish {doc.CaseId}'s GitHub advisory (its GHSA id becomes the id) or set osv.idPrefix to a registered prefix." : "Set osv.idPrefix to the prefix the project registered with OSV."));
+            }
+
             Validator.Validate(doc.Json, doc.Id);
             return new OsvAdvisoryFile
             {

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -12,16 +11,15 @@ namespace SecurityOps.Publishing
 {
     /// <summary>
     /// Validates OSV documents against the official OSV JSON schema (ossf/osv-schema v1.7.5, Apache-2.0) shipped inside
-    /// the module. The schema's id rule lists the home databases registered with OSV; a project whose prefix is not
-    /// listed validates against the same schema with its own prefix added to that one rule (in memory: the shipped
-    /// file is unchanged), unless it asks to be strict.
+    /// the module, unmodified: what passes here passes every consumer that checks the schema. Its id rule lists the
+    /// home databases registered with OSV; ids with another prefix are not valid.
     /// </summary>
     public sealed class OsvSchemaValidator
     {
         public const string SchemaVersion = "1.7.5";
         private const string ResourceName = "SecurityOps.Resources.schemas/osv-schema-1.7.5.json";
         private static readonly Lazy<string> OfficialText = new Lazy<string>(LoadText);
-        private static readonly ConcurrentDictionary<string, OsvSchemaValidator> Cache = new ConcurrentDictionary<string, OsvSchemaValidator>(StringComparer.Ordinal);
+        private static readonly Lazy<OsvSchemaValidator> OfficialValidator = new Lazy<OsvSchemaValidator>(() => new OsvSchemaValidator(JsonSchema.FromText(OfficialText.Value)));
         private static readonly Regex PrefixSyntax = new Regex("^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*$", RegexOptions.CultureInvariant);
 
         private readonly JsonSchema schema;
@@ -31,14 +29,10 @@ namespace SecurityOps.Publishing
             RequireFormatValidation = true,
         };
 
-        private OsvSchemaValidator(JsonSchema schema, bool prefixRegistered)
-        {
-            this.schema = schema;
-            PrefixRegistered = prefixRegistered;
-        }
+        private OsvSchemaValidator(JsonSchema schema) => this.schema = schema;
 
-        /// <summary>True when the official schema lists the prefix as an OSV home database.</summary>
-        public bool PrefixRegistered { get; }
+        /// <summary>The validator of the official schema, as shipped (built once; thread-safe).</summary>
+        public static OsvSchemaValidator Official => OfficialValidator.Value;
 
         /// <summary>The official schema text, as shipped.</summary>
         public static string OfficialSchemaText => OfficialText.Value;
@@ -50,30 +44,14 @@ namespace SecurityOps.Publishing
             return Regex.IsMatch(prefix + "-0", pattern, RegexOptions.CultureInvariant);
         }
 
-        /// <summary>The validator for records with this id prefix (built once per prefix; thread-safe).</summary>
-        public static OsvSchemaValidator For(string prefix, bool strict)
+        /// <summary>Throws InvalidOsvPrefix when the text cannot be an id prefix at all.</summary>
+        public static void RequirePrefixSyntax(string prefix)
         {
             if (string.IsNullOrWhiteSpace(prefix) || !PrefixSyntax.IsMatch(prefix))
             {
                 throw new SecurityOpsException("InvalidOsvPrefix", FailureKind.InvalidArgument, prefix,
-                    $"'{prefix}' is not an OSV id prefix (letters and digits, parts joined by '-', such as SECOPS or GHSA).");
+                    $"'{prefix}' is not an OSV id prefix (letters and digits, parts joined by '-', such as GHSA or GO).");
             }
-
-            return Cache.GetOrAdd((strict ? "strict:" : "local:") + prefix, _ =>
-            {
-                bool registered = IsRegisteredPrefix(prefix);
-                JsonNode doc = JsonNode.Parse(OfficialText.Value);
-                if (!registered && !strict)
-                {
-                    // Same schema, own prefix accepted by the id rule; a distinct $id keeps it apart from the official one.
-                    var prefixRule = doc["$defs"]["prefix"];
-                    string official = prefixRule["pattern"].GetValue<string>();
-                    prefixRule["pattern"] = "^(" + Regex.Escape(prefix) + ")-|" + official;
-                    doc["$id"] = "https://securityops.invalid/osv-schema-" + SchemaVersion + "-" + prefix + ".json";
-                }
-
-                return new OsvSchemaValidator(JsonSchema.FromText(doc.ToJsonString()), registered);
-            });
         }
 
         /// <summary>Throws OsvValidationFailed naming the JSON path of the first problem when the document is not valid.</summary>

@@ -217,7 +217,7 @@ namespace SecurityOps.Tests.Module
                 {
                     Assert.Contains(smtp.Received(), m => m.EnvelopeTo.Contains("announce@lists.example.org") && m.Raw.Contains("Add a fuzzer for the unpacker."));
                     Assert.Contains("embargoedUntil", w.State.ReadFile(CveRecord.PathFor("CVE-2026-4242")));
-                    Assert.NotEmpty(Directory.GetFiles(Path.Combine(w.WorkingDirectory, "osv"), "*.json"));
+                    Assert.Equal(new[] { "GHSA-2p3q-4r5v-6w7x.json" }, Directory.GetFiles(Path.Combine(w.WorkingDirectory, "osv"), "*.json").Select(Path.GetFileName)); // the advisory names it
                 };
             },
         };
@@ -228,7 +228,7 @@ namespace SecurityOps.Tests.Module
             string id = EmbargoTestState.NewCase(t.ps, w.State.Path, "2026-03-20T14:00:00Z");
             Assert.Equal("SEC-2026-0001", id);
             t.ps.At("2026-03-19T10:00:00Z",
-                "Set-VulnerabilityReport $id -Status released -IntroducedBy https://github.com/example/runtime/pull/3 -FixedBy https://github.com/example/runtime/pull/9 -StatePath $state -Confirm:$false\n" +
+                "Set-VulnerabilityReport $id -Status released -IntroducedBy https://github.com/example/runtime/pull/3 -FixedBy https://github.com/example/runtime/pull/9 -AdvisoryUrl https://github.com/example/runtime/security/advisories/GHSA-2p3q-4r5v-6w7x -StatePath $state -Confirm:$false\n" +
                 "Add-CveRecord -CveId CVE-2026-4242 -Package example/runtime -Source manual -StatePath $state -Confirm:$false | Out-Null",
                 new Dictionary<string, object> { ["state"] = w.State.Path, ["id"] = id }).AssertNoErrors();
             w.Prelude = Credential + "[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-03-25T10:00:00Z')\n";

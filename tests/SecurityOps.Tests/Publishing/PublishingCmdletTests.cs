@@ -127,7 +127,7 @@ Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0002 -CveId CVE-2026-2002
             JsonNode json = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "KUBE-2026-0001.json")));
             Assert.Equal("CVE-2026-1001", (string)json["aliases"][0]);
             Assert.Equal("github.com/kubeedge/kubeedge", (string)json["affected"][0]["package"]["name"]);
-            Assert.Equal("0.8.1", (string)json["affected"][0]["ranges"][0]["events"][1]["fixed"]);
+            Assert.Equal("v0.8.0", (string)json["affected"][0]["versions"][0]); // a single affected version, not a range
 
             var refused = At(state, "2026-01-21T09:00:00Z", $"Export-OsvAdvisory -StatePath $state -Path '{folder}' -Id SEC-2026-0002");
             Assert.Equal("EmbargoActive,SecurityOps.Commands.ExportOsvAdvisoryCommand", Assert.Single(refused.ErrorIds));
@@ -141,11 +141,12 @@ Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0002 -CveId CVE-2026-2002
             Assert.False(File.Exists(Path.Combine(folder, "KUBE-CVE-2024-6387.json")));
             Assert.Empty(Directory.GetFiles(folder, ".*tmp*"));
 
-            // The default prefix is not registered with OSV: a warning, files still valid, in the state's osv/ folder.
+            // A prefix the official schema does not accept: a warning, and no file that would be invalid.
             File.WriteAllText(state.File("securityops.yaml"), File.ReadAllText(state.File("securityops.yaml")).Replace("idPrefix: KUBE", "idPrefix: SECOPS"));
             var local = At(state, "2026-03-02T09:00:00Z", "Export-OsvAdvisory -StatePath $state -Id SEC-2026-0002 -WarningAction Continue").AssertNoErrors();
-            Assert.Contains(local.Warnings, w => w.Contains("'SECOPS' is not a home database listed"));
-            Assert.True(File.Exists(state.File("osv/SECOPS-2026-0002.json")));
+            Assert.Contains(local.Warnings, w => w.Contains("'SECOPS' is not one the official OSV schema"));
+            Assert.Contains(local.Warnings, w => w.StartsWith("SECOPS-2026-0002 was not written"));
+            Assert.False(File.Exists(state.File("osv/SECOPS-2026-0002.json")));
         }
 
         [Fact]

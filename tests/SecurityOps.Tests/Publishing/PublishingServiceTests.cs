@@ -216,7 +216,7 @@ namespace SecurityOps.Tests.Publishing
             Assert.False(RetrospectiveBuilder.IsUntouchedDraft("# my own notes\n"));
         }
 
-        private static OsvSettings Settings(string prefix = "SECOPS") => new OsvSettings { IdPrefix = prefix, Ecosystem = "Go", Package = "github.com/example/project" };
+        private static OsvSettings Settings(string prefix = "GO") => new OsvSettings { IdPrefix = prefix, Ecosystem = "Go", Package = "github.com/example/project" };
 
         [Fact]
         public void OsvDocumentsFromCasesAndRecordsAreValidAgainstTheOfficialSchema()
@@ -228,18 +228,16 @@ namespace SecurityOps.Tests.Publishing
 
             Assert.True(file.Valid);
             JsonNode json = JsonNode.Parse(file.Json);
-            Assert.Equal("SECOPS-2026-0007", (string)json["id"]);
+            Assert.Equal("GHSA-abcd-efgh-ijkl", (string)json["id"]); // the case's advisory names it
             Assert.Equal("1.7.5", (string)json["schema_version"]);
-            Assert.Equal(new[] { "CVE-2026-1001", "GHSA-abcd-efgh-ijkl" }, json["aliases"].AsArray().Select(a => (string)a));
+            Assert.Equal(new[] { "CVE-2026-1001" }, json["aliases"].AsArray().Select(a => (string)a));
             Assert.Equal("2026-01-15T10:00:00Z", (string)json["published"]);
             Assert.Equal("CVSS_V3", (string)json["severity"][0]["type"]);
             Assert.Equal("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", (string)json["severity"][0]["score"]);
             var affected = json["affected"][0];
             Assert.Equal("Go", (string)affected["package"]["ecosystem"]);
             Assert.Equal("pkg:golang/github.com/example/project", (string)affected["package"]["purl"]);
-            Assert.Equal("SEMVER", (string)affected["ranges"][0]["type"]);
-            Assert.Equal("0", (string)affected["ranges"][0]["events"][0]["introduced"]);
-            Assert.Equal("0.8.1", (string)affected["ranges"][0]["events"][1]["fixed"]);
+            Assert.Null(affected["ranges"]); // one concrete affected version: versions, not a range
             Assert.Equal(new[] { "v0.8.0" }, affected["versions"].AsArray().Select(v => (string)v));
             var refs = json["references"].AsArray().Select(r => ((string)r["type"], (string)r["url"])).ToList();
             Assert.Contains(("FIX", "https://github.com/example/project/pull/42"), refs);
@@ -254,14 +252,15 @@ namespace SecurityOps.Tests.Publishing
             };
             OsvAdvisoryFile fromRecord = exporter.Render(OsvDocumentBuilder.FromRecord(record, Settings(), T0));
             JsonNode r = JsonNode.Parse(fromRecord.Json);
-            Assert.Equal("SECOPS-CVE-2024-6387", (string)r["id"]);
+            Assert.Equal("GO-CVE-2024-6387", (string)r["id"]);
             Assert.Equal("CVSS_V4", (string)r["severity"][0]["type"]);
             Assert.Equal("SEMVER", (string)r["affected"][0]["ranges"][0]["type"]); // Flatcar's versions are three numbers
             Assert.Equal("3815.2.5", (string)r["affected"][0]["ranges"][0]["events"][1]["fixed"]);
             Assert.Equal("net-misc/openssh", (string)r["database_specific"]["packages"][0]["name"]);
 
             record.FixedIn = "2026.01";
-            JsonNode calendar = JsonNode.Parse(exporter.Render(OsvDocumentBuilder.FromRecord(record, Settings(), T0)).Json);
+            var pypi = new OsvSettings { IdPrefix = "PYSEC", Ecosystem = "PyPI", Package = "example" };
+            JsonNode calendar = JsonNode.Parse(new OsvExporter(pypi, null).Render(OsvDocumentBuilder.FromRecord(record, pypi, T0)).Json);
             Assert.Equal("ECOSYSTEM", (string)calendar["affected"][0]["ranges"][0]["type"]);
             Assert.Equal("2026.01", (string)calendar["affected"][0]["ranges"][0]["events"][1]["fixed"]);
         }
@@ -276,32 +275,37 @@ namespace SecurityOps.Tests.Publishing
             Assert.Equal("OsvValidationFailed", ex.ErrorId);
             Assert.Contains("$.severity[0].score", ex.Message);
 
-            var bad = new OsvSettings { IdPrefix = "SECOPS", Ecosystem = "Gentoo", Package = "net-misc/openssh" };
+            var bad = new OsvSettings { IdPrefix = "GO", Ecosystem = "Gentoo", Package = "net-misc/openssh" };
             ex = Assert.Throws<SecurityOpsException>(() => new OsvExporter(bad, null).Render(OsvDocumentBuilder.FromCase(PublicCase("SEC-2026-0008", null, "LOW"), bad, T0)));
             Assert.Contains("$.affected[0].package.ecosystem", ex.Message);
         }
 
         [Fact]
-        public void AnUnregisteredPrefixWarnsOrFailsWhenStrict()
+        public void AnUnregisteredPrefixWarnsAndItsRecordsAreNotRendered()
         {
             Assert.True(OsvSchemaValidator.IsRegisteredPrefix("GHSA"));
             Assert.True(OsvSchemaValidator.IsRegisteredPrefix("SUSE-SU"));
             Assert.False(OsvSchemaValidator.IsRegisteredPrefix("SECOPS"));
 
+            var local = new OsvSettings { IdPrefix = "SECOPS", Ecosystem = "Go", Package = "github.com/example/project" };
             var sink = new RecordingSink();
-            _ = new OsvExporter(Settings(), sink);
-            Assert.Contains("'SECOPS' is not a home database listed in the OSV schema", Assert.Single(sink.Warnings));
+            var exporter = new OsvExporter(local, sink);
+            Assert.Contains("'SECOPS' is not one the official OSV schema 1.7.5 accepts", Assert.Single(sink.Warnings));
+            var withoutAdvisory = PublicCase("SEC-2026-0009", null, "LOW");
+            withoutAdvisory.AdvisoryUrl = null;
+            var ex = Assert.Throws<SecurityOpsException>(() => exporter.Render(OsvDocumentBuilder.FromCase(withoutAdvisory, local, T0)));
+            Assert.Equal("OsvIdPrefixNotAccepted", ex.ErrorId);
+            Assert.Contains("Publish SEC-2026-0009's GitHub advisory", ex.Message);
 
-            var strict = new OsvSettings { IdPrefix = "SECOPS", StrictIdPrefix = true };
-            var ex = Assert.Throws<SecurityOpsException>(() => new OsvExporter(strict, null).Render(OsvDocumentBuilder.FromCase(PublicCase("SEC-2026-0009", null, "LOW"), strict, T0)));
-            Assert.Contains("at $.id:", ex.Message);
-
-            var registered = new OsvSettings { IdPrefix = "GHSA" };
+            // A case with an advisory needs no prefix at all.
+            Assert.Equal("GHSA-abcd-efgh-ijkl", exporter.Render(OsvDocumentBuilder.FromCase(PublicCase("SEC-2026-0010", null, "LOW"), local, T0)).Id);
+            var none = new OsvSettings { Ecosystem = "Go", Package = "github.com/example/project" };
             var quiet = new RecordingSink();
-            new OsvExporter(registered, quiet).Render(OsvDocumentBuilder.FromCase(PublicCase("SEC-2026-0010", null, "LOW"), registered, T0));
+            Assert.Equal("GHSA-abcd-efgh-ijkl", new OsvExporter(none, quiet).Render(OsvDocumentBuilder.FromCase(PublicCase("SEC-2026-0010", null, "LOW"), none, T0)).Id);
             Assert.Empty(quiet.Warnings);
+            Assert.Equal("OsvIdUnavailable", Assert.Throws<SecurityOpsException>(() => OsvDocumentBuilder.FromCase(withoutAdvisory, none, T0)).ErrorId);
 
-            Assert.Equal("InvalidOsvPrefix", Assert.Throws<SecurityOpsException>(() => OsvSchemaValidator.For("bad prefix", false)).ErrorId);
+            Assert.Equal("InvalidOsvPrefix", Assert.Throws<SecurityOpsException>(() => new OsvExporter(new OsvSettings { IdPrefix = "bad prefix" }, null)).ErrorId);
         }
 
         [Fact]
@@ -313,7 +317,7 @@ namespace SecurityOps.Tests.Publishing
             Assert.Equal("cd2fc34779f60388921829a31f1e860b77b334ee586bffe500887c0c2725dbd9",
                 Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(RepoPaths.Fixture("schemas", "osv-schema-1.7.5.json")))).ToLowerInvariant());
             Assert.Equal(official, OsvSchemaValidator.OfficialSchemaText);
-            var validator = OsvSchemaValidator.For("GO", strict: true);
+            var validator = OsvSchemaValidator.Official;
             foreach (string path in Directory.EnumerateFiles(RepoPaths.Fixture("feeds", "osv"), "*.json", SearchOption.AllDirectories))
             {
                 Assert.Null(validator.FindProblem(JsonNode.Parse(File.ReadAllText(path))));
