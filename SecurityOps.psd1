@@ -37,6 +37,7 @@
         'Get-SecuritySource'
         'Get-SecurityState'
         'Get-VulnerabilityReport'
+        'Merge-AdvisoryFork'
         'Import-PackageInventory'
         'Import-VulnerabilityReport'
         'Initialize-SecurityState'

@@ -134,10 +134,27 @@ $case | New-SecurityAdvisory @gh -Repository $repo -Confirm:$false
                 var early = ps.Run($"Set-VulnerabilityReport -StatePath $state -Id {caseId} -PlannedPublicDate '2026-01-20T16:00:00Z' -Confirm:$false; Publish-SecurityAdvisory @gh -Id {caseId} -Confirm:$false", vars);
                 Assert.Contains("EmbargoActive,SecurityOps.Commands.PublishSecurityAdvisoryCommand", early.ErrorIds);
                 Assert.DoesNotContain(emulator.Writes, w => w.Body.Contains("published"));
+                int readsBefore = emulator.Calls.Count;
+                var mergeEarly = ps.Run($"Merge-AdvisoryFork @gh -Id {caseId} -Confirm:$false", vars);
+                Assert.Equal(new[] { "EmbargoActive,SecurityOps.Commands.MergeAdvisoryForkCommand" }, mergeEarly.ErrorIds);
+                Assert.Equal(readsBefore, emulator.Calls.Count); // the gate first: GitHub is not even read
 
                 var published = ps.Run($"[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-01-20T16:00:00Z'); Publish-SecurityAdvisory @gh -Id {caseId} -Confirm:$false", vars).AssertNoErrors();
                 Assert.Equal("published", Assert.Single(published.Objects<SecurityAdvisory>()).State);
                 Assert.Equal("{\"state\":\"published\"}", emulator.Writes.Last().Body);
+
+                // The fix waits in the private fork: GitHub's API cannot merge it, so the command says what to do; once
+                // merged (in the advisory's page) the merge is recorded, once.
+                emulator.SetPull(ready.PrivateFork, 1, "Reject ../ in archive paths", merged: false);
+                var pending = ps.Run($"[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-01-20T16:10:00Z'); Merge-AdvisoryFork @gh -Id {caseId} -Confirm:$false", vars).AssertNoErrors();
+                var waiting = Assert.Single(pending.Objects<SecurityOps.Advisories.ForkMergeResult>());
+                Assert.Equal(("ActionRequired", false), (waiting.Action, waiting.Merged));
+                Assert.Contains("'Merge pull request(s)' for #1", Assert.Single(pending.Warnings));
+                emulator.SetPull(ready.PrivateFork, 1, "Reject ../ in archive paths", merged: true);
+                var merged = ps.Run($"Merge-AdvisoryFork @gh -Id {caseId} -Confirm:$false; Merge-AdvisoryFork @gh -Id {caseId} -Confirm:$false", vars).AssertNoErrors();
+                Assert.Equal(new[] { "Recorded", "AlreadyRecorded" }, merged.Objects<SecurityOps.Advisories.ForkMergeResult>().Select(r => r.Action));
+                var forkEvent = Assert.Single(new CaseStore(new StateRepository(folder.Path)).GetRequired(caseId).Timeline, e => e.Kind == "fork-merged");
+                Assert.Contains("#1 Reject ../ in archive paths (merged)", forkEvent.What);
 
                 var timeline = new CaseStore(new StateRepository(folder.Path)).GetRequired(caseId).Timeline.Where(e => e.Kind == "advisory").Select(e => e.What).ToList();
                 Assert.Collection(timeline,

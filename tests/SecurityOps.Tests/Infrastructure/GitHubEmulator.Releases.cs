@@ -54,10 +54,41 @@ namespace SecurityOps.Tests.Infrastructure
             return true;
         }
 
+        private readonly Dictionary<string, List<JsonObject>> pulls = new Dictionary<string, List<JsonObject>>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>A pull request of a repository (a private fork's, say), open or merged.</summary>
+        public void SetPull(string repo, int number, string title, bool merged)
+        {
+            lock (gate)
+            {
+                if (!pulls.TryGetValue(repo, out var list))
+                {
+                    pulls[repo] = list = new List<JsonObject>();
+                }
+
+                list.RemoveAll(p => (int)p["number"] == number);
+                list.Add(new JsonObject
+                {
+                    ["number"] = number,
+                    ["title"] = title,
+                    ["state"] = merged ? "closed" : "open",
+                    ["html_url"] = $"https://github.example/{repo}/pull/{number}",
+                    ["merged_at"] = merged ? "2026-03-20T15:00:00Z" : null,
+                    ["merge_commit_sha"] = merged ? "abc123" + number : null,
+                });
+            }
+        }
+
         private bool TryApplyReleases(RecordedRequest request, string full, string rest, out (int, JsonNode, string) answer)
         {
             answer = default;
             string[] parts = (rest ?? string.Empty).Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (request.Method == "GET" && parts.Length == 1 && parts[0] == "pulls" && pulls.TryGetValue(full, out var prs))
+            {
+                answer = (200, new JsonArray(prs.Select(p => (JsonNode)p.DeepClone()).ToArray()), null);
+                return true;
+            }
+
             if (request.Method != "GET" || parts.Length != 3 || parts[0] != "releases" || parts[1] != "tags")
             {
                 return false;
