@@ -20,6 +20,7 @@
         'Deny-MembershipRequest'
         'Export-OsvAdvisory'
         'Export-SecurityCalendar'
+        'Export-SecurityReport'
         'Export-VexDocument'
         'Get-BackportTarget'
         'Get-CveRecord'

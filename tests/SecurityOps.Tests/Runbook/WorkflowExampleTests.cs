@@ -109,6 +109,35 @@ namespace SecurityOps.Tests.Runbook
         }
 
         [Fact]
+        public void OnlyThePublicPageGoesToGitHubPagesAndTheTeamsReportStaysARunArtifact()
+        {
+            YamlMappingNode root = Load();
+            var steps = Steps(root);
+            string render = Text(At(steps.Single(s => s.Children.ContainsKey(new YamlScalarNode("run")) && Text(At(s, "run")).Contains("Export-SecurityReport")), "run"));
+            Ast ast = Parser.ParseInput(render, out _, out ParseError[] errors);
+            Assert.Empty(errors);
+            var exports = ast.FindAll(a => a is CommandAst c && c.GetCommandName() == "Export-SecurityReport", true).Cast<CommandAst>().ToList();
+            Assert.Equal(2, exports.Count);
+            string PathOf(CommandAst c) => c.CommandElements.SkipWhile(e => !(e is CommandParameterAst p && p.ParameterName == "Path")).Skip(1).First().Extent.Text;
+            bool IsPublic(CommandAst c) => c.CommandElements.OfType<CommandParameterAst>().Any(p => p.ParameterName == "Public");
+            string teamPath = PathOf(exports.Single(c => !IsPublic(c)));
+            string publicPath = PathOf(exports.Single(IsPublic));
+            Assert.Contains("team-report", teamPath);
+            Assert.Contains("public-site", publicPath);
+
+            var pagesArtifact = steps.Single(s => s.Children.ContainsKey(new YamlScalarNode("uses")) && Text(At(s, "uses")).StartsWith("actions/upload-pages-artifact@", StringComparison.Ordinal));
+            Assert.EndsWith("/public-site", Text(At(pagesArtifact, "with", "path")));
+            var runArtifact = steps.Single(s => s.Children.ContainsKey(new YamlScalarNode("uses")) && Text(At(s, "uses")).StartsWith("actions/upload-artifact@", StringComparison.Ordinal));
+            Assert.EndsWith("/team-report", Text(At(runArtifact, "with", "path")));
+
+            var pages = (YamlMappingNode)At(root, "jobs", "pages");
+            Assert.Equal("runbook", Text(At(pages, "needs")));
+            Assert.Equal(new[] { ("id-token", "write"), ("pages", "write") }, ((YamlMappingNode)At(pages, "permissions")).Children.Select(p => (Text(p.Key), Text(p.Value))).OrderBy(p => p.Item1));
+            Assert.StartsWith("actions/deploy-pages@", Text(At(((YamlSequenceNode)At(pages, "steps")).Children.Single(), "uses")));
+            Assert.Equal("github-pages", Text(At(pages, "environment", "name")));
+        }
+
+        [Fact]
         public void EveryPwshRunScriptParses()
         {
             var problems = new List<string>();
