@@ -19,6 +19,7 @@ namespace SecurityOps.Bench
                 ["feeds"] = ("Feed readers: a 3,800-item RSS feed and 14,000 OSV files vs a bare XmlReader / Utf8JsonReader pass", FeedBenchmark.Run),
                 ["osv-export"] = ("OSV export: 10,000 CVE records as schema-validated OSV files; validation cost on its own", OsvExportBenchmark.Run),
                 ["runbook"] = ("Invoke-SecurityRunbook when nothing changed upstream, on a git state of 100,000 CVEs (feeds 304 on loopback, GitHub emulator)", RunbookBenchmark.Run),
+                ["report"] = ("Export-SecurityReport on 100,000 CVE records and 500 open cases (warm, fresh process, in-memory floor)", ReportBenchmark.Run),
                 ["relevance"] = ("Relevance: 20,000 advisories against an inventory of 2,000 packages with versions (warm; cost per advisory as the count grows)", RelevanceBenchmark.Run),
                 ["cvedb"] = ("CVE database: 100,000 records; add 5,000 feed items (50 new); load all; import the module", CveDatabaseBenchmark.Run),
             };

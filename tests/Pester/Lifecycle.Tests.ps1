@@ -128,6 +128,9 @@ Describe 'Going public' {
 
     It 'exports OSV only for what is public, and reads it back as a feed' {
         Use-Clock '2026-01-21T09:00:00Z'
+        # A case without a GHSA id is exported under the project's own registered OSV prefix.
+        $config = Join-Path $state 'securityops.yaml'
+        [IO.File]::WriteAllText($config, [IO.File]::ReadAllText($config).Replace("  idPrefix:`n", "  idPrefix: KUBE`n"))
         $out = Join-Path $state 'osv-out'
         $files = Export-OsvAdvisory -StatePath $state -Path $out -WarningAction SilentlyContinue -Confirm:$false
         $files | Should -HaveCount 1

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SecurityOps.Database;
+using SecurityOps.Inventory;
 using SecurityOps.Model;
 
 namespace SecurityOps.Commands
@@ -66,6 +67,8 @@ namespace SecurityOps.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string[] References { get; set; }
 
+        private readonly List<CveRecord> newRecords = new List<CveRecord>();
+
         protected override void BeginProcessing()
         {
             database = new CveDatabase(State.Files);
@@ -123,6 +126,7 @@ namespace SecurityOps.Commands
                     if (record.IsNew)
                     {
                         added++;
+                        newRecords.Add(record);
                         WriteVerbose($"{id}: new record ({string.Join(", ", record.Packages)}) from {Source ?? "input"}.");
                     }
                     else if (record.Changed)
@@ -142,6 +146,26 @@ namespace SecurityOps.Commands
 
         protected override void EndProcessing()
         {
+            if (newRecords.Count > 0)
+            {
+                // A record that names no package waits for a person: it joins the triage list the runbook and the
+                // reminder read (they re-check it; nothing here decides).
+                TryRun(() =>
+                {
+                    RelevanceService relevance;
+                    try
+                    {
+                        relevance = new RelevanceService(State.Files, State.Config);
+                    }
+                    catch (SecurityOpsException)
+                    {
+                        relevance = null;
+                    }
+
+                    new CveTriageList(State.Files, relevance).Add(database, newRecords);
+                });
+            }
+
             WriteVerbose($"CVE records: {added} new, {merged} merged, {unchanged} unchanged.");
         }
     }

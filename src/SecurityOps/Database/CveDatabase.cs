@@ -83,15 +83,20 @@ namespace SecurityOps.Database
         {
             query ??= new CveQuery();
             string cvesRoot = files.FullPath("cves");
+
+            // A record updated since then was written since then: older files are passed over unread. (Only for a
+            // time the wall clock has reached: a test's clock set ahead could stamp records later than their files.)
+            DateTime? writtenSince = query.Since != null && query.Since.Value <= DateTimeOffset.UtcNow ? query.Since.Value.UtcDateTime.AddMinutes(-1) : (DateTime?)null;
             var found = EnumerateYearFolders(query.Years)
                 .SelectMany(dir => new DirectoryInfo(dir).EnumerateFiles("CVE-*.yaml"))
+                .Where(f => writtenSince == null || f.LastWriteTimeUtc >= writtenSince.Value)
                 .Where(f => query.IdFilter == null || query.IdFilter(Path.GetFileNameWithoutExtension(f.Name)))
                 .Select(f => (File: f, Key: Path.GetFileName(f.DirectoryName) + "/" + f.Name))
                 .OrderBy(f => Path.GetFileNameWithoutExtension(f.File.Name), CveIdComparer.Instance)
                 .ToList();
 
             // A full read refreshes the cache of parsed records; a filtered read only uses it.
-            bool fullRead = query.Years == null && query.IdFilter == null;
+            bool fullRead = query.Years == null && query.IdFilter == null && writtenSince == null;
             var cache = new CveIndexCache(files.Root);
             Dictionary<string, CveIndexCache.Entry> cached = found.Count > 256 || File.Exists(files.FullPath(CveIndexCache.RelativePath))
                 ? cache.Load()

@@ -112,7 +112,8 @@ namespace SecurityOps.Embargo
                 }
             }
 
-            var triage = RelevanceService.AwaitingTriage(new CveDatabase(state.Files), TryRelevance());
+            // The list is written the first time (one scan of every record); later reminders re-check a handful of records.
+            var triage = new CveTriageList(state.Files, TryRelevance()).Current(new CveDatabase(state.Files));
             foreach (CveRecord r in triage.Take(TriageListed))
             {
                 items.Add(new ReminderItem

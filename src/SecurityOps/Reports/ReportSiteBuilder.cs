@@ -44,6 +44,8 @@ namespace SecurityOps.Reports
         private readonly IHandlebars handlebars;
         private readonly HandlebarsTemplate<object, object> layout;
         private readonly IEventSink events;
+        private readonly Dictionary<string, HandlebarsTemplate<object, object>> compiled = new Dictionary<string, HandlebarsTemplate<object, object>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, DisclosurePolicy> policies = new Dictionary<string, DisclosurePolicy>(StringComparer.Ordinal);
 
         public ReportSiteBuilder(SecurityState state, IEventSink events = null)
         {
@@ -60,16 +62,16 @@ namespace SecurityOps.Reports
         {
             var cases = new CaseStore(state.Files).All().Where(c => !c.IsClosed).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
             var database = new CveDatabase(state.Files);
-            var records = database.Query(new CveQuery()).ToList();
-            var recent = records.Where(r => r.FirstSeen >= now.AddDays(-recentDays)).OrderByDescending(r => r.FirstSeen).ThenBy(r => r.CveId, CveIdComparer.Instance).ToList();
-            var issuesByCve = records.Where(r => r.Issue?.Url != null).ToDictionary(r => r.CveId, r => r.Issue, StringComparer.OrdinalIgnoreCase);
+            var recent = database.Query(new CveQuery { Since = now.AddDays(-recentDays) }).Where(r => r.FirstSeen >= now.AddDays(-recentDays)).OrderByDescending(r => r.FirstSeen).ThenBy(r => r.CveId, CveIdComparer.Instance).ToList();
+            var issuesByCve = cases.Where(c => c.CveId != null).Select(c => database.Get(c.CveId)).Where(r => r?.Issue?.Url != null)
+                .GroupBy(r => r.CveId, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Issue, StringComparer.OrdinalIgnoreCase);
 
             var caseRows = new List<object>();
             int n = 0;
             foreach (VulnerabilityCase c in cases)
             {
                 events.Progress(new ProgressInfo("Rendering the team's report", $"case {c.Id}", ++n * 100 / Math.Max(1, cases.Count + 2), 3));
-                List<DisclosureMilestone> clocks = TimelineCalculator.Compute(c, PolicyCatalog.Resolve(state, c.Policy), now, TimeSpan.FromHours(state.Config.Disclosure?.DueSoonHours ?? 24));
+                List<DisclosureMilestone> clocks = TimelineCalculator.Compute(c, Policy(c.Policy), now, TimeSpan.FromHours(state.Config.Disclosure?.DueSoonHours ?? 24));
                 var open = clocks.Where(m => m.DueAt != null && (m.State == MilestoneState.Overdue || m.State == MilestoneState.DueSoon || m.State == MilestoneState.Pending)).ToList();
                 DisclosureMilestone next = open.Where(m => m.State == MilestoneState.Overdue).OrderBy(m => m.DueAt).FirstOrDefault() ?? open.OrderBy(m => m.DueAt).FirstOrDefault();
                 caseRows.Add(new
@@ -241,7 +243,27 @@ namespace SecurityOps.Reports
 
         private static ReportFile Style() => new ReportFile { RelativePath = "style.css", Content = Encoding.UTF8.GetBytes(EmbeddedResources.ReadText("reports/style.css")) };
 
-        private HandlebarsTemplate<object, object> Compile(string name) => handlebars.Compile(EmbeddedResources.ReadText("reports/" + name));
+        /// <summary>Each template compiled once per builder: compiling is the costly part of rendering.</summary>
+        private HandlebarsTemplate<object, object> Compile(string name)
+        {
+            if (!compiled.TryGetValue(name, out var template))
+            {
+                compiled[name] = template = handlebars.Compile(EmbeddedResources.ReadText("reports/" + name));
+            }
+
+            return template;
+        }
+
+        private DisclosurePolicy Policy(string name)
+        {
+            string key = name ?? string.Empty;
+            if (!policies.TryGetValue(key, out DisclosurePolicy policy))
+            {
+                policies[key] = policy = PolicyCatalog.Resolve(state, name);
+            }
+
+            return policy;
+        }
 
         private static string Time(DateTimeOffset? t) => t == null ? "-" : t.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
     }

@@ -135,6 +135,8 @@ namespace SecurityOps.Runbook
             Step(3, "checking pending CVE requests");
             await CheckCveRequestsAsync(options, result, token).ConfigureAwait(false);
 
+            Triage(result, database, options); // before the commit: the triage list is part of the state
+
             Step(4, "saving the state");
             await SaveStateAsync(options, result, token).ConfigureAwait(false);
 
@@ -143,7 +145,6 @@ namespace SecurityOps.Runbook
 
             Step(6, "what is due");
             Findings(result, now);
-            Triage(result, database, options);
 
             events.Progress(new ProgressInfo(Activity, "done", 100, ProgressId, completed: true));
             result.Problems.AddRange(problems);
@@ -581,11 +582,16 @@ namespace SecurityOps.Runbook
                     }
                 }
 
-                var records = RelevanceService.AwaitingTriage(database, relevance);
+                var list = new CveTriageList(state.Files, relevance, readOnly: options.DryRun);
+                var records = list.Current(database, result.NewCves);
+                if (list.Written)
+                {
+                    written.Add(CveTriageList.RelativePath);
+                }
                 result.ForTriage = records.Select(r => r.CveId).ToList();
                 if (records.Count > 0)
                 {
-                    events.Verbose($"Step 6: {records.Count} CVE(s) wait for triage (not filed as they are): {string.Join("; ", records.Take(10).Select(r => r.CveId + " " + RelevanceService.TriageReason(r)))}{(records.Count > 10 ? "; ..." : string.Empty)}.");
+                    events.Verbose($"{records.Count} CVE(s) wait for triage (not filed as they are): {string.Join("; ", records.Take(10).Select(r => r.CveId + " " + RelevanceService.TriageReason(r)))}{(records.Count > 10 ? "; ..." : string.Empty)}.");
                 }
             }
             catch (SecurityOpsException ex)
