@@ -149,6 +149,22 @@ namespace SecurityOps.Reports
                 .Where(c => PublicGate.IsPublic(c, now) && (c.Status == CaseStatus.Released || c.Status == CaseStatus.Disclosed || c.Status == CaseStatus.RetrospectiveDone))
                 .OrderByDescending(c => c.PlannedPublicDate ?? c.ReceivedAt).ThenBy(c => c.Id, StringComparer.Ordinal)
                 .ToList();
+            // Each published case's OSV record beside the page (valid against the official schema, or left out with a note).
+            var osvSettings = state.Config.Osv ?? new OsvSettings();
+            var exporter = new OsvExporter(osvSettings, events);
+            var osvFiles = new Dictionary<string, OsvAdvisoryFile>(StringComparer.Ordinal);
+            foreach (VulnerabilityCase c in published)
+            {
+                try
+                {
+                    osvFiles[c.Id] = exporter.Render(OsvDocumentBuilder.FromCase(c, osvSettings, now));
+                }
+                catch (SecurityOpsException ex)
+                {
+                    events.Verbose($"{c.Id}: no OSV file on the public page ({ex.Message})");
+                }
+            }
+
             var rows = published.Select(c => new
             {
                 id = c.Advisory?.GhsaId ?? c.Id,
@@ -162,8 +178,14 @@ namespace SecurityOps.Reports
                 published = Time(c.PlannedPublicDate),
                 updatedIso = (c.Timeline.Select(e => (DateTimeOffset?)e.At).Max() ?? c.ReceivedAt).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                 advisoryUrl = c.Advisory?.HtmlUrl ?? c.AdvisoryUrl,
-                links = Links(c.Advisory?.HtmlUrl ?? c.AdvisoryUrl, "advisory", c.ReleaseNotesUrl, "release notes", c.BinariesUrl, "fixed release"),
+                links = Links(c.Advisory?.HtmlUrl ?? c.AdvisoryUrl, "advisory", c.ReleaseNotesUrl, "release notes", c.BinariesUrl, "fixed release")
+                    .Concat(osvFiles.TryGetValue(c.Id, out OsvAdvisoryFile osv) ? new object[] { new { href = "osv/" + osv.Id + ".json", label = "OSV" } } : Array.Empty<object>()).ToList(),
             }).ToList();
+            foreach (OsvAdvisoryFile osv in osvFiles.Values)
+            {
+                yield return new ReportFile { RelativePath = "osv/" + osv.Id + ".json", Content = Encoding.UTF8.GetBytes(osv.Json) };
+            }
+
             var model = new { project = Project, contact = state.Config.Project?.SecurityContact ?? "the project's security contact", advisories = rows };
             foreach (ReportFile f in Page("index", $"{Project} security advisories", "public-index.hbs", model, string.Empty, "security advisories", feed: "feed.atom"))
             {

@@ -109,6 +109,7 @@ namespace SecurityOps.Tests.Reports
         {
             using var temp = new TempFolder();
             string state = NewState(temp);
+            TestConfig.SetSection(Path.Combine(state, "securityops.yaml"), "osv", "  idPrefix: KUBE\n  ecosystem: Go\n  package: github.com/example/runtime\n");
             var random = new Random(20261203);
             var vars = new Dictionary<string, object> { ["state"] = state };
             for (int round = 0; round < 6; round++)
@@ -126,6 +127,7 @@ namespace SecurityOps.Tests.Reports
 
                 bool releasedIsPublic = now >= DateTimeOffset.Parse("2026-03-20T14:00:00Z");
                 Assert.Equal(releasedIsPublic, all.Contains("CVE-2026-1234"));
+                Assert.Equal(releasedIsPublic, Directory.Exists(Path.Combine(site, "osv")) && Directory.GetFiles(Path.Combine(site, "osv"), "KUBE-*.json").Length == 1);
                 Assert.Contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">", File.ReadAllText(Path.Combine(site, "feed.atom")));
                 AssertLinksResolve(site);
             }
