@@ -78,8 +78,17 @@ namespace SecurityOps.Tests.Infrastructure
             return host;
         }
 
-        /// <summary>Waits up to <paramref name="milliseconds"/>; true when it ended.</summary>
-        public bool WaitForExit(int milliseconds) => Process.WaitForExit(milliseconds);
+        /// <summary>Waits up to <paramref name="milliseconds"/>; true when it ended (and then its output is all in <see cref="Log"/>).</summary>
+        public bool WaitForExit(int milliseconds)
+        {
+            if (!Process.WaitForExit(milliseconds))
+            {
+                return false;
+            }
+
+            Process.WaitForExit(); // the timed wait does not wait for the redirected output to be read; this one does
+            return true;
+        }
 
         /// <summary>SIGKILL, as a cancelled runner or a lost machine ends a job.</summary>
         public void Kill()

@@ -385,7 +385,7 @@ namespace SecurityOps.Tests.Module
                 "finally { Set-Content -LiteralPath '" + errors + "' -Value (@('end') + @($Error | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.FullyQualifiedErrorId } else { $_.GetType().FullName } })) }\n");
             using var host = HostProcess.Start(new[] { script }, Environment, WorkingDirectory);
             Assert.True(host.WaitForExit(120_000), "The block did not end within 2 minutes:\n" + host.Log);
-            host.WaitForExit(5_000);
+            host.Process.WaitForExit(); // the parameterless wait also drains the redirected output into the log
             // The first line marks a block that reached its end; $Error lists the newest first.
             var lines = File.Exists(errors) ? File.ReadAllLines(errors) : Array.Empty<string>();
             var ids = lines.FirstOrDefault() == "end" ? lines.Skip(1).Where(l => l.Length > 0).Reverse().ToList() : new List<string> { "(the block never finished)" };
