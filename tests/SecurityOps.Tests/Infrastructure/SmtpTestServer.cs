@@ -78,7 +78,9 @@ namespace SecurityOps.Tests.Infrastructure
         /// <summary>Messages received so far, in order: raw bytes' path and the envelope.</summary>
         public List<ReceivedMail> Received() =>
             Directory.Exists(MailFolder)
-                ? Directory.GetFiles(MailFolder, "*.eml").OrderBy(f => f, StringComparer.Ordinal).Select(f => new ReceivedMail(f)).ToList()
+                ? Directory.GetFiles(MailFolder, "*.eml").OrderBy(f => f, StringComparer.Ordinal)
+                    .Where(f => File.Exists(Path.ChangeExtension(f, ".json"))) // the server writes the envelope last: a message is whole once it is there
+                    .Select(f => new ReceivedMail(f)).ToList()
                 : new List<ReceivedMail>();
 
         /// <summary>Stops the server at once (a server that goes away mid-batch).</summary>
