@@ -6,7 +6,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Advisories
 {
     /// <summary>What an advisory call does to the case once GitHub has answered.</summary>
-    public enum AdvisoryCallKind
+    internal enum AdvisoryCallKind
     {
         Create,
         Update,
@@ -21,7 +21,7 @@ namespace SecurityOps.Advisories
     /// One planned write to GitHub for a case: the exact request (for -WhatIf and ShouldProcess) and what it will
     /// change on the case. Planning never writes; <see cref="AdvisoryService.ExecuteAsync"/> sends it and records it.
     /// </summary>
-    public sealed class AdvisoryCall
+    internal sealed class AdvisoryCall
     {
         public AdvisoryCallKind Kind { get; set; }
 

@@ -20,7 +20,7 @@ namespace SecurityOps.Advisories
     /// up, make the temporary private fork and wait for it, and publish behind the public gate. Every write is planned
     /// first (<see cref="AdvisoryCall"/>, for -WhatIf), then sent through the GitHub gateway and put on the case's timeline.
     /// </summary>
-    public sealed class AdvisoryService
+    internal sealed class AdvisoryService
     {
         private static readonly Regex Login = new Regex(@"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", RegexOptions.CultureInvariant);
         private static readonly string[] CreditTypes = { "analyst", "finder", "reporter", "coordinator", "remediation_developer", "remediation_reviewer", "remediation_verifier", "tool", "sponsor", "other" };

@@ -5,7 +5,7 @@ using System.Linq;
 namespace SecurityOps.Advisories
 {
     /// <summary>The people and teams a CODEOWNERS file names (@user, @org/team; e-mail owners are left out).</summary>
-    public sealed class Codeowners
+    internal sealed class Codeowners
     {
         public HashSet<string> Users { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 

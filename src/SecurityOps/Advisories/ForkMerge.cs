@@ -10,7 +10,7 @@ using SecurityOps.Publishing;
 namespace SecurityOps.Advisories
 {
     /// <summary>What Merge-AdvisoryFork found: the fix's pull requests in the temporary private fork, and what happens next.</summary>
-    public sealed class ForkMergeResult
+    internal sealed class ForkMergeResult
     {
         public string Id { get; set; }
 
@@ -34,7 +34,7 @@ namespace SecurityOps.Advisories
     /// pull requests, records the merge on the case's timeline once it is seen, and otherwise says exactly what to do.
     /// Only after the public date: the gate comes first.
     /// </summary>
-    public static class ForkMerge
+    internal static class ForkMerge
     {
         public const string EventKind = "fork-merged";
 

@@ -15,7 +15,7 @@ using SecurityOps.Net;
 namespace SecurityOps.Advisories
 {
     /// <summary>One release asset checked on the release day.</summary>
-    public sealed class ReleaseArtifactResult
+    internal sealed class ReleaseArtifactResult
     {
         public string Repository { get; set; }
 
@@ -45,7 +45,7 @@ namespace SecurityOps.Advisories
     /// GitHub's own digest, and each asset's detached signature (.asc or .sig) verifies with the team's signing keys.
     /// Downloads take the one HTTP road (Net/), as a user's would.
     /// </summary>
-    public sealed class ReleaseArtifactChecker
+    internal sealed class ReleaseArtifactChecker
     {
         private static readonly Regex ChecksumName = new Regex(@"(^SHA256SUMS)|(\.sha256(sum)?$)|(checksums?.*\.txt$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         private static readonly Regex ChecksumLine = new Regex(@"^(?<hash>[0-9a-fA-F]{64})\s+\*?(?<name>\S.*)$", RegexOptions.CultureInvariant);

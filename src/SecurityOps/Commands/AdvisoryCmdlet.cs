@@ -40,7 +40,7 @@ namespace SecurityOps.Commands
         protected AdvisorySettings Settings => State.Config.Advisories ?? new AdvisorySettings();
 
         /// <summary>The command's one gateway (null when planning offline without a token).</summary>
-        protected GitHubGateway Gateway
+        private protected GitHubGateway Gateway
         {
             get
             {
@@ -50,10 +50,10 @@ namespace SecurityOps.Commands
         }
 
         /// <summary>The command's events on the pipeline thread (for services that are not the advisory service).</summary>
-        protected IEventSink Events => relay;
+        private protected IEventSink Events => relay;
 
         /// <summary>The service, with a gateway when a token is found; without one only -WhatIf may go on (planning offline).</summary>
-        protected AdvisoryService Service
+        private protected AdvisoryService Service
         {
             get
             {
@@ -88,14 +88,14 @@ namespace SecurityOps.Commands
         }
 
         /// <summary>-Repository, else the case's advisory's repository, else advisories.repository; null when none.</summary>
-        protected GitHubRepositoryName RepositoryFor(string explicitRepository, VulnerabilityCase c = null)
+        private protected GitHubRepositoryName RepositoryFor(string explicitRepository, VulnerabilityCase c = null)
         {
             string text = explicitRepository ?? c?.Advisory?.Repository ?? Settings.Repository;
             return string.IsNullOrWhiteSpace(text) ? null : GitHubRepositoryName.Parse(text);
         }
 
         /// <summary>Runs async work of the service with its events on the pipeline thread; false (error written) when it failed.</summary>
-        protected bool Run<T>(Func<AdvisoryService, Task<T>> work, out T result)
+        private protected bool Run<T>(Func<AdvisoryService, Task<T>> work, out T result)
         {
             AdvisoryService s = Service;
             bool ok = RunStep(relay, sink => work(s), out result);
@@ -104,7 +104,7 @@ namespace SecurityOps.Commands
         }
 
         /// <summary>Sends a planned call when ShouldProcess agrees (its target is the exact request) and writes the result.</summary>
-        protected object Perform(AdvisoryCall call)
+        private protected object Perform(AdvisoryCall call)
         {
             if (call == null)
             {

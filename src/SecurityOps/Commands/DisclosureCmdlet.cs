@@ -43,7 +43,7 @@ namespace SecurityOps.Commands
             }
         }
 
-        protected CaseStore Cases => cases ??= new CaseStore(State.Files);
+        private protected CaseStore Cases => cases ??= new CaseStore(State.Files);
 
         protected static DateTimeOffset Now => ModuleContext.UtcNow;
 

@@ -9,7 +9,7 @@ using SecurityOps.State;
 namespace SecurityOps.Commands
 {
     /// <summary>What Export-SecurityReport wrote.</summary>
-    public sealed class SecurityReportResult
+    internal sealed class SecurityReportResult
     {
         public string Path { get; set; }
 

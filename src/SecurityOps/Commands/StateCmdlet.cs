@@ -53,7 +53,7 @@ namespace SecurityOps.Commands
         /// Runs one async step with its events written on the pipeline thread (the relay points at them meanwhile); a
         /// failure is a non-terminating error. True when it succeeded.
         /// </summary>
-        protected bool RunStep<T>(EventRelay relay, Func<IEventSink, System.Threading.Tasks.Task<T>> work, out T result)
+        private protected bool RunStep<T>(EventRelay relay, Func<IEventSink, System.Threading.Tasks.Task<T>> work, out T result)
         {
             T value = default;
             bool ok = TryRun(() => value = new PipelineEvents().Run(this, sink =>

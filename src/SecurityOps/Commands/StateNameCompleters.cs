@@ -41,7 +41,7 @@ namespace SecurityOps.Commands
         }
 
         /// <summary>The names in this state.</summary>
-        protected abstract IEnumerable<string> Names(SecurityState state);
+        private protected abstract IEnumerable<string> Names(SecurityState state);
 
         /// <summary>What to offer when no state is found or it cannot be read.</summary>
         protected virtual IEnumerable<string> WithoutState() => Enumerable.Empty<string>();
@@ -50,7 +50,7 @@ namespace SecurityOps.Commands
     /// <summary>Source names from the config, built-in defaults included (-Source).</summary>
     public sealed class SecuritySourceCompleter : StateNameCompleter
     {
-        protected override IEnumerable<string> Names(SecurityState state) => FeedSources.Resolve(state.Config).Select(s => s.Name);
+        private protected override IEnumerable<string> Names(SecurityState state) => FeedSources.Resolve(state.Config).Select(s => s.Name);
 
         protected override IEnumerable<string> WithoutState() => FeedSources.Defaults().Select(s => s.Name);
     }
@@ -58,20 +58,20 @@ namespace SecurityOps.Commands
     /// <summary>Case ids (SEC-YYYY-NNNN) of the state's cases, in id order; no file is parsed.</summary>
     public sealed class CaseIdCompleter : StateNameCompleter
     {
-        protected override IEnumerable<string> Names(SecurityState state) => new CaseStore(state.Files).Ids();
+        private protected override IEnumerable<string> Names(SecurityState state) => new CaseStore(state.Files).Ids();
     }
 
     /// <summary>Member ids of distributors.yaml.</summary>
     public sealed class DistributorMemberCompleter : StateNameCompleter
     {
-        protected override IEnumerable<string> Names(SecurityState state) =>
+        private protected override IEnumerable<string> Names(SecurityState state) =>
             state.Files.Exists(DistributorStore.FileName) ? new DistributorStore(state.Files).Load().Members.Select(m => m.Id) : Enumerable.Empty<string>();
     }
 
     /// <summary>Handles of the people in roster.yaml.</summary>
     public sealed class RosterMemberCompleter : StateNameCompleter
     {
-        protected override IEnumerable<string> Names(SecurityState state) =>
+        private protected override IEnumerable<string> Names(SecurityState state) =>
             state.Files.Read<Roster>(Roster.FileName)?.Members?.Select(m => m?.Handle) ?? Enumerable.Empty<string>();
     }
 }

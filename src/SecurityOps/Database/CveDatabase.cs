@@ -13,7 +13,7 @@ namespace SecurityOps.Database
     /// without reading any other. Merging only ever adds: sources, packages and references accumulate, and text a
     /// person wrote (title, summary, notes, status) is never replaced by what a feed says.
     /// </summary>
-    public sealed class CveDatabase
+    internal sealed class CveDatabase
     {
         private readonly StateRepository files;
 

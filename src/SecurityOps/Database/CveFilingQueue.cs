@@ -7,7 +7,7 @@ using SecurityOps.State;
 namespace SecurityOps.Database
 {
     /// <summary>The pending-filing list as stored (runbook/pending-issues.yaml).</summary>
-    public sealed class CveFilingQueueDocument : IVersionedDocument
+    internal sealed class CveFilingQueueDocument : IVersionedDocument
     {
         public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
 
@@ -20,7 +20,7 @@ namespace SecurityOps.Database
     /// its record is linked to an issue, so a run that crashed or met a GitHub failure leaves the id here and the next
     /// run files it, even when the feed then answers 304. A small file: the runbook never scans every record.
     /// </summary>
-    public sealed class CveFilingQueue
+    internal sealed class CveFilingQueue
     {
         public const string RelativePath = "runbook/pending-issues.yaml";
 

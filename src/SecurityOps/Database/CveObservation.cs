@@ -5,7 +5,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Database
 {
     /// <summary>What a source says about one CVE: the input of <see cref="CveDatabase.Record"/>.</summary>
-    public sealed class CveObservation
+    internal sealed class CveObservation
     {
         public string CveId { get; set; }
 
@@ -43,7 +43,7 @@ namespace SecurityOps.Database
     }
 
     /// <summary>A filter for <see cref="CveDatabase.Query"/>. Every set field must match.</summary>
-    public sealed class CveQuery
+    internal sealed class CveQuery
     {
         /// <summary>Matches the CVE id (wildcards are turned into this by the caller).</summary>
         public System.Func<string, bool> IdFilter { get; set; }

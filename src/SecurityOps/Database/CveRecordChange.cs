@@ -7,7 +7,7 @@ using SecurityOps.Scoring;
 namespace SecurityOps.Database
 {
     /// <summary>What a person changes on a CVE record (Set-CveRecord); null fields stay as they are.</summary>
-    public sealed class CveRecordChange
+    internal sealed class CveRecordChange
     {
         /// <summary>The word that hands the relevance back to the inventories.</summary>
         public const string AutomaticRelevance = "auto";
@@ -46,7 +46,7 @@ namespace SecurityOps.Database
     /// The rules of a person's change to a CVE record, in one place: contradictions refused, a vector scored, a
     /// relevance override kept with its reason and who made it. Returns what changed, in words; the caller saves.
     /// </summary>
-    public static class CveRecordEditor
+    internal static class CveRecordEditor
     {
         public static List<string> Apply(CveRecord record, CveRecordChange change, DateTimeOffset now)
         {

@@ -9,7 +9,7 @@ using SecurityOps.State;
 namespace SecurityOps.Disclosure
 {
     /// <summary>A release tag read as SemVer: [v]MAJOR.MINOR.PATCH[-pre][+build].</summary>
-    public sealed class ReleaseTag
+    internal sealed class ReleaseTag
     {
         private static readonly Regex Pattern = new Regex(
             @"^(?<prefix>v?)(?<major>0|[1-9]\d*)\.(?<minor>0|[1-9]\d*)\.(?<patch>0|[1-9]\d*)(?:-(?<pre>[0-9A-Za-z.-]+))?(?:\+(?<build>[0-9A-Za-z.-]+))?$",
@@ -56,7 +56,7 @@ namespace SecurityOps.Disclosure
     /// newest line; latest-minors N: the newest N MAJOR.MINOR lines), each with the version the fix ships as.
     /// Pre-releases are skipped; tags that are not versions are reported through the sink and skipped.
     /// </summary>
-    public static class BackportPlanner
+    internal static class BackportPlanner
     {
         public static List<BackportTarget> Plan(IEnumerable<string> tags, DisclosurePolicy policy, IEventSink sink)
         {

@@ -7,7 +7,7 @@ using SecurityOps.State;
 namespace SecurityOps.Disclosure
 {
     /// <summary>What Set-VulnerabilityReport records of the case's later life; null fields stay as they are.</summary>
-    public sealed class CaseLifecycleChange
+    internal sealed class CaseLifecycleChange
     {
         public bool FixReady { get; set; }
 
@@ -31,7 +31,7 @@ namespace SecurityOps.Disclosure
     /// early (the request to keep it private and their answer are recorded; -PubliclyDisclosed then switches every open
     /// clock to the policy's public-disclosure rule). Applies to a copy, or throws and changes nothing.
     /// </summary>
-    public static class CaseLifecycle
+    internal static class CaseLifecycle
     {
         public static VulnerabilityCase Apply(VulnerabilityCase original, CaseLifecycleChange change, DisclosurePolicy policy, string actor, DateTimeOffset now)
         {

@@ -7,7 +7,7 @@ namespace SecurityOps.Disclosure
     /// A case's severity: from its CVSS vector through the Scoring part, or as the team gave it. The scorer is a seam:
     /// until SecurityOps.Scoring is present, a vector alone yields no severity and the caller says so.
     /// </summary>
-    public static class CaseSeverity
+    internal static class CaseSeverity
     {
         public static readonly string[] Names = { "NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL" };
 

@@ -8,7 +8,7 @@ using SecurityOps.State;
 namespace SecurityOps.Disclosure
 {
     /// <summary>The private cases: one file per case, cases/SEC-YYYY-NNNN.yaml, read and written through the state repository.</summary>
-    public sealed class CaseStore
+    internal sealed class CaseStore
     {
         private readonly StateRepository files;
 

@@ -8,7 +8,7 @@ using SecurityOps.State;
 namespace SecurityOps.Disclosure
 {
     /// <summary>What Set-VulnerabilityReport asks to change; null fields stay as they are.</summary>
-    public sealed class CaseChange
+    internal sealed class CaseChange
     {
         public string Status { get; set; }
 
@@ -79,7 +79,7 @@ namespace SecurityOps.Disclosure
     /// released / disclosed -> retrospective-done. Every change appends a timeline event; an illegal change throws
     /// InvalidCaseTransition (or a field error) and leaves the case exactly as it was.
     /// </summary>
-    public static class CaseWorkflow
+    internal static class CaseWorkflow
     {
         private static readonly Dictionary<string, string[]> Moves = new Dictionary<string, string[]>(StringComparer.Ordinal)
         {

@@ -12,7 +12,7 @@ namespace SecurityOps.Disclosure
     /// state's own policy file. The state's current policy is the config's disclosure.policy (a preset name or a file
     /// in the state), else policy.yaml when the state has one, else kubernetes-style.
     /// </summary>
-    public static class PolicyCatalog
+    internal static class PolicyCatalog
     {
         public const string DefaultPreset = "kubernetes-style";
         public const string StatePolicyFile = "policy.yaml";

@@ -13,7 +13,7 @@ using YamlDotNet.Serialization;
 namespace SecurityOps.Disclosure
 {
     /// <summary>One problem in a policy file: the field, where it is and what is wrong.</summary>
-    public sealed class PolicyProblem
+    internal sealed class PolicyProblem
     {
         public PolicyProblem(string file, string field, long line, long column, string message)
         {
@@ -42,7 +42,7 @@ namespace SecurityOps.Disclosure
     /// Reads and checks a disclosure policy: YAML syntax, unknown keys (a typo is an error, not a silently ignored
     /// field), types, and the rules each field must meet. Every problem names the field and its file:line:column.
     /// </summary>
-    public static class PolicyValidator
+    internal static class PolicyValidator
     {
         public static readonly string[] Milestones = { "acknowledge", "fix-team", "fix", "distributor-notice", "distributor-final-notice", "release", "retrospective" };
         public static readonly string[] RelaxableMilestones = { "fix", "release", "retrospective", "distributor-notice" };

@@ -8,7 +8,7 @@ using SecurityOps.State;
 namespace SecurityOps.Disclosure
 {
     /// <summary>The release times a case's policy allows, and why the others were removed.</summary>
-    public sealed class ReleaseWindowPlan
+    internal sealed class ReleaseWindowPlan
     {
         public DateTimeOffset Earliest { get; set; }
 
@@ -44,7 +44,7 @@ namespace SecurityOps.Disclosure
     /// distributors' notice lead (after the embargoed notice, or after now when it has not gone out), no later than
     /// the release deadline, skipping holidays. When nothing fits it says which rule removed which day.
     /// </summary>
-    public static class ReleaseWindowPlanner
+    internal static class ReleaseWindowPlanner
     {
         public static ReleaseWindowPlan Plan(VulnerabilityCase c, DisclosurePolicy policy, DateTimeOffset now, IEnumerable<DateTime> holidays, int count, int horizonDays)
         {

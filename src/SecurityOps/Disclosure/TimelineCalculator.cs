@@ -10,7 +10,7 @@ namespace SecurityOps.Disclosure
     /// public date and whether the issue is already public), when it was met (from the timeline) and its state.
     /// Pure: the same case, policy and clock give the same answer.
     /// </summary>
-    public static class TimelineCalculator
+    internal static class TimelineCalculator
     {
         public static List<DisclosureMilestone> Compute(VulnerabilityCase c, DisclosurePolicy policy, DateTimeOffset now, TimeSpan dueSoon)
         {

@@ -10,7 +10,7 @@ using SecurityOps.State;
 namespace SecurityOps.Embargo
 {
     /// <summary>Who gets which notice, decided before anything is sent.</summary>
-    public sealed class EmbargoNoticePlan
+    internal sealed class EmbargoNoticePlan
     {
         public VulnerabilityCase Case { get; set; }
 
@@ -35,7 +35,7 @@ namespace SecurityOps.Embargo
     /// Embargo notices to the distributors list: the policy (lead time, too late, no public date), which revision of
     /// the public date each member has, rendering per member, and recording every sending on the case.
     /// </summary>
-    public sealed class EmbargoNoticeService
+    internal sealed class EmbargoNoticeService
     {
         /// <summary>The lead time when the case's policy has no distributors section.</summary>
         public const int DefaultLeadDays = 7;

@@ -15,7 +15,7 @@ namespace SecurityOps.Embargo
     /// draft written to the private state, the leak report for the on-duty Primary, and, at the policy's threshold,
     /// the member flagged for removal with the removal notice rendered.
     /// </summary>
-    public sealed class LeakService
+    internal sealed class LeakService
     {
         private readonly StateRepository files;
         private readonly DistributorStore distributors;

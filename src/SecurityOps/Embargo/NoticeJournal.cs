@@ -12,7 +12,7 @@ using SecurityOps.State;
 namespace SecurityOps.Embargo
 {
     /// <summary>One embargo notice the SMTP server accepted, written down at once (journal/&lt;case&gt;/...yaml).</summary>
-    public sealed class NoticeJournalEntry : IVersionedDocument
+    internal sealed class NoticeJournalEntry : IVersionedDocument
     {
         public int SchemaVersion { get; set; } = StateRepository.CurrentSchemaVersion;
 
@@ -46,7 +46,7 @@ namespace SecurityOps.Embargo
     /// leaves the journal, and the next run for the case first moves it onto the case: who was told is never lost,
     /// and the rerun sends only to the rest.
     /// </summary>
-    public sealed class NoticeJournal
+    internal sealed class NoticeJournal
     {
         public const string Folder = "journal";
 

@@ -12,7 +12,7 @@ using SecurityOps.Publishing;
 namespace SecurityOps.Embargo
 {
     /// <summary>What happened to the reminder issue: Created, Updated, Closed, or Unchanged (nothing due and no open issue).</summary>
-    public sealed class ReminderIssueOutcome
+    internal sealed class ReminderIssueOutcome
     {
         public string Action { get; set; }
 
@@ -30,7 +30,7 @@ namespace SecurityOps.Embargo
     /// repository that GitHub says is public, that the config lists as public, or whose visibility cannot be read is
     /// refused before anything is written. Every call goes through the <see cref="GitHubGateway"/>.
     /// </summary>
-    public sealed class ReminderIssue
+    internal sealed class ReminderIssue
     {
         /// <summary>The hidden marker that identifies the reminder issue.</summary>
         public const string Marker = "<!-- securityops:team-reminder -->";

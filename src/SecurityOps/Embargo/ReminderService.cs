@@ -17,7 +17,7 @@ namespace SecurityOps.Embargo
     /// expiring or unusable, pending membership requests, leaks without a retrospective. Rendered as markdown and as
     /// the team-reminder message; delivery is the cmdlet's.
     /// </summary>
-    public sealed class ReminderService
+    internal sealed class ReminderService
     {
         /// <summary>The category of CVE records that wait for a person's decision.</summary>
         public const string TriageCategory = "cve-triage";

@@ -5,7 +5,7 @@ using System.Xml;
 namespace SecurityOps.Feeds
 {
     /// <summary>One RSS item or Atom entry, as text.</summary>
-    public sealed class FeedEntry
+    internal sealed class FeedEntry
     {
         public string Id { get; set; }
 
@@ -28,7 +28,7 @@ namespace SecurityOps.Feeds
     /// A streaming reader of RSS 0.9x/1.0/2.0 items and Atom entries over <see cref="SafeXml"/>: one pass, no DOM,
     /// so a feed of thousands of items reads at close to the speed of a bare XmlReader.
     /// </summary>
-    public static class FeedEntries
+    internal static class FeedEntries
     {
         public static IEnumerable<FeedEntry> Read(byte[] bytes, string where)
         {

@@ -9,7 +9,7 @@ using SecurityOps.Net;
 namespace SecurityOps.Feeds
 {
     /// <summary>A reader: turns one source's bytes into SecurityFeedItems.</summary>
-    public interface ISecurityFeedReader
+    internal interface ISecurityFeedReader
     {
         /// <summary>The source type it reads (gentoo-glsa, rustsec...).</summary>
         string Type { get; }
@@ -18,7 +18,7 @@ namespace SecurityOps.Feeds
     }
 
     /// <summary>Everything a reader needs for one source read: HTTP, the state it may use, where items go.</summary>
-    public sealed class FeedReadContext
+    internal sealed class FeedReadContext
     {
         private readonly object gate = new object();
 

@@ -9,7 +9,7 @@ using SecurityOps.Net;
 namespace SecurityOps.Feeds
 {
     /// <summary>Options of one read.</summary>
-    public sealed class FeedReadOptions
+    internal sealed class FeedReadOptions
     {
         /// <summary>Skip items published before this (items with no date are kept).</summary>
         public DateTimeOffset? Since { get; set; }
@@ -19,7 +19,7 @@ namespace SecurityOps.Feeds
     }
 
     /// <summary>How one source's read went: for the runbook's summary.</summary>
-    public sealed class FeedSourceResult
+    internal sealed class FeedSourceResult
     {
         public string Source { get; set; }
 
@@ -49,7 +49,7 @@ namespace SecurityOps.Feeds
     /// ids), and turns a source's failure into a result naming the source and the reason, so one broken upstream never
     /// stops the others. The daily runbook calls <see cref="ReadAllAsync"/> with <see cref="EnabledSources"/>.
     /// </summary>
-    public sealed class FeedService
+    internal sealed class FeedService
     {
         private readonly IFeedStateStore store;
         private readonly SecurityConfig config;

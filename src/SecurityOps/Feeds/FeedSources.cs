@@ -7,7 +7,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Feeds
 {
     /// <summary>The source types, the built-in sources, and the sources in effect for a configuration.</summary>
-    public static class FeedSources
+    internal static class FeedSources
     {
         public static readonly string[] Types = { "gentoo-glsa", "rustsec", "go-vulndb", "oss-security", "rss", "atom", "osv", "github-advisories" };
 

@@ -17,7 +17,7 @@ namespace SecurityOps.Feeds
     /// so no external entity, file or URL is ever read; and an entity reference can only fail, so entity expansion
     /// (billion laughs) is refused as a parse error. Document size is capped as well.
     /// </summary>
-    public static class SafeXml
+    internal static class SafeXml
     {
         public static XmlReaderSettings Settings(long maxCharacters) => new XmlReaderSettings
         {
@@ -190,7 +190,7 @@ namespace SecurityOps.Feeds
     }
 
     /// <summary>The one place JSON is opened: System.Text.Json with a depth limit, comments skipped, nothing lenient.</summary>
-    public static class SafeJson
+    internal static class SafeJson
     {
         public const int MaxDepth = 64;
 
@@ -243,7 +243,7 @@ namespace SecurityOps.Feeds
     }
 
     /// <summary>Text helpers every reader shares: CVE ids, tolerant dates, HTML to text.</summary>
-    public static class FeedText
+    internal static class FeedText
     {
         private static readonly Regex Tags = new Regex(@"<[^>]*>", RegexOptions.Compiled);
         private static readonly Regex Spaces = new Regex(@"\s+", RegexOptions.Compiled);

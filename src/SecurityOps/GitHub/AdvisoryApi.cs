@@ -15,7 +15,7 @@ namespace SecurityOps.GitHub
     /// connection: list, get, create, update, request a CVE, create a temporary private fork, and CODEOWNERS.
     /// Request and answer shapes follow GitHub's REST documentation; names are snake_case on the wire.
     /// </summary>
-    public sealed class AdvisoryApi
+    internal sealed class AdvisoryApi
     {
         private static readonly Regex NextLink = new Regex(@"<(?<url>[^>]+)>\s*;\s*rel=""next""", RegexOptions.CultureInvariant);
         private static readonly HttpMethod Patch = new HttpMethod("PATCH");
@@ -192,7 +192,7 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>POST /repos/{owner}/{repo}/security-advisories. Severity and cvss_vector_string exclude each other.</summary>
-    public sealed class AdvisoryCreateRequest
+    internal sealed class AdvisoryCreateRequest
     {
         public string Summary { get; set; }
 
@@ -212,7 +212,7 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>PATCH .../security-advisories/{ghsa_id}: only what is set is sent.</summary>
-    public sealed class AdvisoryUpdateRequest
+    internal sealed class AdvisoryUpdateRequest
     {
         public string Summary { get; set; }
 
@@ -239,7 +239,7 @@ namespace SecurityOps.GitHub
     }
 
 #pragma warning disable SA1402 // wire types belong with the API that reads them
-    public sealed class VulnerabilityWire
+    internal sealed class VulnerabilityWire
     {
         public PackageWire Package { get; set; }
 
@@ -250,14 +250,14 @@ namespace SecurityOps.GitHub
         public List<string> VulnerableFunctions { get; set; }
     }
 
-    public sealed class PackageWire
+    internal sealed class PackageWire
     {
         public string Ecosystem { get; set; }
 
         public string Name { get; set; }
     }
 
-    public sealed class CreditWire
+    internal sealed class CreditWire
     {
         public string Login { get; set; }
 
@@ -265,7 +265,7 @@ namespace SecurityOps.GitHub
         public string Type { get; set; }
     }
 
-    public sealed class AdvisoryWire
+    internal sealed class AdvisoryWire
     {
         public string GhsaId { get; set; }
 
@@ -310,28 +310,28 @@ namespace SecurityOps.GitHub
         public RepositoryWire PrivateFork { get; set; }
     }
 
-    public sealed class CvssWire
+    internal sealed class CvssWire
     {
         public string VectorString { get; set; }
 
         public double? Score { get; set; }
     }
 
-    public sealed class CvssSeveritiesWire
+    internal sealed class CvssSeveritiesWire
     {
         public CvssWire CvssV3 { get; set; }
 
         public CvssWire CvssV4 { get; set; }
     }
 
-    public sealed class CweWire
+    internal sealed class CweWire
     {
         public string CweId { get; set; }
 
         public string Name { get; set; }
     }
 
-    public sealed class CreditDetailWire
+    internal sealed class CreditDetailWire
     {
         public UserWire User { get; set; }
 
@@ -340,19 +340,19 @@ namespace SecurityOps.GitHub
         public string State { get; set; }
     }
 
-    public sealed class UserWire
+    internal sealed class UserWire
     {
         public string Login { get; set; }
     }
 
-    public sealed class TeamWire
+    internal sealed class TeamWire
     {
         public string Slug { get; set; }
 
         public string Name { get; set; }
     }
 
-    public sealed class RepositoryWire
+    internal sealed class RepositoryWire
     {
         public string FullName { get; set; }
 
@@ -361,7 +361,7 @@ namespace SecurityOps.GitHub
         public bool Private { get; set; }
     }
 
-    public sealed class ContentWire
+    internal sealed class ContentWire
     {
         public string Content { get; set; }
 

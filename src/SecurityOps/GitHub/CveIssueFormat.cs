@@ -14,7 +14,7 @@ namespace SecurityOps.GitHub
     /// <c>&lt;!-- securityops:package=NAME opened=CVE-A,CVE-B --&gt;</c> that finds the issue again. Appending only adds:
     /// every line a person wrote stays as it was.
     /// </summary>
-    public sealed class CveIssueFormat
+    internal sealed class CveIssueFormat
     {
         public const string DefaultBody =
             "**Name**: {package}\n" +

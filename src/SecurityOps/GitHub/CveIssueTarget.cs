@@ -9,7 +9,7 @@ namespace SecurityOps.GitHub
     /// format (templates, body file) and the token (-Token/-Credential, else GITHUB_TOKEN / GH_TOKEN; null when none).
     /// New-CveIssue and the daily runbook both start here, so they file the same way.
     /// </summary>
-    public sealed class CveIssueTarget
+    internal sealed class CveIssueTarget
     {
         private CveIssueTarget()
         {

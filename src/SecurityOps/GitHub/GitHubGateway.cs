@@ -18,7 +18,7 @@ namespace SecurityOps.GitHub
     /// SecurityOps' own, and offers <see cref="SendAsync{T}"/> for endpoints Octokit lacks (repository security
     /// advisories, private vulnerability reports) over the same connection. Create one per run; it is thread-safe.
     /// </summary>
-    public sealed class GitHubGateway : IDisposable
+    internal sealed class GitHubGateway : IDisposable
     {
         private const string Accept = "application/vnd.github+json";
 

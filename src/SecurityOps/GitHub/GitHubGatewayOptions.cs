@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 namespace SecurityOps.GitHub
 {
     /// <summary>How a <see cref="GitHubGateway"/> talks to GitHub. Every member has a sensible default.</summary>
-    public sealed class GitHubGatewayOptions
+    internal sealed class GitHubGatewayOptions
     {
         public static readonly Uri DefaultApiUrl = new Uri("https://api.github.com/");
 

@@ -45,7 +45,7 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>A GitHub issue as SecurityOps sees it (mapped from Octokit's Issue).</summary>
-    public sealed class GitHubIssue
+    internal sealed class GitHubIssue
     {
         public int Number { get; set; }
 
@@ -68,7 +68,7 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>What a new issue carries.</summary>
-    public sealed class GitHubNewIssue
+    internal sealed class GitHubNewIssue
     {
         public string Title { get; set; }
 
@@ -77,7 +77,7 @@ namespace SecurityOps.GitHub
         public List<string> Labels { get; set; } = new List<string>();
     }
 
-    public sealed class GitHubComment
+    internal sealed class GitHubComment
     {
         public long Id { get; set; }
 
@@ -88,7 +88,7 @@ namespace SecurityOps.GitHub
         public DateTimeOffset CreatedAt { get; set; }
     }
 
-    public sealed class GitHubLabel
+    internal sealed class GitHubLabel
     {
         public GitHubLabel()
         {
@@ -109,7 +109,7 @@ namespace SecurityOps.GitHub
         public string Description { get; set; }
     }
 
-    public sealed class GitHubRepositoryInfo
+    internal sealed class GitHubRepositoryInfo
     {
         public string FullName { get; set; }
 
@@ -125,7 +125,7 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>The answer of <see cref="GitHubGateway.SendAsync{T}"/>: status, headers, the raw JSON and its typed body.</summary>
-    public sealed class GitHubResponse<T>
+    internal sealed class GitHubResponse<T>
     {
         public int StatusCode { get; set; }
 
@@ -140,7 +140,7 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>What the gateway did in a run: for summaries and for the tests.</summary>
-    public sealed class GitHubStatistics
+    internal sealed class GitHubStatistics
     {
         private int requests;
         private int writes;

@@ -8,7 +8,7 @@ namespace SecurityOps.GitHub
     /// ssh://git@github.com[:port]/o/r.git, git://github.com/o/r.git, and the same shapes on a GitHub Enterprise host
     /// (the host of github.apiUrl). Credentials in the URL are ignored; anything else (a path, another host) is not GitHub.
     /// </summary>
-    public static class GitHubRemoteUrl
+    internal static class GitHubRemoteUrl
     {
         public const string GitHubHost = "github.com";
 

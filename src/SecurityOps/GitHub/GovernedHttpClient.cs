@@ -257,7 +257,7 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>A POST whose answer was lost (5xx or a dropped connection): GitHub may or may not have done it.</summary>
-    public sealed class GitHubWriteOutcomeUnknownException : SecurityOpsException
+    internal sealed class GitHubWriteOutcomeUnknownException : SecurityOpsException
     {
         public GitHubWriteOutcomeUnknownException(string target, string message, Exception inner)
             : base("GitHubWriteOutcomeUnknown", FailureKind.ConnectionError, target, message, inner)

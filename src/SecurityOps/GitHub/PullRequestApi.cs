@@ -9,7 +9,7 @@ using SecurityOps.Model;
 namespace SecurityOps.GitHub
 {
     /// <summary>A pull request as the fork-merge check reads it.</summary>
-    public sealed class GitHubPullRequest
+    internal sealed class GitHubPullRequest
     {
         public int Number { get; set; }
 
@@ -27,7 +27,7 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>GET /repos/{owner}/{repo}/pulls?state=all, over the gateway's governed connection.</summary>
-    public sealed class PullRequestApi
+    internal sealed class PullRequestApi
     {
         private readonly GitHubGateway gateway;
 

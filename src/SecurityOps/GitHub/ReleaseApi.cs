@@ -9,7 +9,7 @@ using SecurityOps.Model;
 namespace SecurityOps.GitHub
 {
     /// <summary>A GitHub release and its assets, as the release-day checks read them.</summary>
-    public sealed class GitHubRelease
+    internal sealed class GitHubRelease
     {
         public string Tag { get; set; }
 
@@ -26,7 +26,7 @@ namespace SecurityOps.GitHub
         public List<GitHubReleaseAsset> Assets { get; set; } = new List<GitHubReleaseAsset>();
     }
 
-    public sealed class GitHubReleaseAsset
+    internal sealed class GitHubReleaseAsset
     {
         public long Id { get; set; }
 
@@ -42,7 +42,7 @@ namespace SecurityOps.GitHub
     }
 
     /// <summary>GET /repos/{owner}/{repo}/releases/tags/{tag}, over the gateway's governed connection.</summary>
-    public sealed class ReleaseApi
+    internal sealed class ReleaseApi
     {
         private readonly GitHubGateway gateway;
 

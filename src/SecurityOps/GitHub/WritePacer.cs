@@ -10,7 +10,7 @@ namespace SecurityOps.GitHub
     /// and is told how long to wait for it; the pacer never sleeps itself, so a test drives it with any clock.
     /// Thread-safe. One pacer is shared per API address in a process, so back-to-back runs in one session count together.
     /// </summary>
-    public sealed class WritePacer
+    internal sealed class WritePacer
     {
         private static readonly ConcurrentDictionary<string, WritePacer> Shared = new ConcurrentDictionary<string, WritePacer>(StringComparer.OrdinalIgnoreCase);
         private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);

@@ -2,7 +2,7 @@ namespace SecurityOps
 {
     /// <summary>An event sink that forwards to whichever sink is current: a long-lived service (the GitHub gateway)
     /// reports through the sink of the cmdlet step that is running now.</summary>
-    public sealed class EventRelay : IEventSink
+    internal sealed class EventRelay : IEventSink
     {
         private volatile IEventSink target = NullEventSink.Instance;
 

@@ -1,7 +1,7 @@
 namespace SecurityOps
 {
     /// <summary>Progress of long work, as the parts report it (a cmdlet turns it into WriteProgress).</summary>
-    public sealed class ProgressInfo
+    internal sealed class ProgressInfo
     {
         public ProgressInfo(string activity, string status, int percent = -1, int id = 1, bool completed = false)
         {
@@ -30,7 +30,7 @@ namespace SecurityOps
     /// How the parts tell the user what happens without knowing PowerShell: a cmdlet implements it and forwards to
     /// WriteVerbose / WriteWarning / WriteProgress on the pipeline thread. Safe to call from any thread.
     /// </summary>
-    public interface IEventSink
+    internal interface IEventSink
     {
         void Verbose(string message);
 
@@ -40,7 +40,7 @@ namespace SecurityOps
     }
 
     /// <summary>A sink that drops everything (for services used outside a cmdlet).</summary>
-    public sealed class NullEventSink : IEventSink
+    internal sealed class NullEventSink : IEventSink
     {
         public static readonly NullEventSink Instance = new NullEventSink();
 

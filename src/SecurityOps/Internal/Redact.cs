@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace SecurityOps
 {
     /// <summary>Removes secrets from text that may reach a message, a log or an error.</summary>
-    public static class Redact
+    internal static class Redact
     {
         private static readonly Regex UserInfo = new Regex(@"(?<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", RegexOptions.IgnoreCase | RegexOptions.Compiled);
         private static readonly Regex QuerySecrets = new Regex(@"(?<name>[?&](?:access_token|token|api_key|apikey|key|secret|client_secret|password|passwd|sig|signature|auth)=)[^&#\s]*", RegexOptions.IgnoreCase | RegexOptions.Compiled);

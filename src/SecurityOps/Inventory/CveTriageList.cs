@@ -8,7 +8,7 @@ using SecurityOps.State;
 namespace SecurityOps.Inventory
 {
     /// <summary>The CVE ids waiting for a person's decision, as kept in runbook/triage.yaml.</summary>
-    public sealed class CveTriageDocument : IVersionedDocument
+    internal sealed class CveTriageDocument : IVersionedDocument
     {
         public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
@@ -22,7 +22,7 @@ namespace SecurityOps.Inventory
     /// ones added by hand) join it, and every use re-checks each listed record and drops the decided ones. The file
     /// changes only when the set does, so a quiet day commits nothing.
     /// </summary>
-    public sealed class CveTriageList
+    internal sealed class CveTriageList
     {
         public const string RelativePath = "runbook/triage.yaml";
 

@@ -13,7 +13,7 @@ namespace SecurityOps.Inventory
     /// list of components is greater; then the letter; then suffixes in the order alpha &lt; beta &lt; pre &lt; rc &lt; p with
     /// their numbers (missing = 0), where an extra suffix makes a version greater only when it is _p; then the revision.
     /// </summary>
-    public sealed class GentooVersion : IComparable<GentooVersion>, IComparable, IEquatable<GentooVersion>
+    internal sealed class GentooVersion : IComparable<GentooVersion>, IComparable, IEquatable<GentooVersion>
     {
         private static readonly Regex Pattern = new Regex(
             @"^(?<num>\d+(?:\.\d+)*)(?<letter>[a-z])?(?<suffix>(?:_(?:alpha|beta|pre|rc|p)\d*)*)(?:-r(?<rev>\d+))?$",

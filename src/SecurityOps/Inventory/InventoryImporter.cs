@@ -16,7 +16,7 @@ namespace SecurityOps.Inventory
     /// portage-stable and coreos-overlay), an SPDX 2.3 or CycloneDX 1.5/1.6 JSON SBOM (purls where given), go.mod /
     /// go.sum and Cargo.lock. The format is recognised from the path and content unless given.
     /// </summary>
-    public static class InventoryImporter
+    internal static class InventoryImporter
     {
         public static readonly string[] Formats = { "list", "ebuild-tree", "spdx", "cyclonedx", "go-mod", "cargo-lock" };
 

@@ -9,7 +9,7 @@ using SecurityOps.State;
 namespace SecurityOps.Inventory
 {
     /// <summary>The inventories of the state: inventory/&lt;name&gt;.yaml, read and written through the state repository.</summary>
-    public sealed class InventoryStore
+    internal sealed class InventoryStore
     {
         public const string Folder = "inventory";
         private static readonly Regex NamePattern = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", RegexOptions.Compiled);

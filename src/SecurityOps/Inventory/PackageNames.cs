@@ -7,7 +7,7 @@ namespace SecurityOps.Inventory
     /// How a package is known across sources: a key of canonical ecosystem and name (PyPI names normalized as PEP 503
     /// says, Go and Gentoo names as written, others case-insensitive), and package URLs (purl) read into one.
     /// </summary>
-    public static class PackageNames
+    internal static class PackageNames
     {
         private static readonly Regex PypiSeparators = new Regex(@"[-_.]+", RegexOptions.Compiled);
 

@@ -12,7 +12,7 @@ namespace SecurityOps.Inventory
     /// do not count), pre-release, post-release, development release and local label: 1.0.dev0 &lt; 1.0a1.dev0 &lt; 1.0a1
     /// &lt; 1.0b1 &lt; 1.0rc1 &lt; 1.0 &lt; 1.0+local &lt; 1.0.post1.dev0 &lt; 1.0.post1.
     /// </summary>
-    public sealed class Pep440Version : IComparable<Pep440Version>, IComparable
+    internal sealed class Pep440Version : IComparable<Pep440Version>, IComparable
     {
         private static readonly Regex Pattern = new Regex(
             @"^\s*v?(?:(?<epoch>[0-9]+)!)?(?<release>[0-9]+(?:\.[0-9]+)*)" +

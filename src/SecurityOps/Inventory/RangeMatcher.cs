@@ -6,7 +6,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Inventory
 {
     /// <summary>Whether one shipped version falls in an advisory's ranges.</summary>
-    public enum RangeVerdict
+    internal enum RangeVerdict
     {
         NotAffected,
         Affected,
@@ -20,7 +20,7 @@ namespace SecurityOps.Inventory
     /// explicit version lists. A range type or an ecosystem whose order the module does not know gives Unknown with
     /// the reason, never a guess.
     /// </summary>
-    public static class RangeMatcher
+    internal static class RangeMatcher
     {
         public static (RangeVerdict Verdict, string Reason) Match(PackageRef advisory, string version)
         {

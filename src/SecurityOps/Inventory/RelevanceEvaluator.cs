@@ -13,7 +13,7 @@ namespace SecurityOps.Inventory
     /// The inventories are indexed once, so a record costs a few dictionary look-ups however large the database is.
     /// A person's decision (<see cref="CveRelevance.Manual"/>) is kept as it is.
     /// </summary>
-    public sealed class RelevanceEvaluator
+    internal sealed class RelevanceEvaluator
     {
         private readonly Dictionary<string, List<InventoryPackage>> byKey = new Dictionary<string, List<InventoryPackage>>(StringComparer.Ordinal);
         private readonly Dictionary<string, List<InventoryPackage>> byName = new Dictionary<string, List<InventoryPackage>>(StringComparer.Ordinal);

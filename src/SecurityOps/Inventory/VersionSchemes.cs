@@ -9,7 +9,7 @@ namespace SecurityOps.Inventory
     /// npm (SemVer 2.0.0 precedence, <see cref="SemVerKey"/>; Go's leading "v" allowed), PEP 440 for PyPI (<see cref="Pep440Version"/>). An ecosystem
     /// without a known order has none: its ranges are reported as not evaluated rather than guessed.
     /// </summary>
-    public static class VersionSchemes
+    internal static class VersionSchemes
     {
         public const string Gentoo = "gentoo";
         public const string SemVer = "semver";
@@ -167,7 +167,7 @@ namespace SecurityOps.Inventory
     }
 
     /// <summary>A sorted order of versions for tests and callers: compares by a scheme, throws on a version it cannot read.</summary>
-    public sealed class SchemeVersionComparer : IComparer<string>
+    internal sealed class SchemeVersionComparer : IComparer<string>
     {
         private readonly string scheme;
 

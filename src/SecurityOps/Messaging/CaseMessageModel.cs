@@ -11,7 +11,7 @@ namespace SecurityOps.Messaging
     /// one the case lacks fails (TemplateValueMissing) before anything is sent. Optional parts are guarded by
     /// has* flags (hasReproduction, hasCredits...), which are always present.
     /// </summary>
-    public static class CaseMessageModel
+    internal static class CaseMessageModel
     {
         public static string FormatTime(DateTimeOffset? t) =>
             t?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

@@ -12,7 +12,7 @@ namespace SecurityOps.Messaging
     /// distributors.yaml and membership/ in the state repository: read, validated, changed under the state lock.
     /// A malformed file is an error with file:line and nothing is written over it.
     /// </summary>
-    public sealed class DistributorStore
+    internal sealed class DistributorStore
     {
         public const string FileName = "distributors.yaml";
         private static readonly Regex IdPattern = new Regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);

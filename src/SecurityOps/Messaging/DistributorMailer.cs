@@ -18,7 +18,7 @@ namespace SecurityOps.Messaging
     /// OpenPGP/MIME message to that member alone, and hands the batch to <see cref="MailSender"/> over one connection.
     /// A member without a usable key is refused (reported, never sent in clear). Send-EmbargoNotice builds on this.
     /// </summary>
-    public sealed class DistributorMailer
+    internal sealed class DistributorMailer
     {
         public const string SigningPassphraseVariable = "SECURITYOPS_SIGNING_PASSPHRASE";
 

@@ -20,7 +20,7 @@ using SecurityOps.Net;
 namespace SecurityOps.Messaging
 {
     /// <summary>A message for one member, built and ready, or refused before sending (no usable key...).</summary>
-    public sealed class OutgoingMail
+    internal sealed class OutgoingMail
     {
         public string MemberId { get; set; }
 
@@ -40,7 +40,7 @@ namespace SecurityOps.Messaging
     /// connection is retried with backoff (reconnecting when needed); a 5xx fails that recipient and the batch goes on.
     /// Every message gets a <see cref="MailDelivery"/> saying exactly what happened.
     /// </summary>
-    public sealed class MailSender
+    internal sealed class MailSender
     {
         private readonly SmtpSettings settings;
         private readonly NetworkCredential credential;

@@ -12,7 +12,7 @@ namespace SecurityOps.Messaging
     /// The distributors list's life: requests (from parameters or a request mail), their checks, approval with a
     /// welcome message, denial, removal with a notice, and the list's health.
     /// </summary>
-    public sealed class MembershipService
+    internal sealed class MembershipService
     {
         private static readonly Regex MailAddress = new Regex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant);
         private static readonly Regex KeyBlock = new Regex(@"-----BEGIN PGP PUBLIC KEY BLOCK-----.*?-----END PGP PUBLIC KEY BLOCK-----", RegexOptions.Singleline | RegexOptions.CultureInvariant);

@@ -10,7 +10,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Messaging
 {
     /// <summary>What the module learned from an armored OpenPGP public key.</summary>
-    public sealed class OpenPgpKeyInfo
+    internal sealed class OpenPgpKeyInfo
     {
         public bool Readable { get; set; }
 
@@ -43,7 +43,7 @@ namespace SecurityOps.Messaging
     /// or changed. Picks the encryption key by its key flags, because an RSA primary is often sign-only although its
     /// algorithm could encrypt.
     /// </summary>
-    public static class OpenPgpKeys
+    internal static class OpenPgpKeys
     {
         public static string NormalizeFingerprint(string fingerprint) =>
             fingerprint == null ? null : new string(fingerprint.Where(Uri.IsHexDigit).ToArray()).ToUpperInvariant();

@@ -6,7 +6,7 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 namespace SecurityOps.Messaging
 {
     /// <summary>Detached OpenPGP signatures (a release asset's .asc or .sig) checked against the keys the team trusts.</summary>
-    public static class OpenPgpSignatures
+    internal static class OpenPgpSignatures
     {
         /// <summary>
         /// True when <paramref name="signature"/> (armored or binary, detached) is a good signature of

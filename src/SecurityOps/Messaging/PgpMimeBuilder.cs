@@ -13,7 +13,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Messaging
 {
     /// <summary>The team's secret key, to sign what it encrypts.</summary>
-    public sealed class OpenPgpSigner
+    internal sealed class OpenPgpSigner
     {
         private OpenPgpSigner(PgpSecretKey secret, PgpPrivateKey key)
         {
@@ -61,7 +61,7 @@ namespace SecurityOps.Messaging
     /// "Version: 1" control part and the armored OpenPGP message. The clear headers carry only a generic Subject; the
     /// real one travels inside the encrypted part as a protected header (protected-headers="v1").
     /// </summary>
-    public sealed class PgpMimeBuilder
+    internal sealed class PgpMimeBuilder
     {
         private static readonly SecureRandom Random = new SecureRandom();
 

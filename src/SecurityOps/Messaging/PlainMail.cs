@@ -3,7 +3,7 @@ using MimeKit;
 namespace SecurityOps.Messaging
 {
     /// <summary>Unencrypted mail (the public announce list, the team's own reminders), sent through <see cref="MailSender"/> like any other.</summary>
-    public static class PlainMail
+    internal static class PlainMail
     {
         public static OutgoingMail Build(string id, string from, string to, string subject, string body)
         {

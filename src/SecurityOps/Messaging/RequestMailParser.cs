@@ -15,7 +15,7 @@ namespace SecurityOps.Messaging
     /// the mail need not match the policy's numbering. An answer line is never taken for a criterion because it shares
     /// words with one: plain lines count only when they are the criterion's text exactly.
     /// </summary>
-    public static class RequestMailParser
+    internal static class RequestMailParser
     {
         private static readonly Regex QuoteMarker = new Regex(@"^\s*(>\s?)+", RegexOptions.CultureInvariant);
         private static readonly Regex Numbering = new Regex(

@@ -16,7 +16,7 @@ namespace SecurityOps.Messaging
     /// template that names a value the model lacks (or holds as null) is an error, so no mail goes out with a blank.
     /// Text is not HTML-escaped (these are plain-text mails).
     /// </summary>
-    public sealed class TemplateRenderer
+    internal sealed class TemplateRenderer
     {
         private static readonly Regex SubjectLine = new Regex(@"^Subject:[ \t]*(?<subject>.*?)\r?\n", RegexOptions.CultureInvariant);
 

@@ -13,7 +13,7 @@ using SecurityOps.Net;
 namespace SecurityOps.Messaging
 {
     /// <summary>The outcome of posting one payload to one webhook.</summary>
-    public sealed class WebhookPostResult
+    internal sealed class WebhookPostResult
     {
         public bool Posted { get; set; }
 
@@ -33,7 +33,7 @@ namespace SecurityOps.Messaging
     /// (whoever has it can post): it is used for the request and nowhere else: results, verbose text and errors name
     /// the channel only. 429 and 5xx answers, timeouts and dropped connections are retried; other 4xx fail at once.
     /// </summary>
-    public sealed class WebhookClient : IDisposable
+    internal sealed class WebhookClient : IDisposable
     {
         /// <summary>Discord refuses message content longer than this.</summary>
         public const int DiscordLimit = 2000;

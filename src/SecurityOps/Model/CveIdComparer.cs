@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace SecurityOps.Model
 {
     /// <summary>Orders CVE ids by year, then number (CVE-2024-9999 before CVE-2024-10000).</summary>
-    public sealed class CveIdComparer : IComparer<string>
+    internal sealed class CveIdComparer : IComparer<string>
     {
         public static readonly CveIdComparer Instance = new CveIdComparer();
 

@@ -121,7 +121,7 @@ namespace SecurityOps.Model
     }
 
     /// <summary>CVSS severity names from a base score (FIRST's qualitative scale).</summary>
-    public static class CvssSeverity
+    internal static class CvssSeverity
     {
         public static string FromScore(double? score)
         {

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace SecurityOps.Model
 {
     /// <summary>distributors.yaml: the vetted distributors who get embargoed notices.</summary>
-    public sealed class DistributorList : IVersionedDocument
+    internal sealed class DistributorList : IVersionedDocument
     {
         public int SchemaVersion { get; set; } = SchemaVersions.Current;
 

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace SecurityOps.Model
 {
     /// <summary>The kinds of embargo notice: the first one, a revised one after the public date moved, the last one 24 hours before.</summary>
-    public static class EmbargoNoticeKind
+    internal static class EmbargoNoticeKind
     {
         public const string Initial = "Initial";
         public const string Revised = "Revised";

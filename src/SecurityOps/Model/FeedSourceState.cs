@@ -8,7 +8,7 @@ namespace SecurityOps.Model
     /// unchanged feed costs one 304, and the advisory ids already seen with their version (an update time or a marker),
     /// so that only new or changed advisories are followed and emitted.
     /// </summary>
-    public sealed class FeedSourceState : IVersionedDocument
+    internal sealed class FeedSourceState : IVersionedDocument
     {
         public int SchemaVersion { get; set; } = SchemaVersions.Current;
 
@@ -32,7 +32,7 @@ namespace SecurityOps.Model
     }
 
     /// <summary>Where feed state is loaded and saved (State/FeedStateStore over the state repository).</summary>
-    public interface IFeedStateStore
+    internal interface IFeedStateStore
     {
         /// <summary>The source's state, or null when it was never read.</summary>
         FeedSourceState Load(string sourceName);

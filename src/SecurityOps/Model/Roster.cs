@@ -9,7 +9,7 @@ namespace SecurityOps.Model
     /// <see cref="Start"/> has a Primary and a Secondary taken in turn from <see cref="Order"/>; overrides swap two
     /// people for one week or take a person out for an absence.
     /// </summary>
-    public sealed class Roster : IVersionedDocument
+    internal sealed class Roster : IVersionedDocument
     {
         public const string FileName = "roster.yaml";
 

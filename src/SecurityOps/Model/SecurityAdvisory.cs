@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace SecurityOps.Model
 {
     /// <summary>The states of a repository security advisory on GitHub (triage: a private vulnerability report).</summary>
-    public static class AdvisoryState
+    internal static class AdvisoryState
     {
         public const string Triage = "triage";
         public const string Draft = "draft";

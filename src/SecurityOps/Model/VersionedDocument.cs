@@ -1,13 +1,13 @@
 namespace SecurityOps.Model
 {
     /// <summary>Every state file carries a schema version, so a newer file is refused rather than misread.</summary>
-    public interface IVersionedDocument
+    internal interface IVersionedDocument
     {
         int SchemaVersion { get; set; }
     }
 
     /// <summary>The schema version this module writes (and the newest it reads).</summary>
-    public static class SchemaVersions
+    internal static class SchemaVersions
     {
         public const int Current = 2;
 

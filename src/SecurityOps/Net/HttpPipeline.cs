@@ -13,7 +13,7 @@ using System.Threading.Tasks;
 namespace SecurityOps.Net
 {
     /// <summary>How the pipeline behaves; one instance per pipeline, the defaults suit feeds.</summary>
-    public sealed class HttpPipelineOptions
+    internal sealed class HttpPipelineOptions
     {
         /// <summary>Time for one attempt, headers and body together.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -41,7 +41,7 @@ namespace SecurityOps.Net
     /// One request: a GET (where, the validators of the copy we hold, extra headers; Authorization stays out of
     /// messages) or, with <see cref="Post"/>, a POST of a body (webhooks).
     /// </summary>
-    public sealed class HttpFetchRequest
+    internal sealed class HttpFetchRequest
     {
         public HttpFetchRequest(string location) => Location = location;
 
@@ -92,7 +92,7 @@ namespace SecurityOps.Net
     }
 
     /// <summary>What came back: the bytes (null on 304), the validators to keep, and how many attempts it took.</summary>
-    public sealed class HttpFetchResult
+    internal sealed class HttpFetchResult
     {
         public Uri Uri { get; set; }
 
@@ -130,7 +130,7 @@ namespace SecurityOps.Net
     /// Errors: HttpRequestFailed (final status not 2xx/304), HttpConnectionFailed (no answer after the retries),
     /// HttpTimeout, ResponseTooLarge, HttpRetryAfterTooLong, LocalFileNotFound; cancellation is an OperationCanceledException.
     /// </summary>
-    public sealed class HttpPipeline : IDisposable
+    internal sealed class HttpPipeline : IDisposable
     {
         private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(() => CreateHandler());
 

@@ -9,7 +9,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Publishing
 {
     /// <summary>One channel the announcement goes to, with its secret URL resolved (never shown).</summary>
-    public sealed class AnnouncementChannel
+    internal sealed class AnnouncementChannel
     {
         public string Name { get; set; }
 
@@ -29,7 +29,7 @@ namespace SecurityOps.Publishing
     /// to the configured Slack and Discord webhooks and the public mailing list. Asks the public gate first, so it is
     /// refused (EmbargoActive) before the case's public date and time.
     /// </summary>
-    public sealed class AnnouncementService
+    internal sealed class AnnouncementService
     {
         private readonly SecurityConfig config;
         private readonly TemplateRenderer templates;

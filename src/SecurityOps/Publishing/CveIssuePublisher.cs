@@ -12,7 +12,7 @@ using SecurityOps.State;
 namespace SecurityOps.Publishing
 {
     /// <summary>One issue to open or edit for one package's records.</summary>
-    public sealed class CveIssuePlanItem
+    internal sealed class CveIssuePlanItem
     {
         public string Package { get; set; }
 
@@ -45,7 +45,7 @@ namespace SecurityOps.Publishing
     }
 
     /// <summary>What the caller decides for one planned issue: write it, show it (-WhatIf, or no token), or leave it.</summary>
-    public enum IssueDecision
+    internal enum IssueDecision
     {
         Execute,
         WhatIf,
@@ -53,7 +53,7 @@ namespace SecurityOps.Publishing
     }
 
     /// <summary>What a filing walk did: every result (already filed, filed, or planned), the refusals, the failures, a held flood.</summary>
-    public sealed class CveIssueWalk
+    internal sealed class CveIssueWalk
     {
         public List<CveIssueResult> Results { get; } = new List<CveIssueResult>();
 
@@ -74,7 +74,7 @@ namespace SecurityOps.Publishing
     }
 
     /// <summary>A plan: the issues to write, the records already filed, and the records refused.</summary>
-    public sealed class CveIssuePlan
+    internal sealed class CveIssuePlan
     {
         public List<CveIssuePlanItem> Items { get; } = new List<CveIssuePlanItem>();
 
@@ -92,7 +92,7 @@ namespace SecurityOps.Publishing
     /// issue is only linked. A record the public gate holds back (its own embargo, or an embargoed case that names its
     /// CVE) is refused for a repository that <see cref="RepositoryVisibility"/> does not confirm private.
     /// </summary>
-    public sealed class CveIssuePublisher
+    internal sealed class CveIssuePublisher
     {
         private static readonly Dictionary<string, string> Colors = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {

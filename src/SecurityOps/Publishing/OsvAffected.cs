@@ -13,7 +13,7 @@ namespace SecurityOps.Publishing
     /// (versions without a leading "v", which SemVer 2.0 must then be), ECOSYSTEM otherwise. What OSV cannot state
     /// exactly ("&gt; 1.2.0", "!= 1.3.0") is kept, verbatim, in the package's database_specific and reported.
     /// </summary>
-    public static class OsvAffected
+    internal static class OsvAffected
     {
         private static readonly Regex SemVer = new Regex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant);
         private static readonly Regex Constraint = new Regex(@"(?<op><=|>=|==|!=|<|>|=)?\s*(?<v>[^\s,<>=!|&]+)", RegexOptions.CultureInvariant);

@@ -9,7 +9,7 @@ using SecurityOps.State;
 namespace SecurityOps.Publishing
 {
     /// <summary>One OSV document with what the cmdlet reports about it.</summary>
-    public sealed class OsvDocument
+    internal sealed class OsvDocument
     {
         public string Id { get; set; }
 
@@ -37,7 +37,7 @@ namespace SecurityOps.Publishing
     /// prefix's PREFIX-YYYY-NNNN; a CVE record's is PREFIX-CVE-YYYY-NNNN. Callers pass the public gate first; this class
     /// only maps.
     /// </summary>
-    public static class OsvDocumentBuilder
+    internal static class OsvDocumentBuilder
     {
         private static readonly Regex CaseIdPattern = new Regex(@"^SEC-(?<rest>\d{4}-\d{4,})$", RegexOptions.CultureInvariant);
 

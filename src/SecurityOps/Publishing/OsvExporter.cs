@@ -10,7 +10,7 @@ namespace SecurityOps.Publishing
     /// Renders OSV documents as validated JSON and writes one file per advisory. A document that is not valid against
     /// the unmodified official schema throws (OsvValidationFailed, OsvIdPrefixNotAccepted) before anything touches the disk.
     /// </summary>
-    public sealed class OsvExporter
+    internal sealed class OsvExporter
     {
         private static readonly JsonSerializerOptions Indented = new JsonSerializerOptions
         {

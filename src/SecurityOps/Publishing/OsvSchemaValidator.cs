@@ -14,7 +14,7 @@ namespace SecurityOps.Publishing
     /// the module, unmodified: what passes here passes every consumer that checks the schema. Its id rule lists the
     /// home databases registered with OSV; ids with another prefix are not valid.
     /// </summary>
-    public sealed class OsvSchemaValidator
+    internal sealed class OsvSchemaValidator
     {
         public const string SchemaVersion = "1.7.5";
         private const string ResourceName = "SecurityOps.Resources.schemas/osv-schema-1.7.5.json";

@@ -10,7 +10,7 @@ namespace SecurityOps.Publishing
     /// The one gate to the public (ARCHITECTURE.md, rule 3): anything that could put a case's details in a public
     /// place asks here first, with the case and the clock. While the case is embargoed it throws EmbargoActive.
     /// </summary>
-    public static class PublicGate
+    internal static class PublicGate
     {
         /// <summary>True when the case's details may be made public now (the non-throwing form, for outputs that leave a case out).</summary>
         public static bool IsPublic(VulnerabilityCase c, DateTimeOffset now) => c != null && !c.IsEmbargoed(now);
@@ -51,7 +51,7 @@ namespace SecurityOps.Publishing
     }
 
     /// <summary>Which CVE records may go public now (see <see cref="PublicGate.Embargoes"/>).</summary>
-    public sealed class CveEmbargoes
+    internal sealed class CveEmbargoes
     {
         private readonly Dictionary<string, VulnerabilityCase> casesByCve = new Dictionary<string, VulnerabilityCase>(StringComparer.OrdinalIgnoreCase);
 

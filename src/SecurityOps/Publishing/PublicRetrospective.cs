@@ -18,7 +18,7 @@ namespace SecurityOps.Publishing
     /// text that names a person of the case (fix team, timeline actors, reporter, collaborators, distributors) or any mail
     /// address is refused, unless that person is credited.
     /// </summary>
-    public static class PublicRetrospective
+    internal static class PublicRetrospective
     {
         /// <summary>The template the public retrospective is rendered from (state override: templates/public-retrospective.hbs).</summary>
         public const string Template = "public-retrospective";

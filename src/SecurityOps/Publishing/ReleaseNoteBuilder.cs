@@ -8,7 +8,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Publishing
 {
     /// <summary>The sections New-SecurityReleaseNote can write.</summary>
-    public static class ReleaseNoteFormat
+    internal static class ReleaseNoteFormat
     {
         public const string Changelog = "Changelog";
         public const string Detailed = "Detailed";
@@ -25,7 +25,7 @@ namespace SecurityOps.Publishing
     /// Containers; KubeEdge's low and medium fixes). Everything passes the public gate: an embargoed case, its CVE, and
     /// an embargoed CVE record are left out and only counted.
     /// </summary>
-    public static class ReleaseNoteBuilder
+    internal static class ReleaseNoteBuilder
     {
         public const string CveLinkBase = "https://www.cve.org/CVERecord?id=";
 

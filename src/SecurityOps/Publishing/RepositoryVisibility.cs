@@ -8,7 +8,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Publishing
 {
     /// <summary>Whether a repository counts as public, and why; unconfirmed answers count as public.</summary>
-    public sealed class VisibilityAnswer
+    internal sealed class VisibilityAnswer
     {
         public GitHubRepositoryName Repository { get; set; }
 
@@ -34,7 +34,7 @@ namespace SecurityOps.Publishing
     ///    confirmed, so public.
     /// Answers are kept per repository for the life of the object (one question per repository per run).
     /// </summary>
-    public sealed class RepositoryVisibility
+    internal sealed class RepositoryVisibility
     {
         private readonly GitHubSettings settings;
         private readonly GitHubGateway gateway;

@@ -15,7 +15,7 @@ namespace SecurityOps.Publishing
     /// that introduced the issue, critiques of the response). It stays in the private state repository; the first
     /// line records a hash of what was generated, so a person's edit is recognised and never overwritten unasked.
     /// </summary>
-    public static class RetrospectiveBuilder
+    internal static class RetrospectiveBuilder
     {
         private static readonly Regex Marker = new Regex(@"^<!-- securityops:retrospective generated sha256=(?<hash>[0-9a-f]{64}) -->\n", RegexOptions.CultureInvariant);
 

@@ -19,7 +19,7 @@ namespace SecurityOps.Publishing
     /// is refused, and so is a visibility GitHub cannot tell (no token, not found, network error). A remote that is not
     /// on GitHub is decided by the config alone (not set: treated as private).
     /// </summary>
-    public static class StatePushGuard
+    internal static class StatePushGuard
     {
         public const string ErrorId = "EmbargoedStatePushRefused";
 

@@ -14,7 +14,7 @@ using SecurityOps.State;
 namespace SecurityOps.Publishing
 {
     /// <summary>What Export-VexDocument wrote (or would write).</summary>
-    public sealed class VexDocumentFile
+    internal sealed class VexDocumentFile
     {
         public string Path { get; set; }
 
@@ -49,7 +49,7 @@ namespace SecurityOps.Publishing
     /// fixed, under_investigation when the relevance is unknown. Every record passes the public gate first; the
     /// document is checked against the OpenVEX 0.2.0 rules shipped with the module before it is written.
     /// </summary>
-    public static class VexDocumentBuilder
+    internal static class VexDocumentBuilder
     {
         public const string Context = "https://openvex.dev/ns/v0.2.0";
         /// <summary>The OpenVEX 0.2.0 rules shipped with the module (Resources/schemas).</summary>

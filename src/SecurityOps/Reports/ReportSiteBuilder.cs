@@ -18,7 +18,7 @@ using SecurityOps.State;
 namespace SecurityOps.Reports
 {
     /// <summary>One file of the report site, rendered in memory.</summary>
-    public sealed class ReportFile
+    internal sealed class ReportFile
     {
         /// <summary>The path inside the site ("index.html", "cases/SEC-2026-0001.json").</summary>
         public string RelativePath { get; set; }
@@ -34,7 +34,7 @@ namespace SecurityOps.Reports
     /// data is written as JSON beside it; long lists are paginated so that no page grows past about 1 MB. No
     /// JavaScript; light and dark through CSS.
     /// </summary>
-    public sealed class ReportSiteBuilder
+    internal sealed class ReportSiteBuilder
     {
         /// <summary>CVE rows per page of the CVE list: a page stays well under 1 MB.</summary>
         public const int CvesPerPage = 1000;

@@ -8,7 +8,7 @@ namespace SecurityOps.Rotation
     /// A small RFC 5545 writer: content lines end in CRLF, are folded so no line exceeds 75 octets of UTF-8 (never
     /// inside a character), and TEXT values escape backslash, semicolon, comma and newlines.
     /// </summary>
-    public sealed class ICalendarWriter
+    internal sealed class ICalendarWriter
     {
         public const int MaxLineOctets = 75;
 

@@ -11,7 +11,7 @@ namespace SecurityOps.Rotation
     /// keeps its wall-clock time there across daylight-saving changes; without one it keeps its UTC time.
     /// Cancelled dates are left out.
     /// </summary>
-    public sealed class MeetingSchedule
+    internal sealed class MeetingSchedule
     {
         private readonly MeetingSettings settings;
         private readonly TimeZoneInfo zone;
@@ -135,7 +135,7 @@ namespace SecurityOps.Rotation
     }
 
     /// <summary>Calendar ids: stable per project, so re-importing a calendar updates its events.</summary>
-    public static class CalendarIds
+    internal static class CalendarIds
     {
         /// <summary>"Example Project" -> "example-project.securityops".</summary>
         public static string Domain(string projectName)

@@ -5,7 +5,7 @@ using System.Linq;
 namespace SecurityOps.Rotation
 {
     /// <summary>One thing wrong with a roster: a stable error id, the offending value and a sentence that names it.</summary>
-    public sealed class RosterProblem
+    internal sealed class RosterProblem
     {
         public RosterProblem(string errorId, object target, string message)
         {
@@ -24,7 +24,7 @@ namespace SecurityOps.Rotation
     }
 
     /// <summary>A roster that cannot be used. The error id and target are the first problem's; the message lists all.</summary>
-    public sealed class RosterInvalidException : SecurityOpsException
+    internal sealed class RosterInvalidException : SecurityOpsException
     {
         public RosterInvalidException(string file, IReadOnlyList<RosterProblem> problems)
             : base(problems[0].ErrorId, FailureKind.InvalidData, problems[0].Target, Compose(file, problems))
@@ -47,7 +47,7 @@ namespace SecurityOps.Rotation
     }
 
     /// <summary>The error ids a roster can fail with.</summary>
-    public static class RosterErrors
+    internal static class RosterErrors
     {
         public const string NoMembers = "RosterNoMembers";
         public const string DuplicateHandle = "RosterDuplicateHandle";
@@ -64,7 +64,7 @@ namespace SecurityOps.Rotation
     }
 
     /// <summary>Time zone ids: IANA (Europe/Berlin) or Windows ids, as the runtime knows them.</summary>
-    public static class TimeZones
+    internal static class TimeZones
     {
         public static bool TryFind(string id, out TimeZoneInfo zone)
         {

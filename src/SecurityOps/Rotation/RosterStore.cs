@@ -7,7 +7,7 @@ using SecurityOps.State;
 namespace SecurityOps.Rotation
 {
     /// <summary>Reads and changes roster.yaml through the state repository; never writes a roster that does not validate.</summary>
-    public sealed class RosterStore
+    internal sealed class RosterStore
     {
         private readonly StateRepository files;
 

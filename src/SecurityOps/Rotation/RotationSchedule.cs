@@ -16,7 +16,7 @@ namespace SecurityOps.Rotation
     ///   the other's role; two people on duty exchange roles).</item>
     /// </list>
     /// </summary>
-    public sealed class RotationSchedule
+    internal sealed class RotationSchedule
     {
         /// <summary>The furthest a single query may reach (ten years of weeks).</summary>
         public const int MaxWeeks = 520;

@@ -10,7 +10,7 @@ namespace SecurityOps.Rotation
     /// The team calendar as iCalendar text: one all-day event per duty week and one timed (UTC) event per meeting.
     /// UIDs depend only on the project and the date, so importing a newer export updates events in place.
     /// </summary>
-    public static class SecurityCalendar
+    internal static class SecurityCalendar
     {
         /// <param name="descriptions">Text for a meeting's DESCRIPTION, by the meeting's UID (its agenda); optional.</param>
         public static string Build(string projectName, IEnumerable<RotationSlot> slots, IEnumerable<SecurityMeeting> meetings, DateTimeOffset stamp,

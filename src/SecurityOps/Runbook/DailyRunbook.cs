@@ -22,7 +22,7 @@ using SecurityOps.State;
 namespace SecurityOps.Runbook
 {
     /// <summary>What one run of the daily runbook is asked to do.</summary>
-    public sealed class RunbookOptions
+    internal sealed class RunbookOptions
     {
         /// <summary>The sources to read (the cmdlet resolves -Source; default: every enabled source).</summary>
         public IReadOnlyList<SecuritySource> Sources { get; set; }
@@ -64,7 +64,7 @@ namespace SecurityOps.Runbook
     /// <see cref="RunbookProblem"/> (and an exception for the cmdlet's error stream); the later steps still run, so what
     /// succeeded is saved. When nothing changed upstream it reads no CVE record: one request per source, no GitHub call.
     /// </summary>
-    public sealed class DailyRunbook
+    internal sealed class DailyRunbook
     {
         public const string Activity = "Daily security runbook";
         public const int ProgressId = 10;

@@ -18,7 +18,7 @@ namespace SecurityOps.Runbook
     /// go public, who is on duty). Clocks are read as they will stand when the meeting starts (or now, for a meeting
     /// already under way), "due soon" meaning before the next meeting.
     /// </summary>
-    public static class MeetingAgendaBuilder
+    internal static class MeetingAgendaBuilder
     {
         private static readonly string[] RelevanceOrder = { CveRelevance.Affected, CveRelevance.Unknown, CveRelevance.NotAffected };
 

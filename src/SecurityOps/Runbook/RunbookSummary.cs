@@ -10,7 +10,7 @@ using SecurityOps.Publishing;
 namespace SecurityOps.Runbook
 {
     /// <summary>The run as GitHub-flavoured markdown, for $GITHUB_STEP_SUMMARY and -SummaryPath. Never holds a secret.</summary>
-    public static class RunbookSummary
+    internal static class RunbookSummary
     {
         public static string Markdown(SecurityRunbookResult r)
         {

@@ -6,7 +6,7 @@ using SecurityOps.Model;
 namespace SecurityOps.Scoring
 {
     /// <summary>Scores CVSS v3.0, v3.1 and v4.0 vectors exactly as FIRST's specifications and calculators do.</summary>
-    public static class Cvss
+    internal static class Cvss
     {
         /// <summary>
         /// Parses and scores a vector. Throws <see cref="SecurityOpsException"/> "InvalidCvssVector" (InvalidArgument, the

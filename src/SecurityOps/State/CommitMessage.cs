@@ -7,7 +7,7 @@ using System.Text;
 namespace SecurityOps.State
 {
     /// <summary>Writes a commit message that says what changed in the state, in words a reviewer reads at a glance.</summary>
-    public static class CommitMessage
+    internal static class CommitMessage
     {
         public static string Describe(IReadOnlyList<GitChange> changes)
         {

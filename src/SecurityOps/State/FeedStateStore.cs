@@ -13,7 +13,7 @@ namespace SecurityOps.State
     /// clone without .cache/ still has the time of the last read that changed something (a safe lower bound where a
     /// reader asks only for what changed since).
     /// </summary>
-    public sealed class FeedStateStore : IFeedStateStore
+    internal sealed class FeedStateStore : IFeedStateStore
     {
         public const string Folder = "feeds";
         public const string CacheFolder = ".cache/feeds";
@@ -140,7 +140,7 @@ namespace SecurityOps.State
     }
 
     /// <summary>.cache/feeds/&lt;source&gt;.yaml: when the source was last checked (changes every run, never committed).</summary>
-    public sealed class FeedCheckTime
+    internal sealed class FeedCheckTime
     {
         public string Source { get; set; }
 

@@ -135,7 +135,7 @@ namespace SecurityOps.State
     }
 
     /// <summary>Text files shipped inside the module (default config, templates, presets, schemas).</summary>
-    public static class EmbeddedResources
+    internal static class EmbeddedResources
     {
         public static string ReadText(string name)
         {

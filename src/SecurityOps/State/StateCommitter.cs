@@ -11,7 +11,7 @@ namespace SecurityOps.State
     /// Commits the state's changed files with a message that says what changed (Save-SecurityState and the daily
     /// runbook), and pushes it to the configured remote and branch.
     /// </summary>
-    public static class StateCommitter
+    internal static class StateCommitter
     {
         /// <summary>
         /// Under the state lock: reads git's status, writes the message (unless one is given), asks

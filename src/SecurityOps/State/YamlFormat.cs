@@ -15,7 +15,7 @@ namespace SecurityOps.State
     /// How state documents look on disk: camelCase keys, UTC ISO 8601 times, and keys a person added by hand kept
     /// when the module rewrites a file (<see cref="MergeUnknownKeys"/>), and so are their comments (<see cref="YamlComments"/>).
     /// </summary>
-    public static class YamlFormat
+    internal static class YamlFormat
     {
         private static readonly IDeserializer Reader = new DeserializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
