@@ -138,12 +138,22 @@ namespace SecurityOps.Commands
         }
     }
 
-    /// <summary>Writes straight to the cmdlet: for the service's warnings while it plans on the pipeline thread.</summary>
+    /// <summary>
+    /// Writes straight to the cmdlet: for a service's messages while it works on the pipeline thread. Progress is
+    /// written only when asked for (and then once per percent step), since a service that plans here may report it
+    /// from other threads too.
+    /// </summary>
     internal sealed class PipelineThreadSink : IEventSink
     {
         private readonly Cmdlet cmdlet;
+        private readonly bool writeProgress;
+        private (string Activity, int Percent) last;
 
-        public PipelineThreadSink(Cmdlet cmdlet) => this.cmdlet = cmdlet;
+        public PipelineThreadSink(Cmdlet cmdlet, bool writeProgress = false)
+        {
+            this.cmdlet = cmdlet;
+            this.writeProgress = writeProgress;
+        }
 
         public void Verbose(string message) => cmdlet.WriteVerbose(message);
 
@@ -151,6 +161,17 @@ namespace SecurityOps.Commands
 
         public void Progress(ProgressInfo progress)
         {
+            if (!writeProgress || (!progress.Completed && last == (progress.Activity, progress.Percent)))
+            {
+                return;
+            }
+
+            last = (progress.Activity, progress.Percent);
+            cmdlet.WriteProgress(new ProgressRecord(progress.Id, progress.Activity, string.IsNullOrEmpty(progress.Status) ? "..." : progress.Status)
+            {
+                PercentComplete = progress.Percent,
+                RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            });
         }
     }
 

@@ -59,7 +59,7 @@ namespace SecurityOps.Commands
             TryRun(() =>
             {
                 string root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-                var sink = new PipelineThreadSink(this);
+                var sink = new PipelineThreadSink(this, writeProgress: true); // the site is built on this thread, as it is enumerated
                 var builder = new ReportSiteBuilder(State, sink);
                 DateTimeOffset now = ModuleContext.UtcNow;
                 WriteVerbose(Public
@@ -68,17 +68,33 @@ namespace SecurityOps.Commands
                 List<ReportFile> files = (Public ? builder.Public(now, SiteUrl) : builder.Team(now, RecentDays)).ToList();
                 var result = new SecurityReportResult { Path = root, Public = Public };
                 var written = new HashSet<string>(StringComparer.Ordinal);
+                var approved = new List<(ReportFile File, string Target)>(files.Count);
                 foreach (ReportFile file in files)
                 {
                     string target = System.IO.Path.Combine(root, file.RelativePath.Replace('/', System.IO.Path.DirectorySeparatorChar));
                     written.Add(System.IO.Path.GetFullPath(target));
-                    if (!ShouldProcess(target, $"Write {file.Content.Length} bytes"))
+                    if (ShouldProcess(target, $"Write {file.Content.Length} bytes"))
                     {
-                        continue;
+                        approved.Add((file, target));
                     }
+                }
 
-                    Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target));
-                    StateRepository.WriteFileAtomic(target, s => s.Write(file.Content, 0, file.Content.Length), durable: false);
+                // Asked one by one on the pipeline thread; written on every core (each file atomically, on its own).
+                foreach (string folder in approved.Select(a => System.IO.Path.GetDirectoryName(a.Target)).Distinct(StringComparer.Ordinal))
+                {
+                    Directory.CreateDirectory(folder);
+                }
+
+                try
+                {
+                    System.Threading.Tasks.Parallel.ForEach(approved, a => StateRepository.WriteFileAtomic(a.Target, s => s.Write(a.File.Content, 0, a.File.Content.Length), durable: false));
+                }
+                catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault() is SecurityOpsException first)
+                {
+                    throw first; // the first file that could not be written, as its own error (StateWriteFailed, with its path)
+                }
+                foreach ((ReportFile file, string _) in approved)
+                {
                     result.Files++;
                     result.Bytes += file.Content.Length;
                     if (file.RelativePath.EndsWith(".html", StringComparison.Ordinal))

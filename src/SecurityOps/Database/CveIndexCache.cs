@@ -1,6 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using SecurityOps.Model;
 using SecurityOps.State;
@@ -8,17 +12,23 @@ using SecurityOps.State;
 namespace SecurityOps.Database
 {
     /// <summary>
-    /// A cache of parsed CVE records beside the state (.cache/cve-index.json, never committed), keyed by each file's
+    /// A cache of parsed CVE records beside the state (.cache/cve-index.jsonl, never committed), keyed by each file's
     /// path, size and modification time. Reading 100,000 small YAML files is dominated by YAML parsing; with the cache
     /// only files changed since the last full read are parsed again. The YAML files stay the only truth: a missing,
     /// stale or corrupt cache just means more parsing.
+    /// One line per record: the key, then a summary of the fields queries filter on (status, relevance, package names,
+    /// last change), then the record as JSON. Loading reads only the keys and summaries; a record's JSON is parsed
+    /// when it is asked for, so a query that matches 200 of 100,000 records parses 200.
     /// </summary>
     internal sealed class CveIndexCache
     {
-        public const string RelativePath = ".cache/cve-index.json";
-        private const int FormatVersion = 1;
+        public const string RelativePath = ".cache/cve-index.jsonl";
+        private const string Header = "securityops-cve-index 2";
+        private const char Field = '\t';
+        private const char ListSeparator = '\u001f';
+        private const int SummaryFields = 7;
 
-        private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+        internal static readonly JsonSerializerOptions Options = new JsonSerializerOptions
         {
             DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         };
@@ -29,30 +39,50 @@ namespace SecurityOps.Database
 
         public Dictionary<string, Entry> Load()
         {
+            var map = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            byte[] bytes;
             try
             {
-                using var stream = File.OpenRead(path);
-                var file = JsonSerializer.Deserialize<CacheFile>(stream, Options);
-                if (file?.Version != FormatVersion || file.Entries == null)
-                {
-                    return new Dictionary<string, Entry>(StringComparer.Ordinal);
-                }
-
-                var map = new Dictionary<string, Entry>(file.Entries.Count, StringComparer.Ordinal);
-                foreach (var entry in file.Entries)
-                {
-                    if (entry?.Path != null && entry.Record != null)
-                    {
-                        map[entry.Path] = entry;
-                    }
-                }
-
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+            {
                 return map;
             }
-            catch (Exception ex) when (ex is IOException || ex is JsonException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+
+            int lineStart = 0;
+            bool first = true;
+            while (lineStart < bytes.Length)
             {
-                return new Dictionary<string, Entry>(StringComparer.Ordinal);
+                int lineEnd = Array.IndexOf(bytes, (byte)'\n', lineStart);
+                if (lineEnd < 0)
+                {
+                    lineEnd = bytes.Length; // a torn last line: its JSON will not parse, and the entry is dropped below
+                }
+
+                var line = new ReadOnlyMemory<byte>(bytes, lineStart, lineEnd - lineStart);
+                lineStart = lineEnd + 1;
+                if (first)
+                {
+                    first = false;
+                    if (Encoding.UTF8.GetString(line.Span.ToArray()) != Header)
+                    {
+                        return map; // another format: parse the YAML again, and the next full read rewrites it
+                    }
+
+                    continue;
+                }
+
+                Entry entry = Entry.Parse(line);
+                if (entry == null)
+                {
+                    return new Dictionary<string, Entry>(StringComparer.Ordinal); // corrupt: trust none of it
+                }
+
+                map[entry.Path] = entry;
             }
+
+            return map;
         }
 
         /// <summary>Writes the cache through the state's one atomic write. A cache that cannot be written is not an error.</summary>
@@ -60,7 +90,18 @@ namespace SecurityOps.Database
         {
             try
             {
-                StateRepository.WriteFileAtomic(path, stream => JsonSerializer.Serialize(stream, new CacheFile { Version = FormatVersion, Entries = entries }, Options), durable: false);
+                StateRepository.WriteFileAtomic(path, stream =>
+                {
+                    byte[] newline = { (byte)'\n' };
+                    byte[] header = Encoding.UTF8.GetBytes(Header);
+                    stream.Write(header, 0, header.Length);
+                    stream.Write(newline, 0, 1);
+                    foreach (Entry entry in entries)
+                    {
+                        entry.WriteTo(stream);
+                        stream.Write(newline, 0, 1);
+                    }
+                }, durable: false);
             }
             catch (SecurityOpsException)
             {
@@ -68,23 +109,140 @@ namespace SecurityOps.Database
             }
         }
 
-        public sealed class CacheFile
-        {
-            public int Version { get; set; }
-
-            public List<Entry> Entries { get; set; }
-        }
-
+        /// <summary>One record's key, its summary, and the record itself (parsed from the cache on first use).</summary>
         public sealed class Entry
         {
+            private CveRecord record;
+            private ReadOnlyMemory<byte> json;
+
+            private Entry()
+            {
+            }
+
             /// <summary>Path relative to cves/.</summary>
-            public string Path { get; set; }
+            public string Path { get; private set; }
 
-            public long Size { get; set; }
+            public long Size { get; private set; }
 
-            public long ModifiedTicks { get; set; }
+            public long ModifiedTicks { get; private set; }
 
-            public CveRecord Record { get; set; }
+            public string Status { get; private set; }
+
+            public string Relevance { get; private set; }
+
+            public string[] PackageNames { get; private set; }
+
+            /// <summary>UTC ticks of LastUpdated, else FirstSeen; null when the record has neither.</summary>
+            public long? ChangedTicks { get; private set; }
+
+            /// <summary>The record, parsed from its JSON the first time it is asked for (one thread per entry at a time).</summary>
+            public CveRecord Record
+            {
+                get
+                {
+                    if (record == null && !json.IsEmpty)
+                    {
+                        record = JsonSerializer.Deserialize<CveRecord>(json.Span, Options);
+                        json = default;
+                    }
+
+                    return record;
+                }
+            }
+
+            public static Entry For(string path, long size, long modifiedTicks, CveRecord record) => new Entry
+            {
+                Path = path,
+                Size = size,
+                ModifiedTicks = modifiedTicks,
+                record = record,
+                Status = record.Status,
+                Relevance = record.Relevance?.State,
+                PackageNames = record.Packages.Where(p => p?.Name != null).Select(p => p.Name).ToArray(),
+                ChangedTicks = (record.LastUpdated ?? record.FirstSeen)?.UtcTicks,
+            };
+
+            /// <summary>Parses one line; null when it is not a whole entry (its record JSON is checked only on use).</summary>
+            internal static Entry Parse(ReadOnlyMemory<byte> line)
+            {
+                var fields = new string[SummaryFields];
+                ReadOnlySpan<byte> span = line.Span;
+                int offset = 0;
+                for (int i = 0; i < SummaryFields; i++)
+                {
+                    int tab = span.Slice(offset).IndexOf((byte)Field);
+                    if (tab < 0)
+                    {
+                        return null;
+                    }
+
+                    fields[i] = Encoding.UTF8.GetString(span.Slice(offset, tab).ToArray());
+                    offset += tab + 1;
+                }
+
+                if (offset >= line.Length || span[offset] != (byte)'{' || span[line.Length - 1] != (byte)'}' ||
+                    !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long size) ||
+                    !long.TryParse(fields[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long ticks))
+                {
+                    return null;
+                }
+
+                long? changed = null;
+                if (fields[3].Length > 0)
+                {
+                    if (!long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out long t))
+                    {
+                        return null;
+                    }
+
+                    changed = t;
+                }
+
+                return new Entry
+                {
+                    Path = fields[0],
+                    Size = size,
+                    ModifiedTicks = ticks,
+                    ChangedTicks = changed,
+                    Status = fields[4].Length == 0 ? null : fields[4],
+                    Relevance = fields[5].Length == 0 ? null : fields[5],
+                    PackageNames = fields[6].Length == 0 ? Array.Empty<string>() : fields[6].Split(ListSeparator),
+                    json = line.Slice(offset),
+                };
+            }
+
+            internal void WriteTo(Stream stream)
+            {
+                var text = new StringBuilder(128);
+                text.Append(Clean(Path)).Append(Field)
+                    .Append(Size.ToString(CultureInfo.InvariantCulture)).Append(Field)
+                    .Append(ModifiedTicks.ToString(CultureInfo.InvariantCulture)).Append(Field)
+                    .Append(ChangedTicks?.ToString(CultureInfo.InvariantCulture)).Append(Field)
+                    .Append(Clean(Status)).Append(Field)
+                    .Append(Clean(Relevance)).Append(Field)
+                    .Append(string.Join(ListSeparator.ToString(), PackageNames.Select(Clean))).Append(Field);
+                byte[] head = Encoding.UTF8.GetBytes(text.ToString());
+                stream.Write(head, 0, head.Length);
+                if (record == null)
+                {
+                    // Not asked for since it was loaded: its JSON goes back as it came.
+                    if (MemoryMarshal.TryGetArray(json, out ArraySegment<byte> segment))
+                    {
+                        stream.Write(segment.Array, segment.Offset, segment.Count);
+                    }
+                }
+                else
+                {
+                    // System.Text.Json escapes control characters, so the record stays on its line.
+                    byte[] body = JsonSerializer.SerializeToUtf8Bytes(record, Options);
+                    stream.Write(body, 0, body.Length);
+                }
+            }
+
+            // A summary field never carries the separators: such a value (none is expected in ids, statuses or
+            // package names) is written without them, and only a filter on that exact odd value could miss it.
+            private static string Clean(string value) =>
+                value == null ? string.Empty : value.Replace(Field, ' ').Replace('\n', ' ').Replace('\r', ' ').Replace(ListSeparator, ' ');
         }
     }
 }

@@ -34,10 +34,11 @@ namespace SecurityOps.Embargo
             this.templates = templates;
         }
 
-        public List<ReminderItem> Collect(DateTimeOffset now, TimeSpan dueSoon)
+        /// <param name="openCases">The open cases when the caller has read them already (the report does); else read here.</param>
+        public List<ReminderItem> Collect(DateTimeOffset now, TimeSpan dueSoon, IReadOnlyList<VulnerabilityCase> openCases = null)
         {
             var items = new List<ReminderItem>();
-            var cases = new CaseStore(state.Files).All().Where(c => !c.IsClosed).ToList();
+            var cases = openCases?.Where(c => !c.IsClosed).ToList() ?? new CaseStore(state.Files).All().Where(c => !c.IsClosed).ToList();
             var withPolicy = cases.Select(c => (c, PolicyCatalog.Resolve(state, c.Policy))).ToList();
             foreach (DisclosureMilestone m in TimelineCalculator.Alerts(withPolicy, now, dueSoon))
             {

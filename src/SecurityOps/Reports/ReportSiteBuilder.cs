@@ -95,7 +95,7 @@ namespace SecurityOps.Reports
             }
 
             var templates = new TemplateRenderer(state.Files);
-            var reminders = new ReminderService(state, templates).Collect(now, TimeSpan.FromHours(state.Config.Disclosure?.DueSoonHours ?? 24));
+            var reminders = new ReminderService(state, templates).Collect(now, TimeSpan.FromHours(state.Config.Disclosure?.DueSoonHours ?? 24), cases);
             var health = state.Files.Exists(DistributorStore.FileName)
                 ? new MembershipService(new DistributorStore(state.Files), templates, state.Config).Health(state.Config.Messaging?.KeyExpiryWarningDays ?? 30)
                 : new List<DistributorHealthFinding>();

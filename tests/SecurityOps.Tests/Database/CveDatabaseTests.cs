@@ -29,7 +29,7 @@ namespace SecurityOps.Tests.Database
             using var temp = new TempFolder();
             var db = Seed(temp, 300);
             Assert.Equal(300, db.Query(null).Count());
-            string cachePath = Path.Combine(temp.Path, ".cache", "cve-index.json");
+            string cachePath = Path.Combine(temp.Path, CveIndexCache.RelativePath);
             Assert.True(File.Exists(cachePath));
 
             // A person edits one record by hand (the size changes too, but the time alone must be enough).
@@ -49,6 +49,55 @@ namespace SecurityOps.Tests.Database
         }
 
         [Fact]
+        public void FilteredQueriesAnswerTheSameFromTheCacheAsFromTheFiles()
+        {
+            using var temp = new TempFolder();
+            var files = new StateRepository(temp.Path);
+            var db = Seed(temp, 300, files);
+            foreach (int i in new[] { 3, 40, 41, 250 })
+            {
+                CveRecord r = db.Get($"CVE-2024-{1000 + i}");
+                r.Status = "fixed";
+                r.Relevance = new CveRelevance { State = CveRelevance.Affected };
+                db.Save(r);
+            }
+
+            var since = DateTimeOffset.UtcNow.AddMinutes(-5);
+            foreach (int i in new[] { 7, 8 })
+            {
+                CveRecord r = db.Get($"CVE-2024-{1000 + i}");
+                r.FirstSeen = r.LastUpdated = DateTimeOffset.UtcNow.AddDays(-40);
+                files.Write(r.RelativePath, r);
+            }
+
+            var queries = new[]
+            {
+                new CveQuery { Statuses = new System.Collections.Generic.HashSet<string> { "fixed" } },
+                new CveQuery { Relevance = new System.Collections.Generic.HashSet<string> { CveRelevance.Affected } },
+                new CveQuery { Relevance = new System.Collections.Generic.HashSet<string> { "none" } },
+                new CveQuery { PackageFilter = name => name == "pkg3" },
+                new CveQuery { Since = since },
+            };
+            string cachePath = Path.Combine(temp.Path, CveIndexCache.RelativePath);
+            Assert.False(File.Exists(cachePath)); // no full read yet: every answer below comes from the YAML files
+            var fromFiles = queries.Select(q => string.Join(",", db.Query(q).Select(r => r.CveId))).ToList();
+            Assert.Equal(4, fromFiles[0].Split(',').Length);
+            Assert.Equal(298, fromFiles[4].Split(',').Length);
+
+            Assert.Equal(300, db.Query(null).Count()); // a full read writes the cache
+            Assert.True(File.Exists(cachePath));
+            Assert.Equal(fromFiles, queries.Select(q => string.Join(",", db.Query(q).Select(r => r.CveId))).ToList());
+
+            // A damaged line (a record's JSON cut short) costs a YAML parse, never a wrong or missing answer.
+            string[] lines = File.ReadAllLines(cachePath);
+            int damaged = Array.FindIndex(lines, l => l.StartsWith("2024/CVE-2024-1040.yaml\t", StringComparison.Ordinal));
+            lines[damaged] = lines[damaged].Replace("\"Status\":\"fixed\"", "\"Status\":}");
+            Assert.Contains("\"Status\":}", lines[damaged]);
+            File.WriteAllLines(cachePath, lines);
+            Assert.Equal(fromFiles, queries.Select(q => string.Join(",", db.Query(q).Select(r => r.CveId))).ToList());
+        }
+
+        [Fact]
         public void RecordingAnObservationReadsOnlyThatRecord()
         {
             using var temp = new TempFolder();
@@ -64,8 +113,8 @@ namespace SecurityOps.Tests.Database
         [Fact]
         public void IdsSortByYearThenNumber()
         {
-            var ids = new[] { "CVE-2024-10000", "CVE-2023-99999", "CVE-2024-9999" }.OrderBy(i => i, CveIdComparer.Instance);
-            Assert.Equal(new[] { "CVE-2023-99999", "CVE-2024-9999", "CVE-2024-10000" }, ids);
+            var ids = new[] { "CVE-2024-10000", "CVE-2023-99999", "CVE-2024-9999", "CVE-202-5", "CVE-2024-9998", "CVE-2024", null }.OrderBy(i => i, CveIdComparer.Instance);
+            Assert.Equal(new[] { null, "CVE-202-5", "CVE-2023-99999", "CVE-2024", "CVE-2024-9998", "CVE-2024-9999", "CVE-2024-10000" }, ids);
         }
     }
 }

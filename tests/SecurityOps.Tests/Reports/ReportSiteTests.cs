@@ -74,6 +74,9 @@ namespace SecurityOps.Tests.Reports
             var run = ps.At("2026-03-22T10:00:00Z", "Export-SecurityReport -Path $site -StatePath $state -Confirm:$false", vars).AssertNoErrors();
             SecurityReportResult result = run.Objects<SecurityReportResult>().Single();
             Assert.True(result.Pages >= 4, $"{result.Pages} pages");
+            // A long render shows its progress, case by case, and closes it.
+            Assert.Contains(run.Progress, p => p.Activity == "Rendering the team's report" && p.StatusDescription.StartsWith("case SEC-2026-", StringComparison.Ordinal));
+            Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, run.Progress.Last().RecordType);
             string index = File.ReadAllText(Path.Combine(site, "index.html"));
             Assert.Contains("SEC-2026-0002", index); // the embargoed case is on the private view
             Assert.Contains("Secret token leak in the &lt;b&gt;agent&lt;/b&gt;", index); // escaped, never markup
