@@ -78,6 +78,11 @@ namespace SecurityOps.Tests.Runbook
             var runbook = scripts.Single(s => Text(At(s, "run")).Contains("Invoke-SecurityRunbook"));
             string script = Text(At(runbook, "run"));
             Assert.Contains("$ErrorActionPreference = 'Stop'", script);
+
+            // The uncommitted .cache/ (parsed records, feed check times) comes back before the runbook reads the state.
+            int cache = steps.FindIndex(s => s.Children.ContainsKey(new YamlScalarNode("uses")) && Text(At(s, "uses")).StartsWith("actions/cache@", StringComparison.Ordinal));
+            Assert.True(cache > 0 && cache < steps.IndexOf(runbook), "no cache step restores .cache/ before the runbook");
+            Assert.Equal(".cache", Text(At(steps[cache], "with", "path")));
             Assert.Contains("${{ secrets.", Text(At(runbook, "env", "GITHUB_TOKEN")));
             Assert.Equal("${{ github.workspace }}", Text(At(runbook, "env", "SECURITYOPS_STATE")));
 
