@@ -167,6 +167,11 @@ namespace SecurityOps.Commands
                     if (ShouldProcess(target, $"Write OSV advisory {doc.Id} ({string.Join(", ", doc.CveIds.DefaultIfEmpty(doc.CaseId))})"))
                     {
                         OsvExporter.Write(folder, file);
+                        if (file.Unchanged)
+                        {
+                            WriteVerbose($"{target}: unchanged, left as it was.");
+                        }
+
                         WriteObject(file);
                     }
                 }

@@ -74,6 +74,9 @@ namespace SecurityOps.Model
         /// <summary>The file written; null with -WhatIf.</summary>
         public string Path { get; set; }
 
+        /// <summary>True when the file already held this very document and was left as it was (bytes and file time).</summary>
+        public bool Unchanged { get; set; }
+
         public string Json { get; set; }
 
         public override string ToString() => Id;

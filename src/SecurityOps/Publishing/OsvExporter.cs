@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -71,15 +72,39 @@ namespace SecurityOps.Publishing
         }
 
         /// <summary>
-        /// Writes a rendered (hence valid) file atomically as &lt;folder&gt;/&lt;id&gt;.json. Not flushed to disk one by
-        /// one: the files are regenerated from the state on every export, and a crash leaves old or new files, never half.
+        /// Writes a rendered (hence valid) file atomically as &lt;folder&gt;/&lt;id&gt;.json, unless the file already holds
+        /// exactly that document: an unchanged advisory keeps its bytes and its file time, so a re-export changes nothing
+        /// that git, a Pages deploy or a mirror would see. Not flushed to disk one by one: the files are regenerated from
+        /// the state on every export, and a crash leaves old or new files, never half.
         /// </summary>
         public static string Write(string folder, OsvAdvisoryFile file)
         {
             string path = Path.Combine(folder, file.Id + ".json");
-            StateRepository.WriteFileAtomic(path, file.Json, durable: false);
+            byte[] content = Utf8.GetBytes(file.Json);
             file.Path = path;
+            if (SameContent(path, content))
+            {
+                file.Unchanged = true;
+                return path;
+            }
+
+            StateRepository.WriteFileAtomic(path, stream => stream.Write(content, 0, content.Length), durable: false);
             return path;
+        }
+
+        private static readonly System.Text.UTF8Encoding Utf8 = new System.Text.UTF8Encoding(false);
+
+        private static bool SameContent(string path, byte[] content)
+        {
+            try
+            {
+                var info = new FileInfo(path);
+                return info.Exists && info.Length == content.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(content);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return false; // unreadable: write it again
+            }
         }
     }
 }

@@ -70,6 +70,37 @@ $items = @(
         }
 
         [Fact]
+        public void ReExportingUnchangedRecordsLeavesTheirOsvFilesAsTheyWere()
+        {
+            using var state = new StateScope(ps);
+            TestConfig.SetSection(state.File("securityops.yaml"), "osv", "  idPrefix: GHSA\n");
+            state.Run("Add-CveRecord -StatePath $state -CveId CVE-2026-5001,CVE-2026-5002 -Package app-misc/thing | Out-Null").AssertNoErrors();
+            const string Export = "Export-OsvAdvisory -StatePath $state -CveId CVE-2026-5001,CVE-2026-5002 -Path ([IO.Path]::Combine($state, 'osv')) -Confirm:$false";
+            var first = state.Run(Export).AssertNoErrors().Objects<OsvAdvisoryFile>().ToList();
+            Assert.Equal(2, first.Count);
+            Assert.All(first, f => Assert.False(f.Unchanged));
+
+            var old = new System.DateTime(2026, 1, 2, 3, 4, 5, System.DateTimeKind.Utc);
+            foreach (OsvAdvisoryFile f in first)
+            {
+                File.SetLastWriteTimeUtc(f.Path, old);
+            }
+
+            var again = state.Run(Export).AssertNoErrors().Objects<OsvAdvisoryFile>().ToList();
+            Assert.All(again, f => Assert.True(f.Unchanged));
+            Assert.All(again, f => Assert.Equal(old, File.GetLastWriteTimeUtc(f.Path)));
+
+            // A record that changed is written again; the other keeps its file time.
+            state.Run("Set-CveRecord -StatePath $state -CveId CVE-2026-5002 -CvssVector 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' -Confirm:$false").AssertNoErrors();
+            var third = state.Run(Export).AssertNoErrors().Objects<OsvAdvisoryFile>().ToDictionary(f => f.CveIds.Single());
+            Assert.True(third["CVE-2026-5001"].Unchanged);
+            Assert.Equal(old, File.GetLastWriteTimeUtc(third["CVE-2026-5001"].Path));
+            Assert.False(third["CVE-2026-5002"].Unchanged);
+            Assert.NotEqual(old, File.GetLastWriteTimeUtc(third["CVE-2026-5002"].Path));
+            Assert.Contains("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", File.ReadAllText(third["CVE-2026-5002"].Path));
+        }
+
+        [Fact]
         public void InvalidIdsAreNonTerminatingErrorsNamingTheValue()
         {
             using var state = new StateScope(ps);
