@@ -62,6 +62,12 @@ namespace SecurityOps.Bench
                 Console.WriteLine($"Export-OsvAdvisory, {count[0]} records -> {Directory.GetFiles(output).Length:N0} validated files (round {round}): {sw.Elapsed.TotalSeconds:0.00} s");
             }
 
+            // Again into the same folder: nothing changed, so no file is written (each is read and compared).
+            var unchanged = Stopwatch.StartNew();
+            var same = Invoke(runspace, "(Export-OsvAdvisory -StatePath $args[0] -Path $args[1] -Confirm:$false | Where-Object Unchanged).Count", root, output);
+            unchanged.Stop();
+            Console.WriteLine($"Export-OsvAdvisory again, nothing changed: {same[0]} files left as they were: {unchanged.Elapsed.TotalSeconds:0.00} s");
+
             // The same work in process, step by step.
             var settings = new OsvSettings { IdPrefix = "GO", Ecosystem = "Go", Package = "github.com/example/project" };
             var exporter = new OsvExporter(settings, null);

@@ -19,7 +19,7 @@ namespace SecurityOps.Scoring
             {
                 Version = parsed.Definition.Version,
                 Vector = parsed.Vector,
-                Metrics = new OrderedMetrics(parsed.Given),
+                Metrics = new OrderedMetrics(parsed),
             };
 
             if (parsed.Definition == CvssMetricCatalog.V40)
@@ -65,7 +65,7 @@ namespace SecurityOps.Scoring
         public static IReadOnlyList<CvssMetric> DescribeMetrics(string vector)
         {
             ParsedCvssVector parsed = CvssParser.Parse(vector);
-            var list = new List<CvssMetric>(parsed.Given.Count);
+            var list = new List<CvssMetric>(parsed.GivenCount);
             foreach (KeyValuePair<string, string> pair in parsed.Given)
             {
                 CvssMetricDefinition definition = parsed.Definition.Find(pair.Key);
@@ -99,22 +99,25 @@ namespace SecurityOps.Scoring
             return "CVSS-B" + (threat ? "T" : string.Empty) + (environmental ? "E" : string.Empty);
         }
 
-        /// <summary>A read-only dictionary that keeps the metrics in the order they were given.</summary>
+        /// <summary>
+        /// A read-only dictionary that keeps the metrics in the order they were given. It reads the parsed vector's
+        /// positions and the catalogue's strings, so scoring builds no pair per metric.
+        /// </summary>
         private sealed class OrderedMetrics : IReadOnlyDictionary<string, string>
         {
-            private readonly List<KeyValuePair<string, string>> pairs;
+            private readonly ParsedCvssVector parsed;
 
-            public OrderedMetrics(List<KeyValuePair<string, string>> pairs) => this.pairs = pairs;
+            public OrderedMetrics(ParsedCvssVector parsed) => this.parsed = parsed;
 
-            public int Count => pairs.Count;
+            public int Count => parsed.GivenCount;
 
             public IEnumerable<string> Keys
             {
                 get
                 {
-                    foreach (KeyValuePair<string, string> pair in pairs)
+                    for (int i = 0; i < parsed.GivenCount; i++)
                     {
-                        yield return pair.Key;
+                        yield return parsed.Definition.Metrics[parsed.GivenPosition(i)].Abbreviation;
                     }
                 }
             }
@@ -123,9 +126,9 @@ namespace SecurityOps.Scoring
             {
                 get
                 {
-                    foreach (KeyValuePair<string, string> pair in pairs)
+                    for (int i = 0; i < parsed.GivenCount; i++)
                     {
-                        yield return pair.Value;
+                        yield return parsed.Value(parsed.GivenPosition(i));
                     }
                 }
             }
@@ -136,20 +139,12 @@ namespace SecurityOps.Scoring
 
             public bool TryGetValue(string key, out string value)
             {
-                foreach (KeyValuePair<string, string> pair in pairs)
-                {
-                    if (string.Equals(pair.Key, key, StringComparison.Ordinal))
-                    {
-                        value = pair.Value;
-                        return true;
-                    }
-                }
-
-                value = null;
-                return false;
+                CvssMetricDefinition metric = key == null ? null : parsed.Definition.Find(key);
+                value = metric != null && parsed.Values[metric.Position] >= 0 ? parsed.Value(metric.Position) : null;
+                return value != null;
             }
 
-            public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => pairs.GetEnumerator();
+            public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => parsed.Given.GetEnumerator();
 
             IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

@@ -38,6 +38,20 @@ namespace SecurityOps.Scoring
         /// <summary>Position of the metric in the specification's order (set by the version definition).</summary>
         public int Position { get; internal set; }
 
+        /// <summary>The index of the value written at text[start, start+length), or -1; compares in place.</summary>
+        public int IndexOf(string text, int start, int length)
+        {
+            for (int i = 0; i < Values.Length; i++)
+            {
+                if (Values[i].Length == length && string.CompareOrdinal(Values[i], 0, text, start, length) == 0)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
         public int IndexOf(string value)
         {
             for (int i = 0; i < Values.Length; i++)
@@ -83,6 +97,20 @@ namespace SecurityOps.Scoring
         public CvssMetricDefinition Find(string abbreviation) =>
             byName.TryGetValue(abbreviation, out CvssMetricDefinition metric) ? metric : null;
 
+        /// <summary>The metric whose abbreviation is written at text[start, start+length), or null; compares in place.</summary>
+        public CvssMetricDefinition Find(string text, int start, int length)
+        {
+            foreach (CvssMetricDefinition metric in Metrics)
+            {
+                if (metric.Abbreviation.Length == length && string.CompareOrdinal(metric.Abbreviation, 0, text, start, length) == 0)
+                {
+                    return metric;
+                }
+            }
+
+            return null;
+        }
+
         public int PositionOf(string abbreviation) => byName[abbreviation].Position;
     }
 
@@ -96,6 +124,22 @@ namespace SecurityOps.Scoring
         public static readonly CvssVersionDefinition V31 = CreateV3("3.1");
 
         public static readonly CvssVersionDefinition V40 = CreateV4();
+
+        private static readonly CvssVersionDefinition[] ByPrefix = { V31, V40, V30 };
+
+        /// <summary>The version whose prefix ("CVSS:3.1") is exactly text[0, length); compares in place.</summary>
+        public static CvssVersionDefinition ForPrefix(string text, int length)
+        {
+            foreach (CvssVersionDefinition definition in ByPrefix)
+            {
+                if (definition.Prefix.Length == length && string.CompareOrdinal(definition.Prefix, 0, text, 0, length) == 0)
+                {
+                    return definition;
+                }
+            }
+
+            return null;
+        }
 
         public static CvssVersionDefinition ForVersion(string version)
         {

@@ -7,12 +7,15 @@ namespace SecurityOps.Scoring
     /// <summary>A vector that passed strict parsing: the version, the value index of each metric and the metrics as given.</summary>
     internal sealed class ParsedCvssVector
     {
-        public ParsedCvssVector(CvssVersionDefinition definition, string vector, int[] values, List<KeyValuePair<string, string>> given)
+        private readonly int[] givenOrder;
+
+        public ParsedCvssVector(CvssVersionDefinition definition, string vector, int[] values, int[] givenOrder, int givenCount)
         {
             Definition = definition;
             Vector = vector;
             Values = values;
-            Given = given;
+            this.givenOrder = givenOrder;
+            GivenCount = givenCount;
         }
 
         public CvssVersionDefinition Definition { get; }
@@ -22,7 +25,23 @@ namespace SecurityOps.Scoring
         /// <summary>Per metric position, the index of its value in the metric's value list; -1 when absent.</summary>
         public int[] Values { get; }
 
-        public List<KeyValuePair<string, string>> Given { get; }
+        public int GivenCount { get; }
+
+        /// <summary>The metric position of the i-th metric as written in the vector.</summary>
+        public int GivenPosition(int i) => givenOrder[i];
+
+        /// <summary>The metrics as written (abbreviation, value), in their order; the strings are the catalogue's own.</summary>
+        public IEnumerable<KeyValuePair<string, string>> Given
+        {
+            get
+            {
+                for (int i = 0; i < GivenCount; i++)
+                {
+                    CvssMetricDefinition metric = Definition.Metrics[givenOrder[i]];
+                    yield return new KeyValuePair<string, string>(metric.Abbreviation, metric.Values[Values[metric.Position]]);
+                }
+            }
+        }
 
         /// <summary>The value's letter(s), or "X" when the metric is absent.</summary>
         public string Value(int position) => Values[position] < 0 ? "X" : Definition.Metrics[position].Values[Values[position]];
@@ -31,6 +50,7 @@ namespace SecurityOps.Scoring
     /// <summary>
     /// Strict CVSS vector parsing: the prefix names a supported version, every metric is known and given once with an
     /// allowed value, every base metric is present, and (v4.0) the metrics follow the specification's order.
+    /// Metrics are matched in place against the catalogue: a valid vector costs two small arrays, not a string per metric.
     /// </summary>
     internal static class CvssParser
     {
@@ -45,13 +65,14 @@ namespace SecurityOps.Scoring
 
             string text = vector.Trim();
             int slash = text.IndexOf('/');
-            string prefix = slash < 0 ? text : text.Substring(0, slash);
-            if (!prefix.StartsWith("CVSS:", StringComparison.Ordinal))
+            if (!text.StartsWith("CVSS:", StringComparison.Ordinal))
             {
                 throw Fail(vector, $"'{text}' does not start with a CVSS version prefix (CVSS:3.0/, CVSS:3.1/ or CVSS:4.0/).");
             }
 
-            CvssVersionDefinition definition = CvssMetricCatalog.ForVersion(prefix.Substring(5));
+            var prefix = new PrefixText(text, slash < 0 ? text.Length : slash);
+
+            CvssVersionDefinition definition = CvssMetricCatalog.ForPrefix(text, prefix.Length);
             if (definition == null)
             {
                 throw Fail(vector, $"'{prefix}' is not a supported CVSS version: expected CVSS:3.0, CVSS:3.1 or CVSS:4.0.");
@@ -68,7 +89,8 @@ namespace SecurityOps.Scoring
                 values[i] = -1;
             }
 
-            var given = new List<KeyValuePair<string, string>>(definition.Metrics.Length);
+            var given = new int[definition.Metrics.Length];
+            int givenCount = 0;
             CvssMetricDefinition previous = null;
             int start = slash + 1;
             while (start <= text.Length)
@@ -81,7 +103,7 @@ namespace SecurityOps.Scoring
 
                 if (end == start)
                 {
-                    string after = previous == null ? prefix : previous.Abbreviation;
+                    string after = previous == null ? prefix.ToString() : previous.Abbreviation;
                     throw Fail(vector, $"Empty metric after '{after}' (a doubled or trailing '/').");
                 }
 
@@ -91,23 +113,22 @@ namespace SecurityOps.Scoring
                     throw Fail(vector, $"'{text.Substring(start, end - start)}' is not a metric:value pair.");
                 }
 
-                string key = text.Substring(start, colon - start);
-                string value = text.Substring(colon + 1, end - colon - 1);
-                CvssMetricDefinition metric = definition.Find(key);
+                CvssMetricDefinition metric = definition.Find(text, start, colon - start);
                 if (metric == null)
                 {
-                    throw Fail(vector, $"Unknown metric '{key}' for CVSS {definition.Version}.");
+                    throw Fail(vector, $"Unknown metric '{text.Substring(start, colon - start)}' for CVSS {definition.Version}.");
                 }
 
+                string key = metric.Abbreviation;
                 if (values[metric.Position] >= 0)
                 {
                     throw Fail(vector, $"Metric '{key}' ({metric.Name}) is given more than once.");
                 }
 
-                int index = metric.IndexOf(value);
+                int index = metric.IndexOf(text, colon + 1, end - colon - 1);
                 if (index < 0)
                 {
-                    throw Fail(vector, $"Metric '{key}' ({metric.Name}) has an invalid value '{value}'; allowed: {string.Join(", ", metric.Values)}.");
+                    throw Fail(vector, $"Metric '{key}' ({metric.Name}) has an invalid value '{text.Substring(colon + 1, end - colon - 1)}'; allowed: {string.Join(", ", metric.Values)}.");
                 }
 
                 if (definition.StrictOrder && previous != null && metric.Position < previous.Position)
@@ -116,7 +137,7 @@ namespace SecurityOps.Scoring
                 }
 
                 values[metric.Position] = index;
-                given.Add(new KeyValuePair<string, string>(key, value));
+                given[givenCount++] = metric.Position;
                 previous = metric;
                 start = end + 1;
             }
@@ -129,7 +150,23 @@ namespace SecurityOps.Scoring
                 }
             }
 
-            return new ParsedCvssVector(definition, text, values, given);
+            return new ParsedCvssVector(definition, text, values, given, givenCount);
+        }
+
+        /// <summary>The version prefix ("CVSS:3.1") of the vector, turned into a string only for a message.</summary>
+        private readonly struct PrefixText
+        {
+            private readonly string text;
+
+            public PrefixText(string text, int length)
+            {
+                this.text = text;
+                Length = length;
+            }
+
+            public int Length { get; }
+
+            public override string ToString() => text.Substring(0, Length);
         }
 
         private static SecurityOpsException Fail(string vector, string message) =>
