@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -69,9 +70,19 @@ namespace SecurityOps.Commands
 
         private readonly List<CveRecord> newRecords = new List<CveRecord>();
 
+        private IDisposable batch;
+
         protected override void BeginProcessing()
         {
             database = new CveDatabase(State.Files);
+            // Known records come from the parsed-record cache when their files are unchanged.
+            batch = database.BeginBatch();
+        }
+
+        protected override void ReleaseResources()
+        {
+            batch?.Dispose();
+            batch = null;
         }
 
         protected override void ProcessRecord()
@@ -146,6 +157,7 @@ namespace SecurityOps.Commands
 
         protected override void EndProcessing()
         {
+            ReleaseResources();
             if (newRecords.Count > 0)
             {
                 // A record that names no package waits for a person: it joins the triage list the runbook and the

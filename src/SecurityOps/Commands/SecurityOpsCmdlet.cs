@@ -23,9 +23,15 @@ namespace SecurityOps.Commands
 
         public void Dispose()
         {
+            ReleaseResources();
             cancellation?.Dispose();
             cancellation = null;
             GC.SuppressFinalize(this);
+        }
+
+        /// <summary>What a cmdlet holds across its pipeline (a batch's state lock, say), let go however the pipeline ends.</summary>
+        protected virtual void ReleaseResources()
+        {
         }
 
         /// <summary>A non-terminating error: this item failed, the pipeline goes on.</summary>

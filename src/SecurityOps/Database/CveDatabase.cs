@@ -15,9 +15,30 @@ namespace SecurityOps.Database
     /// </summary>
     internal sealed class CveDatabase
     {
+        /// <summary>Existing records a batch reads from their YAML before it turns to the parsed-record cache.</summary>
+        private const int BatchReadsBeforeCache = 64;
+
         private readonly StateRepository files;
+        private Batch batch;
 
         public CveDatabase(StateRepository files) => this.files = files;
+
+        /// <summary>
+        /// Starts a batch of <see cref="Record"/> calls (a feed's thousands of items): past the first few, a known record
+        /// whose file is unchanged since the last full read is taken from the parsed-record cache instead of parsing its
+        /// YAML. Dispose ends it. (The state lock is still taken per record: a batch lives across a pipeline, and the
+        /// cmdlets upstream of it write the state from their own threads.)
+        /// </summary>
+        public IDisposable BeginBatch()
+        {
+            if (batch != null)
+            {
+                throw new InvalidOperationException("A batch is already open on this database.");
+            }
+
+            batch = new Batch(this);
+            return batch;
+        }
 
         public CveRecord Get(string cveId)
         {
@@ -37,7 +58,7 @@ namespace SecurityOps.Database
             DateTimeOffset now = ModuleContext.UtcNow;
             using (files.AcquireLock())
             {
-                CveRecord record = files.Read<CveRecord>(CveRecord.PathFor(id));
+                CveRecord record = batch?.Read(id) ?? files.Read<CveRecord>(CveRecord.PathFor(id));
                 bool isNew = record == null;
                 if (isNew)
                 {
@@ -204,6 +225,51 @@ namespace SecurityOps.Database
             return Directory.EnumerateDirectories(root)
                 .Where(d => years == null || years.Contains(Path.GetFileName(d)))
                 .OrderBy(d => d, StringComparer.Ordinal);
+        }
+
+        /// <summary>The cache of parsed records, loaded once the batch has read enough records to pay for it.</summary>
+        private sealed class Batch : IDisposable
+        {
+            private readonly CveDatabase database;
+            private Dictionary<string, CveIndexCache.Entry> cached;
+            private int reads;
+
+            public Batch(CveDatabase database) => this.database = database;
+
+            /// <summary>The record from the cache when its file is exactly as cached; null to read the YAML.</summary>
+            public CveRecord Read(string id)
+            {
+                if (++reads <= BatchReadsBeforeCache)
+                {
+                    return null;
+                }
+
+                string relative = CveRecord.PathFor(id);
+                cached ??= File.Exists(database.files.FullPath(CveIndexCache.RelativePath))
+                    ? new CveIndexCache(database.files.Root).Load()
+                    : new Dictionary<string, CveIndexCache.Entry>();
+                string key = relative.Substring("cves/".Length);
+                var file = new FileInfo(database.files.FullPath(relative));
+                if (!cached.TryGetValue(key, out CveIndexCache.Entry entry) || !file.Exists || entry.Size != file.Length || entry.ModifiedTicks != file.LastWriteTimeUtc.Ticks)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return entry.TakeRecord(); // once: a second item for the same CVE finds its file rewritten or reads a fresh copy
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    return null;
+                }
+            }
+
+            public void Dispose()
+            {
+                database.batch = null;
+                cached = null;
+            }
         }
 
         /// <summary>The same test as <see cref="Matches(CveRecord, CveQuery)"/>, on a cached record's summary.</summary>

@@ -98,6 +98,43 @@ namespace SecurityOps.Tests.Database
         }
 
         [Fact]
+        public void ABatchTakesKnownUnchangedRecordsFromTheCacheAndNeverMissesAnEditOnDisk()
+        {
+            using var temp = new TempFolder();
+            var files = new StateRepository(temp.Path);
+            var db = Seed(temp, 300, files);
+            Assert.Equal(300, db.Query(null).Count()); // a full read writes the cache
+
+            // After the cache was written, a person marks one record fixed and another gets a new source on disk.
+            string edited = Path.Combine(temp.Path, "cves", "2024", "CVE-2024-1200.yaml");
+            File.WriteAllText(edited, File.ReadAllText(edited).Replace("status: new", "status: fixed"));
+            File.SetLastWriteTimeUtc(edited, DateTime.UtcNow.AddMinutes(1));
+
+            long before = files.DocumentsRead;
+            using (db.BeginBatch())
+            {
+                for (int i = 0; i < 300; i++)
+                {
+                    CveRecord same = db.Record(new CveObservation { CveId = $"CVE-2024-{1000 + i}", Source = "seed", Packages = { new PackageRef("pkg" + (i % 7)) } });
+                    Assert.False(same.Changed, same.CveId);
+                }
+
+                // A record seen twice in one batch: the first adds a source, the second finds it there.
+                Assert.True(db.Record(new CveObservation { CveId = "CVE-2024-1250", Source = "other" }).Changed);
+                Assert.False(db.Record(new CveObservation { CveId = "CVE-2024-1250", Source = "other" }).Changed);
+                Assert.True(db.Record(new CveObservation { CveId = "CVE-2024-1200", Source = "other" }).Changed);
+            }
+
+            // The first records were read from their YAML; past them, only the edited file and the rewritten one were.
+            long yamlReads = files.DocumentsRead - before;
+            Assert.True(yamlReads < 100, $"{yamlReads} YAML files parsed for 303 known records");
+            CveRecord kept = db.Get("CVE-2024-1200");
+            Assert.Equal("fixed", kept.Status); // the edit on disk was merged into, not overwritten from the cache
+            Assert.Equal(new[] { "other", "seed" }, kept.Sources.Select(x => x.Source).OrderBy(x => x));
+            Assert.Equal(new[] { "other", "seed" }, db.Get("CVE-2024-1250").Sources.Select(x => x.Source).OrderBy(x => x));
+        }
+
+        [Fact]
         public void RecordingAnObservationReadsOnlyThatRecord()
         {
             using var temp = new TempFolder();
