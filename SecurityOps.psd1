@@ -21,6 +21,7 @@
         'Export-OsvAdvisory'
         'Export-SecurityCalendar'
         'Export-SecurityReport'
+        'Export-TeamPublicKey'
         'Export-VexDocument'
         'Get-BackportTarget'
         'Get-CveRecord'

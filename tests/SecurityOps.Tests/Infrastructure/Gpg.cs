@@ -26,10 +26,13 @@ namespace SecurityOps.Tests.Infrastructure
 
         public string PublicKey { get; private set; }
 
+        /// <summary>The secret key's passphrase (empty: none).</summary>
+        public string Passphrase { get; private set; } = string.Empty;
+
         /// <summary>Creates a key. primary: rsa2048 / ed25519; encryption: rsa2048 / cv25519 / null (sign-only).</summary>
-        public static GpgIdentity Create(string email, string primary, string encryption, string expire = "1y", string fakedTime = null)
+        public static GpgIdentity Create(string email, string primary, string encryption, string expire = "1y", string fakedTime = null, string passphrase = "")
         {
-            var id = new GpgIdentity(email);
+            var id = new GpgIdentity(email) { Passphrase = passphrase };
             string faked = fakedTime == null ? string.Empty : $"--faked-system-time {fakedTime} ";
             id.Run($"{faked}--quick-gen-key \"Test <{email}>\" {primary} sign {expire}");
             id.Fingerprint = id.Run("--list-keys --with-colons").Split('\n').First(l => l.StartsWith("fpr:")).Split(':')[9];
@@ -81,7 +84,7 @@ namespace SecurityOps.Tests.Infrastructure
 
         public (int Exit, string Output, string Error) RunRaw(string args)
         {
-            var start = new ProcessStartInfo("gpg", $"--homedir {Home} --batch --yes --no-tty --passphrase \"\" --pinentry-mode loopback --status-fd 2 {args}")
+            var start = new ProcessStartInfo("gpg", $"--homedir {Home} --batch --yes --no-tty --passphrase \"{Passphrase}\" --pinentry-mode loopback --status-fd 2 {args}")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
