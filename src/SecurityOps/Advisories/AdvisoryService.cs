@@ -260,17 +260,31 @@ namespace SecurityOps.Advisories
         /// <summary>
         /// The PATCH that adds collaborators under the policy: code owners (CODEOWNERS) and the configured team always;
         /// the reporter only when the case came through a private channel; anyone else only with an approver, who is
-        /// recorded. Any refusal refuses the whole call (nothing is half-done).
+        /// recorded. The approver must be on the security team: the roster's members or the configured team (advisories.team).
+        /// Any refusal refuses the whole call (nothing is half-done).
         /// </summary>
-        public async Task<AdvisoryCall> PlanCollaboratorsAsync(VulnerabilityCase c, IEnumerable<string> users, IEnumerable<string> teams, string approvedBy, string actor, CancellationToken token = default)
+        public async Task<AdvisoryCall> PlanCollaboratorsAsync(VulnerabilityCase c, IEnumerable<string> users, IEnumerable<string> teams, string approvedBy, string actor, CancellationToken token = default, IEnumerable<string> rosterMembers = null)
         {
+            string approverName = string.IsNullOrWhiteSpace(approvedBy) ? null : approvedBy.Trim().TrimStart('@');
+            if (approverName != null)
+            {
+                var securityTeam = (rosterMembers ?? Enumerable.Empty<string>()).Concat(settings.Team ?? Enumerable.Empty<string>())
+                    .Where(m => !string.IsNullOrWhiteSpace(m)).Select(m => m.Trim().TrimStart('@')).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if (!securityTeam.Contains(approverName, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new SecurityOpsException("ApproverNotOnSecurityTeam", FailureKind.PermissionDenied, approverName,
+                        $"{c.Id}: -ApprovedBy '{approverName}' is not a member of the security team (the roster, or advisories.team: "
+                        + (securityTeam.Count == 0 ? "none configured" : string.Join(", ", securityTeam)) + "); only a team member can approve an outside collaborator.");
+                }
+            }
+
             CaseAdvisory current = RequireAdvisory(c);
             var repo = GitHubRepositoryName.Parse(current.Repository);
             var owners = Codeowners.Parse(await Api.GetCodeownersAsync(repo, settings.CodeownersPaths, token).ConfigureAwait(false), repo.Owner);
             events.Verbose($"CODEOWNERS of {repo}: {owners.Users.Count} user(s), {owners.Teams.Count} team(s) of {repo.Owner}.");
             SecurityAdvisory advisory = await Api.GetAsync(repo, current.GhsaId, token).ConfigureAwait(false);
             DateTimeOffset now = Now;
-            string approver = string.IsNullOrWhiteSpace(approvedBy) ? null : approvedBy.Trim();
+            string approver = approverName;
             string reporter = c.Reporter?.Trim().TrimStart('@');
             bool privateChannel = settings.PrivateChannels.Contains(c.Channel ?? string.Empty, StringComparer.OrdinalIgnoreCase);
             var added = new List<AdvisoryCollaborator>();

@@ -1,4 +1,7 @@
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using SecurityOps.Rotation;
 using SecurityOps.Model;
 
 namespace SecurityOps.Commands
@@ -20,7 +23,7 @@ namespace SecurityOps.Commands
         [Parameter]
         public string[] Team { get; set; }
 
-        /// <summary>Who on the security team approved collaborators from outside the code owners and team (recorded on the case).</summary>
+        /// <summary>Who on the security team (a roster member, or the configured team) approved collaborators from outside the code owners and team (recorded on the case timeline).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string ApprovedBy { get; set; }
@@ -31,7 +34,8 @@ namespace SecurityOps.Commands
             {
                 VulnerabilityCase c = Cases.GetRequired(Id);
                 string actor = ResolveActor(Actor);
-                if (Run(s => s.PlanCollaboratorsAsync(c, User, Team, ApprovedBy, actor, CancellationToken), out var call))
+                IEnumerable<string> roster = ApprovedBy == null ? null : RosterHandles();
+                if (Run(s => s.PlanCollaboratorsAsync(c, User, Team, ApprovedBy, actor, CancellationToken, roster), out var call))
                 {
                     object result = Perform(call);
                     if (result != null)
@@ -40,6 +44,21 @@ namespace SecurityOps.Commands
                     }
                 }
             });
+        }
+
+        /// <summary>The roster's members (the security team); none when the state has no roster yet.</summary>
+        private IEnumerable<string> RosterHandles()
+        {
+            var store = new RosterStore(State.Files);
+            if (!System.IO.File.Exists(store.FilePath))
+            {
+                WriteVerbose($"No roster at {store.FilePath}: -ApprovedBy is checked against the configured team (advisories.team) only.");
+                return Enumerable.Empty<string>();
+            }
+
+            var handles = (store.Read().Members ?? new List<RosterMember>()).Select(m => m?.Handle).Where(h => !string.IsNullOrWhiteSpace(h)).ToList();
+            WriteVerbose($"Security team from the roster: {string.Join(", ", handles)}.");
+            return handles;
         }
     }
 }

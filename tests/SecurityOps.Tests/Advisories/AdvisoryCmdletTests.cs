@@ -113,7 +113,16 @@ $case | New-SecurityAdvisory @gh -Repository $repo -Confirm:$false
                 var refused = ps.Run($"Add-AdvisoryCollaborator @gh -Id {caseId} -User alice,mallory -Confirm:$false", vars);
                 Assert.Contains("CollaboratorNotAllowed,SecurityOps.Commands.AddAdvisoryCollaboratorCommand", refused.ErrorIds);
                 Assert.DoesNotContain(emulator.Writes, w => w.Method == "PATCH");
-                var added = ps.Run($"Add-AdvisoryCollaborator @gh -Id {caseId} -User alice,carol,mallory -Team maintainers -ApprovedBy dave -Confirm:$false", vars).AssertNoErrors();
+                // The approver must be on the security team: dave is neither on the roster nor the configured team.
+                var notTeam = ps.Run($"Add-AdvisoryCollaborator @gh -Id {caseId} -User alice,carol,mallory -Team maintainers -ApprovedBy dave -Confirm:$false", vars);
+                Assert.Equal(new[] { "ApproverNotOnSecurityTeam,SecurityOps.Commands.AddAdvisoryCollaboratorCommand" }, notTeam.ErrorIds);
+                Assert.Equal("dave", notTeam.Errors.Single().TargetObject);
+                Assert.Equal(System.Management.Automation.ErrorCategory.PermissionDenied, notTeam.Errors.Single().CategoryInfo.Category);
+                Assert.DoesNotContain(emulator.Writes, w => w.Method == "PATCH");
+                // bob is on the roster (not in advisories.team): his approval counts, and the timeline names him.
+                var added = ps.Run($"Add-AdvisoryCollaborator @gh -Id {caseId} -User alice,carol,mallory -Team maintainers -ApprovedBy bob -Confirm:$false", vars).AssertNoErrors();
+                var approvedCase = ps.Run($"Get-VulnerabilityReport -StatePath $state -Id {caseId}", vars).AssertNoErrors();
+                Assert.Contains(Assert.Single(approvedCase.Objects<VulnerabilityCase>()).Timeline, e => e.What != null && e.What.Contains("mallory (approved by bob)"));
                 Assert.Equal(new[] { "alice", "carol", "mallory" }, Assert.Single(added.Objects<SecurityAdvisory>()).CollaboratingUsers);
                 Assert.Equal("{\"collaborating_users\":[\"alice\",\"carol\",\"mallory\"],\"collaborating_teams\":[\"maintainers\"]}", emulator.Writes.Last().Body);
 
@@ -160,7 +169,7 @@ $case | New-SecurityAdvisory @gh -Repository $repo -Confirm:$false
                 Assert.Collection(timeline,
                     e => Assert.StartsWith("Drafted GitHub advisory " + ghsa, e),
                     e => Assert.StartsWith("Advisory https://github.example/", e),
-                    e => Assert.StartsWith("Collaborators on " + ghsa + ": alice (codeowners), carol (team), mallory (approved by dave), team maintainers (codeowners)", e),
+                    e => Assert.StartsWith("Collaborators on " + ghsa + ": alice (codeowners), carol (team), mallory (approved by bob), team maintainers (codeowners)", e),
                     e => Assert.StartsWith("Requested a CVE id", e),
                     e => Assert.StartsWith("GitHub assigned CVE-2026-5555", e),
                     e => Assert.StartsWith("Requested the temporary private fork", e),
