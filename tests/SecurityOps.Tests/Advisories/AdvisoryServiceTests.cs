@@ -152,22 +152,24 @@ namespace SecurityOps.Tests.Advisories
             var refused = await Assert.ThrowsAsync<SecurityOpsException>(() => Service.PlanCollaboratorsAsync(c, new[] { "alice", "mallory" }, null, null, "lead"));
             Assert.Equal("CollaboratorNotAllowed", refused.ErrorId);
             Assert.Equal("mallory", refused.Target);
-            var reporter = await Assert.ThrowsAsync<SecurityOpsException>(() => Service.PlanCollaboratorsAsync(c, new[] { "finder-jane" }, null, "dave", "lead"));
+            var reporter = await Assert.ThrowsAsync<SecurityOpsException>(() => Service.PlanCollaboratorsAsync(c, new[] { "finder-jane" }, null, "carol", "lead"));
             Assert.Contains("not a private channel", reporter.Message);
+            var outsider = await Assert.ThrowsAsync<SecurityOpsException>(() => Service.PlanCollaboratorsAsync(c, new[] { "mallory" }, null, "dave", "lead"));
+            Assert.Equal(("ApproverNotOnSecurityTeam", "dave"), (outsider.ErrorId, (string)outsider.Target));
             Assert.DoesNotContain(bed.Emulator.Writes, w => w.Method == "PATCH");
             Assert.Contains(bed.Emulator.Calls, x => x == "GET /repos/flatcar/Flatcar/contents/.github/CODEOWNERS");
 
-            var call = await Service.PlanCollaboratorsAsync(c, new[] { "@alice", "bob", "carol", "mallory" }, new[] { "flatcar/security-team" }, "dave", "lead");
+            var call = await Service.PlanCollaboratorsAsync(c, new[] { "@alice", "bob", "carol", "mallory" }, new[] { "flatcar/security-team" }, "carol", "lead");
             await Service.ExecuteAsync(call, "lead");
             var patch = bed.Emulator.Writes.Last();
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse(@"{""collaborating_users"":[""alice"",""bob"",""carol"",""mallory""],""collaborating_teams"":[""security-team""]}"), JsonNode.Parse(patch.Body)), patch.Body);
             var saved = cases.GetRequired(c.Id).Advisory.Collaborators;
-            Assert.Equal(new[] { ("alice", "codeowners", (string)null), ("bob", "codeowners", null), ("carol", "team", null), ("mallory", "approved", "dave"), ("security-team", "codeowners", null) },
+            Assert.Equal(new[] { ("alice", "codeowners", (string)null), ("bob", "codeowners", null), ("carol", "team", null), ("mallory", "approved", "carol"), ("security-team", "codeowners", null) },
                 saved.Select(x => (x.Login, x.Source, x.ApprovedBy)));
-            Assert.Contains(cases.GetRequired(c.Id).Timeline, e => e.What.Contains("mallory (approved by dave)"));
+            Assert.Contains(cases.GetRequired(c.Id).Timeline, e => e.What.Contains("mallory (approved by carol)"));
 
             // A second call keeps GitHub's current collaborators.
-            await Service.ExecuteAsync(await Service.PlanCollaboratorsAsync(c, new[] { "erin" }, null, "dave", "lead"), "lead");
+            await Service.ExecuteAsync(await Service.PlanCollaboratorsAsync(c, new[] { "erin" }, null, "carol", "lead"), "lead");
             Assert.Equal("{\"collaborating_users\":[\"alice\",\"bob\",\"carol\",\"mallory\",\"erin\"]}", bed.Emulator.Writes.Last().Body);
         }
 
