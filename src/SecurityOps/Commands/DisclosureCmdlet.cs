@@ -57,6 +57,10 @@ namespace SecurityOps.Commands
             {
                 policy = PolicyCatalog.Resolve(State, c.Policy);
                 policies[name] = policy;
+                if (policy.RetiredMessage != null)
+                {
+                    WriteWarning($"{c.Id}: {policy.RetiredMessage}");
+                }
             }
 
             return policy;

@@ -25,8 +25,9 @@ namespace SecurityOps.Commands
         [Alias("TagName", "Name")]
         public string[] Tag { get; set; }
 
-        /// <summary>The policy whose supportedVersions rule applies (default: the state's current policy, or kubernetes-style without a state).</summary>
+        /// <summary>The policy whose supportedVersions rule applies (default: the state's current policy, or the stacklok preset without a state; a policy without supportedVersions supports the latest line only).</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(DisclosurePolicyCompleter))]
         public string Policy { get; set; }
 
         protected override void ProcessRecord()

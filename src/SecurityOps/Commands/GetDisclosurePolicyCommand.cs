@@ -9,6 +9,7 @@ namespace SecurityOps.Commands
     /// <summary>Get-DisclosurePolicy: the state's current disclosure policy, a preset by name, or every available one.</summary>
     [Cmdlet(VerbsCommon.Get, "DisclosurePolicy", DefaultParameterSetName = CurrentSet)]
     [OutputType(typeof(DisclosurePolicy))]
+    [OutputType(typeof(DisclosurePolicyRule))]
     public sealed class GetDisclosurePolicyCommand : StateCmdlet
     {
         private const string CurrentSet = "Current";
@@ -19,7 +20,12 @@ namespace SecurityOps.Commands
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Policy")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DisclosurePolicyCompleter))]
         public string[] Name { get; set; }
+
+        /// <summary>Lists each policy's rules instead: the field, its value, the rule in words and the sentence of the published policy it comes from.</summary>
+        [Parameter]
+        public SwitchParameter Rule { get; set; }
 
         /// <summary>Every preset, plus the state's own policy file when there is one.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ListSet)]
@@ -40,14 +46,14 @@ namespace SecurityOps.Commands
 
                     DisclosurePolicy current = PolicyCatalog.Current(state);
                     WriteVerbose($"The current policy of {state.Root} is {current.Name} ({current.Origin}).");
-                    WriteObject(current);
+                    Emit(current);
                     return;
                 }
 
                 var available = PolicyCatalog.Available(state).ToList();
                 if (ParameterSetName == ListSet)
                 {
-                    WriteObject(available, enumerateCollection: true);
+                    available.ForEach(Emit);
                     return;
                 }
 
@@ -55,18 +61,40 @@ namespace SecurityOps.Commands
                 {
                     var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
                     var matches = available.Where(p => pattern.IsMatch(p.Name)).ToList();
+                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name) && PolicyCatalog.IsPreset(name))
+                    {
+                        matches.Add(PolicyCatalog.Preset(name)); // a retired preset: still loads, with its warning
+                    }
+
                     if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                     {
                         WriteFailure(new SecurityOpsException("DisclosurePolicyNotFound", FailureKind.ObjectNotFound, name,
                             $"There is no policy '{name}'. Available: {string.Join(", ", available.Select(p => p.Name))}."));
                     }
 
-                    WriteObject(matches, enumerateCollection: true);
+                    matches.ForEach(Emit);
                 }
             }
             catch (SecurityOpsException ex)
             {
                 ThrowFailure(ex);
+            }
+        }
+
+        private void Emit(DisclosurePolicy policy)
+        {
+            if (policy.RetiredMessage != null)
+            {
+                WriteWarning(policy.RetiredMessage);
+            }
+
+            if (Rule)
+            {
+                WriteObject(PolicyRules.Describe(policy), enumerateCollection: true);
+            }
+            else
+            {
+                WriteObject(policy);
             }
         }
 

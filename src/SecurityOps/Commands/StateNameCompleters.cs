@@ -75,3 +75,27 @@ namespace SecurityOps.Commands
             state.Files.Read<Roster>(Roster.FileName)?.Members?.Select(m => m?.Handle) ?? Enumerable.Empty<string>();
     }
 }
+
+namespace SecurityOps.Commands
+{
+    /// <summary>Disclosure policy names (-Policy): the presets, plus the state's own policy when it has one.</summary>
+    public sealed class DisclosurePolicyCompleter : StateNameCompleter
+    {
+        private protected override IEnumerable<string> Names(SecurityState state)
+        {
+            DisclosurePolicy current = null;
+            try
+            {
+                current = PolicyCatalog.Current(state);
+            }
+            catch (SecurityOpsException)
+            {
+                // A broken policy file still completes the presets.
+            }
+
+            return current == null || current.IsPreset ? PolicyCatalog.PresetNames : PolicyCatalog.PresetNames.Concat(new[] { current.Name });
+        }
+
+        protected override IEnumerable<string> WithoutState() => PolicyCatalog.PresetNames;
+    }
+}

@@ -10,31 +10,47 @@ namespace SecurityOps.Disclosure
     /// <summary>
     /// Where disclosure policies come from: the presets shipped inside the module (Resources/policies/*.yaml) and the
     /// state's own policy file. The state's current policy is the config's disclosure.policy (a preset name or a file
-    /// in the state), else policy.yaml when the state has one, else kubernetes-style.
+    /// in the state), else policy.yaml when the state has one, else the stacklok preset (the fullest published
+    /// process). One preset per published process; the two older mixed presets still load, with a message saying
+    /// which preset to move to, so a state and its cases keep working.
     /// </summary>
     internal static class PolicyCatalog
     {
-        public const string DefaultPreset = "kubernetes-style";
+        public const string DefaultPreset = "stacklok";
         public const string StatePolicyFile = "policy.yaml";
         private const string ResourcePrefix = "SecurityOps.Resources.policies/";
 
-        /// <summary>The names of the shipped presets, sorted.</summary>
-        public static IReadOnlyList<string> PresetNames { get; } = typeof(PolicyCatalog).Assembly.GetManifestResourceNames()
+        /// <summary>Presets that still load but are no longer offered, and what to move to.</summary>
+        private static readonly Dictionary<string, string> Retired = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["kubernetes-style"] = "The 'kubernetes-style' preset mixes KubeEdge's and Stacklok's rules, so each project got the other's; it is retired. Move to 'kubeedge' or 'stacklok' (disclosure.policy in securityops.yaml; Get-DisclosurePolicy -Name kubeedge,stacklok -Rule shows each rule and its source).",
+            ["openssf"] = "The 'openssf' preset is retired: it is Confidential Containers' policy, now the 'confidential-containers' preset (disclosure.policy in securityops.yaml).",
+        };
+
+        private static readonly IReadOnlyList<string> AllPresetNames = typeof(PolicyCatalog).Assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal))
             .Select(n => n.Substring(ResourcePrefix.Length, n.Length - ResourcePrefix.Length - ".yaml".Length))
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToList();
 
-        public static bool IsPreset(string name) => PresetNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+        /// <summary>The names of the shipped presets offered to new states and completion, sorted (retired ones left out).</summary>
+        public static IReadOnlyList<string> PresetNames { get; } = AllPresetNames.Where(n => !Retired.ContainsKey(n)).ToList();
+
+        /// <summary>True for every shipped preset, retired ones included (they still load).</summary>
+        public static bool IsPreset(string name) => AllPresetNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>What to move to when the preset is retired; null otherwise.</summary>
+        public static string RetiredMessage(string name) => name != null && Retired.TryGetValue(name, out string message) ? message : null;
 
         public static DisclosurePolicy Preset(string name)
         {
-            string match = PresetNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
+            string match = AllPresetNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
                 ?? throw new SecurityOpsException("DisclosurePolicyNotFound", FailureKind.ObjectNotFound, name,
                     $"There is no preset '{name}'. Presets: {string.Join(", ", PresetNames)}.");
             string text = EmbeddedResources.ReadText("policies/" + match + ".yaml");
             DisclosurePolicy policy = Parse(text, "preset " + match);
             policy.Origin = "preset";
+            policy.RetiredMessage = RetiredMessage(match);
             return policy;
         }
 
@@ -136,12 +152,11 @@ namespace SecurityOps.Disclosure
 
         /// <summary>
         /// The distributors' membership criteria named <paramref name="name"/>: those of the policy of that name (a
-        /// preset or the state's own); "kubeedge" names the kubernetes-style preset, which holds KubeEdge's list. The
-        /// policy is their one source.
+        /// preset or the state's own). The policy is their one source.
         /// </summary>
         public static IList<MembershipCriterion> MembershipCriteria(SecurityState state, string name)
         {
-            string policyName = string.Equals(name?.Trim(), "kubeedge", StringComparison.OrdinalIgnoreCase) ? "kubernetes-style" : name?.Trim();
+            string policyName = name?.Trim();
             DisclosurePolicy policy;
             try
             {
@@ -156,7 +171,7 @@ namespace SecurityOps.Disclosure
             if (criteria == null || criteria.Count == 0)
             {
                 throw new SecurityOpsException("MembershipCriteriaUnknown", FailureKind.InvalidArgument, name,
-                    $"No membership criteria '{name}': name a policy whose distributors.membershipCriteria lists them (oci, kubeedge for kubernetes-style, or the state's own policy).");
+                    $"No membership criteria '{name}': name a policy whose distributors.membershipCriteria lists them (oci, kubeedge, or the state's own policy).");
             }
 
             return criteria;
@@ -173,7 +188,7 @@ namespace SecurityOps.Disclosure
                 yield return preset;
             }
 
-            if (current != null && !current.IsPreset)
+            if (current != null && (!current.IsPreset || current.RetiredMessage != null))
             {
                 yield return current;
             }

@@ -46,7 +46,7 @@ namespace SecurityOps.Disclosure
     {
         public static readonly string[] Milestones = { "acknowledge", "fix-team", "fix", "distributor-notice", "distributor-final-notice", "release", "retrospective" };
         public static readonly string[] RelaxableMilestones = { "fix", "release", "retrospective", "distributor-notice" };
-        public static readonly string[] FixVersions = { "next-patch", "next-release" };
+        public static readonly string[] FixVersions = { "next-patch", "next-release", "patch-or-next-release" };
         public static readonly string[] Artifacts = { "release", "os-image" };
         public static readonly string[] SupportPolicies = { "latest", "latest-minors" };
 
@@ -139,6 +139,35 @@ namespace SecurityOps.Disclosure
                             CheckKeys(itemMap, item, $"{path}[{i}]", file, problems);
                         }
                     }
+                }
+            }
+        }
+
+        /// <summary>The dotted paths of every rule field (release.hourUtc, distributors.membershipCriteria): what basis[].field may name.</summary>
+        internal static IEnumerable<string> RuleFields(Type type, string prefix)
+        {
+            foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                         .Where(p => p.CanWrite && p.GetCustomAttribute<YamlIgnoreAttribute>() == null))
+            {
+                string name = CamelCase(property.Name);
+                if (prefix.Length == 0 && (name == "schemaVersion" || name == "name" || name == "title" || name == "description" ||
+                                           name == "sources" || name == "basis" || name == "origin" || name == "isCurrent"))
+                {
+                    continue;
+                }
+
+                string path = prefix.Length == 0 ? name : prefix + "." + name;
+                Type t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                if (IsSection(t))
+                {
+                    foreach (string inner in RuleFields(t, path))
+                    {
+                        yield return inner;
+                    }
+                }
+                else
+                {
+                    yield return path;
                 }
             }
         }
@@ -304,8 +333,15 @@ namespace SecurityOps.Disclosure
                         }
                     }
 
-                    OneOf("release.fixVersion", r.FixVersion, FixVersions);
-                    OneOf("release.artifact", r.Artifact, Artifacts);
+                    if (r.FixVersion != null)
+                    {
+                        OneOf("release.fixVersion", r.FixVersion, FixVersions);
+                    }
+
+                    if (r.Artifact != null)
+                    {
+                        OneOf("release.artifact", r.Artifact, Artifacts);
+                    }
                 }
 
                 if (p.LowSeverity != null)
@@ -324,6 +360,21 @@ namespace SecurityOps.Disclosure
                 if (p.PublicDisclosure != null)
                 {
                     Hours("publicDisclosure.asapWithinHours", p.PublicDisclosure.AsapWithinHours, min: 0);
+                }
+
+                var fields = new HashSet<string>(RuleFields(typeof(DisclosurePolicy), string.Empty), StringComparer.Ordinal);
+                for (int i = 0; i < p.Basis.Count; i++)
+                {
+                    PolicyBasis b = p.Basis[i];
+                    if (string.IsNullOrWhiteSpace(b?.Field) || !fields.Contains(b.Field))
+                    {
+                        Fail($"basis[{i}].field", $"'{b?.Field}' is not a rule of a policy (such as release.hourUtc).");
+                    }
+
+                    if (string.IsNullOrWhiteSpace(b?.Says))
+                    {
+                        Fail($"basis[{i}].says", "is required: the rule in your words.");
+                    }
                 }
 
                 if (p.SupportedVersions != null)

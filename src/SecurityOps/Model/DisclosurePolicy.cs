@@ -56,6 +56,13 @@ namespace SecurityOps.Model
         /// <summary>supportedVersions: which release lines get the fix.</summary>
         public SupportedVersionsRule SupportedVersions { get; set; }
 
+        /// <summary>basis: where each rule comes from: the field, the rule in our words, and a few words of the published sentence to find it by.</summary>
+        public List<PolicyBasis> Basis { get; set; } = new List<PolicyBasis>();
+
+        /// <summary>Set when this is a retired preset: which preset to move to (not stored).</summary>
+        [YamlDotNet.Serialization.YamlIgnore]
+        public string RetiredMessage { get; set; }
+
         /// <summary>Where this policy was loaded from: "preset" or the file's path (not stored).</summary>
         public string Origin { get; set; }
 
@@ -64,6 +71,38 @@ namespace SecurityOps.Model
         public bool IsPreset => Origin == "preset";
 
         public override string ToString() => Name;
+    }
+
+    /// <summary>Where one rule of a policy comes from (basis[] in the policy file).</summary>
+    public sealed class PolicyBasis
+    {
+        /// <summary>field: the rule's dotted field (release.hourUtc).</summary>
+        public string Field { get; set; }
+
+        /// <summary>says: the rule in the module's words.</summary>
+        public string Says { get; set; }
+
+        /// <summary>anchor: a few words of the published sentence, to find it in the source.</summary>
+        public string Anchor { get; set; }
+    }
+
+    /// <summary>One rule of a policy as Get-DisclosurePolicy -Rule shows it: the field, its value and where it comes from.</summary>
+    public sealed class DisclosurePolicyRule
+    {
+        public string Policy { get; set; }
+
+        public string Field { get; set; }
+
+        public string Value { get; set; }
+
+        /// <summary>The rule in the module's words.</summary>
+        public string Says { get; set; }
+
+        /// <summary>A few words of the published sentence the rule comes from.</summary>
+        public string Anchor { get; set; }
+
+        /// <summary>The published policy (the policy's first source).</summary>
+        public string Source { get; set; }
     }
 
     public sealed class HoursRule
@@ -113,11 +152,14 @@ namespace SecurityOps.Model
         /// <summary>weekdays: the days a release may happen (Monday... Sunday). Empty: any day.</summary>
         public List<string> Weekdays { get; set; } = new List<string>();
 
-        /// <summary>fixVersion: next-patch (0.8.0 -> 0.8.1) or next-release.</summary>
-        public string FixVersion { get; set; } = "next-patch";
+        /// <summary>
+        /// fixVersion: which version carries the fix: next-patch (0.8.0 -> 0.8.1), next-release (any later release,
+        /// such as the next OS image), or patch-or-next-release (0.8.1, or the next minor 0.9.0). Empty: no rule.
+        /// </summary>
+        public string FixVersion { get; set; }
 
-        /// <summary>artifact: what ships the fix: release, or os-image (an updated OS image).</summary>
-        public string Artifact { get; set; } = "release";
+        /// <summary>artifact: what ships the fix: release (the default), or os-image (an updated OS image).</summary>
+        public string Artifact { get; set; }
 
         /// <summary>expediteBySeverity: higher severity may be released earlier than planned.</summary>
         public bool ExpediteBySeverity { get; set; }
@@ -137,6 +179,12 @@ namespace SecurityOps.Model
         /// (Publish-SecurityRetrospective). Default false: the retrospective stays in the private state.
         /// </summary>
         public bool Publish { get; set; }
+
+        /// <summary>
+        /// namesPeople: the published retrospective names the people involved who agreed to be named
+        /// (Set-VulnerabilityReport -NamingConsent); everyone else stays anonymous. Default false: no one is named.
+        /// </summary>
+        public bool NamesPeople { get; set; }
     }
 
     public sealed class LowSeverityRule

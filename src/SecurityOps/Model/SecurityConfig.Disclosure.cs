@@ -10,8 +10,8 @@ namespace SecurityOps.Model
     /// <summary>The disclosure: section of securityops.yaml.</summary>
     public sealed class DisclosureSettings
     {
-        /// <summary>The policy new cases get: a preset name (kubernetes-style, openssf, flatcar, oci) or a file in the
-        /// state (policy.yaml). Empty: policy.yaml when the state has one, else kubernetes-style.</summary>
+        /// <summary>The policy new cases get: a preset name (flatcar, oci, kubeedge, stacklok, confidential-containers) or a file in the
+        /// state (policy.yaml). Empty: policy.yaml when the state has one, else stacklok.</summary>
         public string Policy { get; set; }
 
         /// <summary>Days (UTC dates, 2026-12-25) on which no release is proposed.</summary>

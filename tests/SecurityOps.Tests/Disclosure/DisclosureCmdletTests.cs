@@ -25,7 +25,7 @@ namespace SecurityOps.Tests.Disclosure
 New-VulnerabilityReport -StatePath $state -Summary 'Token leak in logs' -Component edgecore -AffectedVersion 'v1.20.0','v1.19.2' -Channel github -Reporter 'eve@example.org' -Severity HIGH -Actor alice
 New-VulnerabilityReport -StatePath $state -Summary 'Second' -Component cloudcore -ReceivedAt '2026-01-04T08:00:00Z' -Severity LOW").AssertNoErrors().Objects<VulnerabilityCase>().ToList();
             Assert.Equal(new[] { "SEC-2026-0001", "SEC-2026-0002" }, created.Select(c => c.Id));
-            Assert.Equal("kubernetes-style", created[0].Policy);
+            Assert.Equal("full-process", created[0].Policy);
             Assert.True(File.Exists(state.File("cases/SEC-2026-0001.yaml")));
             Assert.Contains("reporter: eve@example.org", state.ReadFile("cases/SEC-2026-0001.yaml"));
 
@@ -138,15 +138,27 @@ New-VulnerabilityReport -StatePath $state -Summary r -Component c | Set-Vulnerab
         [Fact]
         public void PoliciesFromPresetsConfigAndPolicyYaml()
         {
-            using var state = new StateScope(ps);
+            using var state = new StateScope(ps, policy: null);
             var presets = state.Run("Get-DisclosurePolicy -ListAvailable -StatePath $state").AssertNoErrors().Objects<DisclosurePolicy>().ToList();
-            Assert.Equal(new[] { "flatcar", "kubernetes-style", "oci", "openssf" }, presets.Select(p => p.Name));
-            Assert.True(presets.Single(p => p.Name == "kubernetes-style").IsCurrent);
+            Assert.Equal(new[] { "confidential-containers", "flatcar", "kubeedge", "oci", "stacklok" }, presets.Select(p => p.Name));
+            Assert.True(presets.Single(p => p.Name == "stacklok").IsCurrent);
 
-            state.WriteFile("securityops.yaml", state.ReadFile("securityops.yaml").Replace("  policy:\n", "  policy: openssf\n"));
-            Assert.Equal("openssf", state.Run("Get-DisclosurePolicy -StatePath $state").AssertNoErrors().Objects<DisclosurePolicy>().Single().Name);
+            state.WriteFile("securityops.yaml", state.ReadFile("securityops.yaml").Replace("  policy:\n", "  policy: confidential-containers\n"));
+            Assert.Equal("confidential-containers", state.Run("Get-DisclosurePolicy -StatePath $state").AssertNoErrors().Objects<DisclosurePolicy>().Single().Name);
 
-            state.WriteFile("securityops.yaml", state.ReadFile("securityops.yaml").Replace("  policy: openssf\n", "  policy:\n"));
+            // A state still on a retired preset loads, and says which preset to move to.
+            state.WriteFile("securityops.yaml", state.ReadFile("securityops.yaml").Replace("  policy: confidential-containers\n", "  policy: kubernetes-style\n"));
+            var retired = state.Run("Get-DisclosurePolicy -StatePath $state").AssertNoErrors();
+            Assert.Equal("kubernetes-style", retired.Objects<DisclosurePolicy>().Single().Name);
+            Assert.Contains(retired.Warnings, w => w.Contains("'kubeedge' or 'stacklok'"));
+            var onRetired = At(state, "2026-01-05T10:00:00Z", "New-VulnerabilityReport -StatePath $state -Summary s -Component c | Get-DisclosureTimeline -StatePath $state").AssertNoErrors();
+            Assert.Contains(onRetired.Warnings, w => w.Contains("retired"));
+            Assert.Equal(24, onRetired.Objects<DisclosureMilestone>().Single(m => m.Milestone == "acknowledge").DueAt.Value.Subtract(new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero)).TotalHours);
+            Assert.Equal(new[] { "confidential-containers", "flatcar", "kubeedge", "kubernetes-style", "oci", "stacklok" },
+                state.Run("Get-DisclosurePolicy -ListAvailable -StatePath $state").Objects<DisclosurePolicy>().Select(p => p.Name).OrderBy(n => n));
+            Directory.Delete(state.File("cases"), recursive: true);
+
+            state.WriteFile("securityops.yaml", state.ReadFile("securityops.yaml").Replace("  policy: kubernetes-style\n", "  policy:\n"));
             state.WriteFile("policy.yaml", "schemaVersion: 1\nname: ours\nacknowledge:\n  withinHours: 48\nrelease:\n  hourUtc: 9\n  weekdays: [Tuesday]\n");
             var ours = state.Run("Get-DisclosurePolicy -StatePath $state").AssertNoErrors().Objects<DisclosurePolicy>().Single();
             Assert.Equal("ours", ours.Name);
@@ -168,8 +180,16 @@ New-VulnerabilityReport -StatePath $state -Summary r -Component c | Set-Vulnerab
             Assert.False(check.IsValid);
             Assert.Equal(2, check.Problems.Count);
 
-            var preset = ps.Run("Get-DisclosurePolicy -Name oci, 'open*'").AssertNoErrors().Objects<DisclosurePolicy>().Select(p => p.Name);
-            Assert.Equal(new[] { "oci", "openssf" }, preset);
+            var preset = ps.Run("Get-DisclosurePolicy -Name oci, 'kube*'").AssertNoErrors().Objects<DisclosurePolicy>().Select(p => p.Name);
+            Assert.Equal(new[] { "oci", "kubeedge" }, preset);
+
+            // -Policy completes the presets (and the state's own policy), never the retired names.
+            var completion = state.Run("$s = 'New-VulnerabilityReport -Policy k'; (TabExpansion2 -inputScript $s -cursorColumn $s.Length).CompletionMatches.CompletionText").AssertNoErrors();
+            Assert.Equal(new[] { "kubeedge" }, completion.Output.Select(o => o.ToString()));
+            const string CompleteAll = "$s = \"New-VulnerabilityReport -StatePath '$state' -Policy \"; (TabExpansion2 -inputScript $s -cursorColumn $s.Length).CompletionMatches.CompletionText";
+            Assert.Equal(new[] { "confidential-containers", "flatcar", "kubeedge", "oci", "stacklok" }, state.Run(CompleteAll).AssertNoErrors().Output.Select(o => o.ToString())); // the broken policy.yaml still completes the presets
+            state.WriteFile("policy.yaml", "schemaVersion: 1\nname: ours\nacknowledge:\n  withinHours: 48\n");
+            Assert.Equal(new[] { "confidential-containers", "flatcar", "kubeedge", "oci", "ours", "stacklok" }, state.Run(CompleteAll).AssertNoErrors().Output.Select(o => o.ToString()));
         }
 
         [Fact]
@@ -189,7 +209,7 @@ New-VulnerabilityReport -StatePath $state -Summary r -Component c | Set-Vulnerab
             Assert.Equal(new[] { "v1.20 -> v1.20.1", "v1.19 -> v1.19.2", "v1.18 -> v1.18.3" }, result.Objects<BackportTarget>().Select(t => t.ToString()));
             Assert.Contains(result.Warnings, w => w.Contains("nightly"));
 
-            var latest = ps.Run("'v0.8.0','v0.7.1','0.9.0-alpha' | Get-BackportTarget -Policy openssf").AssertNoErrors();
+            var latest = ps.Run("'v0.8.0','v0.7.1','0.9.0-alpha' | Get-BackportTarget -Policy confidential-containers").AssertNoErrors();
             Assert.Equal("v0.8.1", latest.Objects<BackportTarget>().Single().NextPatch);
 
             var notGit = ps.Run($"Get-BackportTarget -Path '{folder.Path}'");

@@ -23,6 +23,7 @@ namespace SecurityOps.Tests.Embargo
         {
             string state = temp.Combine("state");
             ps.Run($"Initialize-SecurityState -Path '{state}' -Confirm:$false").AssertNoErrors();
+            StateScope.WritePolicy(state, StateScope.FullProcessPolicy);
             new StateRepository(state).Write(DistributorStore.FileName, new DistributorList { Members = members.ToList() });
             if (server != null)
             {

@@ -53,7 +53,7 @@ namespace SecurityOps.Tests.Embargo
             string state = EmbargoTestState.NewState(ps, temp, smtp);
             AnnouncementTests.Channels(state, slack, discord, slackSecret, discordSecret, mailingList: true);
             string id = EmbargoTestState.NewCase(ps, state, PublicDate);
-            Assert.Equal("kubernetes-style", EmbargoTestState.Case(state, id).Policy);
+            Assert.Equal("full-process", EmbargoTestState.Case(state, id).Policy);
             var vars = new Dictionary<string, object> { ["state"] = state, ["id"] = id };
             ReleaseWithDraft(vars);
             string publish = EmbargoTestState.Credential + "Publish-SecurityRetrospective -Id $id -SmtpCredential $cred -StatePath $state -Actor carol ";
@@ -193,8 +193,8 @@ namespace SecurityOps.Tests.Embargo
         [Fact]
         public void ThePolicyFieldIsInTheStacklokPresetOnlyAndChecked()
         {
-            Assert.True(PolicyCatalog.Preset("kubernetes-style").Retrospective.Publish);
-            Assert.Null(PolicyCatalog.Preset("openssf").Retrospective);
+            Assert.True(PolicyCatalog.Preset("stacklok").Retrospective.Publish);
+            Assert.Null(PolicyCatalog.Preset("kubeedge").Retrospective);
             Assert.False(PolicyCatalog.Preset("oci").Retrospective?.Publish ?? false);
 
             var (policy, problems) = PolicyValidator.Check("name: mine\nretrospective:\n  minDays: 1\n  maxDays: 3\n  publish: true\n", "mine.yaml");

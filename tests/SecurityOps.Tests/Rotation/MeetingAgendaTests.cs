@@ -28,6 +28,7 @@ namespace SecurityOps.Tests.Rotation
             string state = temp.Combine("state");
             vars["state"] = state;
             ps.Run("Initialize-SecurityState -Path $state -NoGit | Out-Null", vars).AssertNoErrors();
+            StateScope.WritePolicy(state, StateScope.FullProcessPolicy);
 
             // An unanswered report from 2026-02-25 (its acknowledgement is overdue), a case in fixing whose embargo ends
             // on 2026-03-12, and a rejected one (closed: not on the agenda).
