@@ -5,9 +5,12 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../out/SecurityOps/SecurityOps.psd1') -Force
 
-    function New-TestState {
+    # A state under KubeEdge's process (its 24 h acknowledgement is what these tests watch).
+    function New-TestState([string] $Policy = 'kubeedge') {
         $path = Join-Path ([IO.Path]::GetTempPath()) ('secops-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
         Initialize-SecurityState -Path $path -NoGit -Confirm:$false | Out-Null
+        $config = Join-Path $path 'securityops.yaml'
+        [IO.File]::WriteAllText($config, [IO.File]::ReadAllText($config).Replace("  policy:`n", "  policy: $Policy`n"))
         $path
     }
 
@@ -112,7 +115,8 @@ Describe 'Going public' {
             Set-VulnerabilityReport -StatePath $state -Id $id -Status fixing -FixedIn v0.8.1 -Confirm:$false
         }
         Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0001 -CveId CVE-2026-1001 -PlannedPublicDate '2026-01-20T16:00:00Z' -Confirm:$false
-        Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0002 -CveId CVE-2026-2002 -PlannedPublicDate '2026-03-01T16:00:00Z' -Confirm:$false
+        # An embargo far away (a Sunday, past the policy's deadline): -Force records it as a policy exception.
+        Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0002 -CveId CVE-2026-2002 -PlannedPublicDate '2026-03-01T16:00:00Z' -Force -Confirm:$false
     }
 
     AfterEach { Remove-TestState $state }

@@ -19,8 +19,6 @@ namespace SecurityOps.Disclosure
 
         public string ReporterAnswer { get; set; }
 
-        /// <summary>Accept a release day past the policy's release deadline, recorded as a policy exception.</summary>
-        public bool Force { get; set; }
 
         public bool IsEmpty => !FixReady && ReleaseDate == null && Upstream == null && !PrivateHandlingRequested && ReporterAnswer == null;
     }
@@ -79,18 +77,6 @@ namespace SecurityOps.Disclosure
                 {
                     throw new SecurityOpsException("ReleaseDateBeforeUpstream", FailureKind.InvalidArgument, change.ReleaseDate,
                         $"{c.Id} follows {c.Upstream.Project}'s timeline: the release day {DateTimeOffsetConverter.Format(day)} is before its public date {DateTimeOffsetConverter.Format(c.Upstream.PlannedDate.Value)}.");
-                }
-
-                DisclosureMilestone release = TimelineCalculator.Compute(c, policy, now, TimeSpan.Zero).FirstOrDefault(m => m.Milestone == "release");
-                if (release?.DueAt != null && day > release.DueAt.Value && c.Upstream == null)
-                {
-                    if (!change.Force)
-                    {
-                        throw new SecurityOpsException("ReleaseDateAfterDeadline", FailureKind.InvalidArgument, change.ReleaseDate,
-                            $"{c.Id}: the release day {DateTimeOffsetConverter.Format(day)} is after the {policy.Name} policy's release deadline ({release.Rule}: {DateTimeOffsetConverter.Format(release.DueAt.Value)}). Agree an earlier day, or pass -Force to record a policy exception.");
-                    }
-
-                    Add("policy-exception", $"Release day {DateTimeOffsetConverter.Format(day)} is after the policy's release deadline {DateTimeOffsetConverter.Format(release.DueAt.Value)} ({release.Rule}); accepted with -Force.");
                 }
 
                 if (day != c.ReleaseDate)

@@ -42,6 +42,13 @@ namespace SecurityOps.Disclosure
             return (c.Severity == "LOW" && policy.LowSeverity.CvssBelow >= 4.0) || c.Severity == "NONE";
         }
 
+        /// <summary>
+        /// True when the policy lets this case's release go earlier than its usual rules (release.expediteBySeverity:
+        /// Flatcar "may be expedited depending on the issues' severity"): critical and high cases.
+        /// </summary>
+        public static bool IsExpedited(VulnerabilityCase c, DisclosurePolicy policy) =>
+            policy.Release?.ExpediteBySeverity == true && (c.Severity == "CRITICAL" || c.Severity == "HIGH");
+
         private static (double?, string, string) DefaultScorer(string vector) =>
             SecurityOps.Scoring.Cvss.TryScore(vector, out var score, out string error) ? (score.Score, score.Severity, null) : (null, null, error);
     }

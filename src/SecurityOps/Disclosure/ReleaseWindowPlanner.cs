@@ -59,6 +59,11 @@ namespace SecurityOps.Disclosure
             var d = policy.Distributors;
             bool asap = c.PubliclyDisclosed && policy.PublicDisclosure?.Asap == true;
             bool relaxed = CaseSeverity.IsLow(c, policy) && !c.PubliclyDisclosed && policy.LowSeverity.Relaxes.Contains("release");
+            bool expedited = CaseSeverity.IsExpedited(c, policy);
+            if (expedited)
+            {
+                plan.Notes.Add($"expedited: {c.Severity.ToLowerInvariant()} severity (release.expediteBySeverity), so release.minDays, release.weekdays and the holidays do not hold");
+            }
 
             void AtLeast(DateTimeOffset t, string rule)
             {
@@ -69,7 +74,7 @@ namespace SecurityOps.Disclosure
                 }
             }
 
-            if (rel?.MinDays != null)
+            if (rel?.MinDays != null && !expedited)
             {
                 AtLeast(c.ReceivedAt.AddDays(rel.MinDays.Value), $"release.minDays: not before {rel.MinDays} day(s) after the report");
             }
@@ -110,10 +115,11 @@ namespace SecurityOps.Disclosure
                 }
             }
 
-            var allowedDays = rel?.Weekdays.Count > 0
+            var allowedDays = rel?.Weekdays.Count > 0 && !expedited
                 ? new HashSet<DayOfWeek>(rel.Weekdays.Select(w => (DayOfWeek)Enum.Parse(typeof(DayOfWeek), w, true)))
                 : null;
-            var holidaySet = new HashSet<DateTime>((holidays ?? Enumerable.Empty<DateTime>()).Select(h => h.Date));
+            var holidaySet = new HashSet<DateTime>((expedited ? null : holidays ?? Enumerable.Empty<DateTime>()) ?? Enumerable.Empty<DateTime>());
+            holidaySet = new HashSet<DateTime>(holidaySet.Select(h => h.Date));
             int hour = rel?.HourUtc ?? (plan.Earliest.UtcDateTime.Minute == 0 && plan.Earliest.UtcDateTime.Second == 0 ? plan.Earliest.UtcDateTime.Hour : (plan.Earliest.UtcDateTime.Hour + 1) % 24);
             string hourRule = rel?.HourUtc != null ? $"release.hourUtc {hour:00}:00" : null;
 

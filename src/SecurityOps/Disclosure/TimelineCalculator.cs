@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using SecurityOps.Model;
+using SecurityOps.State;
 
 namespace SecurityOps.Disclosure
 {
@@ -92,12 +93,21 @@ namespace SecurityOps.Disclosure
             list.Add(notice);
 
             bool finalNotice = d != null && d.FinalNoticeHoursBeforeRelease > 0;
+            DateTimeOffset? finalCountsTo = released ?? FinalNoticeWindow.ReleaseOf(c);
+            var window = finalNotice ? FinalNoticeWindow.For(policy, finalCountsTo) : null;
             DisclosureMilestone final = Make("distributor-final-notice", "Remind the distributors before the release", finalNotice,
-                $"{d?.FinalNoticeHoursBeforeRelease} h before the release", null,
-                releaseTime?.AddHours(-(d?.FinalNoticeHoursBeforeRelease ?? 0)), c.FirstEvent("distributors-reminded"), afterTriage: true);
+                $"{d?.FinalNoticeHoursBeforeRelease} h before the release", window?.Opens,
+                finalCountsTo?.AddHours(-(d?.FinalNoticeHoursBeforeRelease ?? 0)), finalNotice ? FinalNoticeWindow.MetAt(c, policy, finalCountsTo) : null, afterTriage: true);
             if (finalNotice && final.DueAt == null && final.State == MilestoneState.Pending)
             {
                 final.Note = "set a planned public date to compute it";
+            }
+
+            DateTimeOffset? outside = finalNotice && final.MetAt == null ? c.FirstEvent("distributors-reminded") : null;
+            if (outside != null)
+            {
+                final.Note = (final.Note == null ? string.Empty : final.Note + "; ") +
+                             $"the final notice of {DateTimeOffsetConverter.Format(outside.Value)} was outside its window ({(window == null ? "no release date" : $"{DateTimeOffsetConverter.Format(window.Value.Opens)} to {DateTimeOffsetConverter.Format(window.Value.Closes)}")}) and does not count";
             }
 
             list.Add(final);
@@ -118,6 +128,13 @@ namespace SecurityOps.Disclosure
                 rel?.MinDays == null ? (DateTimeOffset?)null : r.AddDays(rel.MinDays.Value),
                 rel?.MaxDays == null ? (DateTimeOffset?)null : r.AddDays(rel.MaxDays.Value),
                 released, afterTriage: true);
+            if (rel != null && released == null && CaseSeverity.IsExpedited(c, policy))
+            {
+                release.EarliestAt = null;
+                release.Note = (release.Note == null ? string.Empty : release.Note + "; ") +
+                               $"expedited: {c.Severity.ToLowerInvariant()} severity (release.expediteBySeverity), a release may come before the usual days";
+            }
+
             if (rel != null && released == null && c.PlannedPublicDate != null && release.DueAt != null && c.PlannedPublicDate > release.DueAt)
             {
                 release.Note = (release.Note == null ? string.Empty : release.Note + "; ") + "the planned public date is after the policy's release deadline";
@@ -136,6 +153,23 @@ namespace SecurityOps.Disclosure
             }
 
             list.Add(retrospective);
+
+            // Once the fix is out, what had to happen before it can no longer happen: not applicable, with the reason.
+            if (released != null)
+            {
+                foreach (DisclosureMilestone m in list.Where(m => m.MetAt == null && (m.Milestone == "fix-team" || m.Milestone == "distributor-notice" || m.Milestone == "distributor-final-notice") &&
+                                                                 m.State != MilestoneState.NotApplicable))
+                {
+                    bool excepted = c.Timeline.Any(e => e.Kind == "policy-exception" && e.At >= released.Value.AddMinutes(-1) && e.At <= released.Value.AddMinutes(1));
+                    m.State = MilestoneState.NotApplicable;
+                    m.SkippedByRelease = true;
+                    m.TimeLeft = null;
+                    string outsideNote = m.Note != null && m.Note.Contains("outside its window") ? "; " + m.Note.Substring(m.Note.IndexOf("the final notice of", StringComparison.Ordinal)) : string.Empty;
+                    m.Note = $"cannot happen any more: the fix was released on {DateTimeOffsetConverter.Format(released.Value)} without it" +
+                             (excepted ? " (recorded as a policy exception)" : string.Empty) + outsideNote;
+                }
+            }
+
             return list;
         }
 

@@ -133,6 +133,21 @@ namespace SecurityOps.Embargo
                 }
             }
 
+            if (kind == EmbargoNoticeKind.Advance24h && targets.Count > 0 && policy != null)
+            {
+                List<PolicyBreach> outside = PolicyGuard.CheckFinalNotice(c, policy, now);
+                if (outside.Count > 0)
+                {
+                    if (!force)
+                    {
+                        throw new SecurityOpsException("FinalNoticeOutsideWindow", FailureKind.InvalidOperation, c.Id,
+                            $"{c.Id}: {string.Join(" ", outside)} Nothing was sent. -Force sends anyway and records a policy exception on the case (the milestone is met only by a notice inside the window).");
+                    }
+
+                    plan.PolicyException = "Final embargo notice sent outside its window with -Force: " + string.Join(" ", outside);
+                }
+            }
+
             int leadDays = LeadDays(policy);
             DateTimeOffset noticeBy = publicDate.AddDays(-leadDays);
             if (kind == EmbargoNoticeKind.Initial && targets.Count > 0 && now > noticeBy)

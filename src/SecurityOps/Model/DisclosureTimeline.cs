@@ -43,6 +43,9 @@ namespace SecurityOps.Model
         /// <summary>The case's policy.</summary>
         public string Policy { get; set; }
 
+        /// <summary>True when the release came before this milestone was met, so it cannot happen any more (State NotApplicable; a retrospective counts it as missed).</summary>
+        public bool SkippedByRelease { get; set; }
+
         public string Severity { get; set; }
 
         /// <summary>Who is on duty (the rotation's Primary) when the rotation is available; else null.</summary>

@@ -90,7 +90,7 @@ namespace SecurityOps.Publishing
                 {
                     met++;
                 }
-                else if (m.State == MilestoneState.MetLate || m.State == MilestoneState.Overdue)
+                else if (m.State == MilestoneState.MetLate || m.State == MilestoneState.Overdue || m.SkippedByRelease)
                 {
                     missed++;
                 }

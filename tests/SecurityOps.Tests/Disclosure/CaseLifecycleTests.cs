@@ -44,7 +44,8 @@ namespace SecurityOps.Tests.Disclosure
             var past = ps.At("2026-03-05T12:00:00Z", Set("-ReleaseDate '2026-03-01T16:00:00Z'"), vars);
             Assert.Equal(new[] { "InvalidReleaseDate," + Cmd }, past.ErrorIds);
             var late = ps.At("2026-03-05T12:00:00Z", Set("-ReleaseDate '2026-09-01T16:00:00Z'"), vars);
-            Assert.Equal(new[] { "ReleaseDateAfterDeadline," + Cmd }, late.ErrorIds);
+            Assert.Equal(new[] { "PublicDateBreaksPolicy," + Cmd }, late.ErrorIds);
+            Assert.Contains("release.maxDays", late.Errors[0].ToString());
             Assert.Equal(System.DateTimeOffset.Parse("2026-03-19T16:00:00Z"), EmbargoTestState.Case(state, id).ReleaseDate);
             ps.At("2026-03-05T12:00:00Z", Set("-ReleaseDate '2026-09-01T16:00:00Z' -Force"), vars).AssertNoErrors();
             Assert.Contains(EmbargoTestState.Case(state, id).Timeline, e => e.Kind == "policy-exception" && e.What.Contains("release deadline"));

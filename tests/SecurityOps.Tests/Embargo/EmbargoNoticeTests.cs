@@ -174,7 +174,7 @@ namespace SecurityOps.Tests.Embargo
             var list = new SecurityOps.State.StateRepository(state).Read<DistributorList>("distributors.yaml");
             list.Members.Add(members[2]);
             new SecurityOps.State.StateRepository(state).Write("distributors.yaml", list);
-            ps.At("2026-03-06T10:00:00Z", "Set-VulnerabilityReport $id -PlannedPublicDate '2026-03-24T14:00:00Z' -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+            ps.At("2026-03-06T10:00:00Z", "Set-VulnerabilityReport $id -PlannedPublicDate '2026-03-24T14:00:00Z' -Force -StatePath $state -Confirm:$false", vars).AssertNoErrors();
             Assert.Equal(2, EmbargoTestState.Case(state, id).PublicDateRevision);
 
             var revised = ps.At("2026-03-06T11:00:00Z", Send + "-Kind Revised", vars);
@@ -194,6 +194,13 @@ namespace SecurityOps.Tests.Embargo
             var initial = ps.At("2026-03-06T12:00:00Z", Send + "-Force", vars);
             Assert.Equal("c-rsa", initial.Objects<EmbargoNoticeResult>().Single(r => r.Status == "Sent").MemberId);
             Assert.Equal(2, EmbargoTestState.Case(state, id).Notices.Last().Revision);
+
+            // The 24-hour notice eleven days early is refused before anything is sent.
+            int before = server.Received().Count;
+            var tooEarly = ps.At("2026-03-12T15:00:00Z", Send + "-Kind Advance24h", vars);
+            Assert.Contains("FinalNoticeOutsideWindow,SecurityOps.Commands.SendEmbargoNoticeCommand", tooEarly.ErrorIds);
+            Assert.Equal(before, server.Received().Count);
+            Assert.DoesNotContain(EmbargoTestState.Case(state, id).Timeline, e => e.Kind == "distributors-reminded");
 
             var advance = ps.At("2026-03-23T15:00:00Z", Send + "-Kind Advance24h", vars);
             Assert.Equal(3, advance.Objects<EmbargoNoticeResult>().Count(r => r.Status == "Sent"));

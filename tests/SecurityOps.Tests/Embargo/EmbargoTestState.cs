@@ -40,7 +40,11 @@ namespace SecurityOps.Tests.Embargo
             return state;
         }
 
-        /// <summary>A case received 2026-03-01, in fixing, with a CVE, a vector, all details and the given public date.</summary>
+        /// <summary>
+        /// A case received 2026-03-01, in fixing, with a CVE, a vector, all details and the given public date. The date is
+        /// the test's choice, not the policy's (a Friday afternoon, say): it is set with -Force, so the case carries a
+        /// policy exception for it.
+        /// </summary>
         public static string NewCase(PowerShellFixture ps, string state, string publicDate, bool withCve = true)
         {
             var vars = new Dictionary<string, object> { ["state"] = state };
@@ -50,7 +54,7 @@ namespace SecurityOps.Tests.Embargo
                 "Set-VulnerabilityReport $c.Id -Status triaged -Resolution accepted -StatePath $state -Confirm:$false\n" +
                 "Set-VulnerabilityReport $c.Id -Status fixing -FixTeam alice -Severity CRITICAL -CvssVector 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' " +
                 (withCve ? "-CveId CVE-2026-1234 " : string.Empty) +
-                $"-PlannedPublicDate '{publicDate}' -FixedVersion 1.2.2 -Patches 'https://github.com/example/runtime-private/pull/7' " +
+                $"-PlannedPublicDate '{publicDate}' -Force -FixedVersion 1.2.2 -Patches 'https://github.com/example/runtime-private/pull/7' " +
                 "-Mitigations 'Do not unpack untrusted images; run with --no-unpack.' -Impact 'A crafted image writes outside the bundle.' " +
                 "-Reproduction 'Unpack poc.tar with the default config.' -Credit 'Jane Researcher' -BinariesUrl 'https://github.com/example/runtime/releases/tag/v1.2.2' " +
                 "-ReleaseNotesUrl 'https://github.com/example/runtime/releases/tag/v1.2.2' -StatePath $state -Confirm:$false\n$c.Id", vars).AssertNoErrors();

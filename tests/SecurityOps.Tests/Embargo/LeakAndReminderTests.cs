@@ -186,7 +186,7 @@ namespace SecurityOps.Tests.Embargo
             var c = EmbargoTestState.Case(state, id);
             c.Notices.Add(new EmbargoNoticeRecord { MemberId = "a-rsa", Kind = EmbargoNoticeKind.Initial, Revision = 1, Status = "Sent", PublicDate = c.PlannedPublicDate.Value, At = DateTimeOffset.Parse("2026-03-05T10:00:00Z") });
             repo.Write(c.RelativePath, c);
-            ps.At("2026-03-06T10:00:00Z", "Set-VulnerabilityReport $id -PlannedPublicDate '2026-03-25T14:00:00Z' -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+            ps.At("2026-03-06T10:00:00Z", "Set-VulnerabilityReport $id -PlannedPublicDate '2026-03-25T14:00:00Z' -Force -StatePath $state -Confirm:$false", vars).AssertNoErrors();
             ps.At("2026-03-06T10:00:00Z", "Register-EmbargoLeak -Id $id -Member a-rsa -What 'the date' -ToWhom 'a customer' -When '2026-03-06T09:00:00Z' -Prevention 'training' -NoNotify -StatePath $state -Confirm:$false", vars).AssertNoErrors();
             ps.At("2026-03-06T10:00:00Z", "New-MembershipRequest -Id newco -Organisation NewCo -SecurityAlias security@newco.example -StatePath $state -Confirm:$false", vars).AssertNoErrors();
 

@@ -195,9 +195,12 @@ namespace SecurityOps.Tests.Publishing
             Assert.Contains("| Form the fix team | within 24 h of the report | 2026-01-06T10:00:00Z | 2026-01-06T17:00:00Z | missed by 7 h |", md);
             Assert.Contains("| Develop the fix | 1-7 days after the report | 2026-01-12T10:00:00Z | 2026-01-10T10:00:00Z | met, 2 d before the deadline |", md);
             Assert.Contains("| Hold the retrospective | 1-3 days after the release | 2026-01-13T10:00:00Z | - | missed: not done, 1 d past the deadline |", md);
-            Assert.Contains("| Remind the distributors before the release | 24 h before the release | 2026-01-09T10:00:00Z | - | missed: not done, 5 d past the deadline |", md);
+            // Released with no notice to the distributors: both notices can no longer happen, and count as missed.
+            Assert.Contains("| Remind the distributors before the release | 24 h before the release | 2026-01-09T10:00:00Z | - | not applicable (cannot happen any more: the fix was released on 2026-01-10T10:00:00Z without it) |", md);
+            Assert.Contains(md.Split('\n'), line => line.StartsWith("| Notify the distributors (embargoed) |", StringComparison.Ordinal) &&
+                                                       line.EndsWith("| not applicable (cannot happen any more: the fix was released on 2026-01-10T10:00:00Z without it) |", StringComparison.Ordinal));
             Assert.Equal(2, met);     // fix, release
-            Assert.Equal(4, missed);  // acknowledge, fix team, distributors' reminder, retrospective
+            Assert.Equal(5, missed);  // acknowledge, fix team, distributors' notice and reminder, retrospective
             Assert.Contains("- bob (fix team, 1 timeline entry)", md);
             Assert.Contains("- carol (fix team, 5 timeline entries)", md);
             Assert.Contains("- alice (", md);

@@ -34,7 +34,7 @@ namespace SecurityOps.Tests.Reports
             ps.At("2026-03-02T09:00:00Z", "$c = New-VulnerabilityReport 'Secret token leak in the <b>agent</b>' -Component example/agent -Reporter 'Mallory Finder' -StatePath $state -Confirm:$false\n" +
                   "Set-VulnerabilityReport $c.Id -Status acknowledged -StatePath $state -Confirm:$false\n" +
                   "Set-VulnerabilityReport $c.Id -Status triaged -Resolution accepted -StatePath $state -Confirm:$false\n" +
-                  "Set-VulnerabilityReport $c.Id -Status fixing -FixTeam bob -CveId CVE-2026-7777 -PlannedPublicDate '2026-04-30T14:00:00Z' -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+                  "Set-VulnerabilityReport $c.Id -Status fixing -FixTeam bob -CveId CVE-2026-7777 -PlannedPublicDate '2026-04-30T14:00:00Z' -Force -StatePath $state -Confirm:$false", vars).AssertNoErrors();
             ps.At("2026-03-21T09:00:00Z", "New-VulnerabilityReport 'Unanswered report' -Component example/runtime -StatePath $state -Confirm:$false | Out-Null\n" +
                   "Add-CveRecord -CveId CVE-2026-8001 -Package dev-libs/openssl -Source gentoo -StatePath $state -Confirm:$false | Out-Null\n" +
                   "Add-CveRecord -CveId CVE-2026-8002 -Source oss-security -StatePath $state -Confirm:$false | Out-Null", vars).AssertNoErrors();
