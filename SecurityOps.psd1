@@ -16,6 +16,7 @@
         'Add-CveRecord'
         'Approve-MembershipRequest'
         'Complete-SecurityRetrospective'
+        'Confirm-DistributorTestMessage'
         'ConvertFrom-CvssVector'
         'Deny-MembershipRequest'
         'Export-OsvAdvisory'

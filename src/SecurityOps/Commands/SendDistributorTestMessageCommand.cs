@@ -9,7 +9,8 @@ namespace SecurityOps.Commands
 {
     /// <summary>
     /// Send-DistributorTestMessage: sends each chosen member an encrypted test message (no vulnerability information)
-    /// so they can confirm their key works. One SMTP connection; a failure for one member does not stop the others.
+    /// with a confirmation code, so they can confirm their key works (Confirm-DistributorTestMessage checks the code they
+    /// quote back). One SMTP connection; a failure for one member does not stop the others.
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "DistributorTestMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MailDelivery))]
@@ -58,10 +59,16 @@ namespace SecurityOps.Commands
             }
 
             var items = new List<(DistributorMember, RenderedMessage)>();
+            var codeHashes = new Dictionary<string, string>(System.StringComparer.OrdinalIgnoreCase);
             foreach (DistributorMember member in members)
             {
                 RenderedMessage message = null;
-                if (!TryRun(() => message = DistributorMailer.RenderTestMessage(Membership, Templates, member)))
+                if (!TryRun(() =>
+                    {
+                        var (rendered, codeHash) = DistributorMailer.RenderTestMessage(Membership, Templates, member);
+                        message = rendered;
+                        codeHashes[member.Id] = codeHash;
+                    }))
                 {
                     return; // a template error stops everything before anything is sent
                 }
@@ -84,7 +91,13 @@ namespace SecurityOps.Commands
             try
             {
                 DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, credential, settings);
-                deliveries = new PipelineEvents().Run(this, sink => mailer.SendAsync(items, sink, CancellationToken));
+                var events = new PipelineEvents();
+                var codes = new TestMessageCodes(Distributors);
+
+                // As the server accepts each message, its code's hash and the time go onto the member (distributors.yaml,
+                // one atomic write on the pipeline thread), so Confirm-DistributorTestMessage can check the code later.
+                mailer.Sender.Accepted = delivery => events.Invoke(_ => codes.RecordSent(delivery.MemberId, codeHashes[delivery.MemberId], delivery.SentAt ?? ModuleContext.UtcNow), CancellationToken);
+                deliveries = events.Run(this, sink => mailer.SendAsync(items, sink, CancellationToken));
             }
             catch (SecurityOpsException ex)
             {

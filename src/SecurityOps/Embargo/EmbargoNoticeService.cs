@@ -71,18 +71,14 @@ namespace SecurityOps.Embargo
         {
             kind = EmbargoNoticeKind.All.FirstOrDefault(k => string.Equals(k, kind ?? EmbargoNoticeKind.Initial, StringComparison.OrdinalIgnoreCase))
                 ?? throw new SecurityOpsException("EmbargoNoticeKindInvalid", FailureKind.InvalidArgument, kind, $"'{kind}' is not a notice kind ({string.Join(", ", EmbargoNoticeKind.All)}).");
-            if (c.PlannedPublicDate == null)
-            {
-                throw new SecurityOpsException("EmbargoNoticeNoPublicDate", FailureKind.InvalidOperation, c.Id,
-                    $"{c.Id} has no planned public date: distributors are told the date and time the embargo ends. Set it first (Set-VulnerabilityReport -PlannedPublicDate).");
-            }
-
             if (c.Status == CaseStatus.Rejected || c.IsClosed)
             {
                 throw new SecurityOpsException("EmbargoNoticeCaseClosed", FailureKind.InvalidOperation, c.Id, $"{c.Id} is '{c.Status}': no notice goes out for it.");
             }
 
-            DateTimeOffset publicDate = c.PlannedPublicDate.Value;
+            EnsureFields(c, kind);
+
+            DateTimeOffset publicDate = c.PlannedPublicDate ?? throw new InvalidOperationException("EnsureFields lets no case without a public date through.");
             if (now >= publicDate)
             {
                 throw new SecurityOpsException("EmbargoNoticeTooLate", FailureKind.InvalidOperation, c.Id,
@@ -170,8 +166,33 @@ namespace SecurityOps.Embargo
             return plan;
         }
 
-        /// <summary>Renders one member's notice (a missing value throws TemplateValueMissing: the whole plan fails before sending).</summary>
-        public RenderedMessage Render(VulnerabilityCase c, DistributorMember member, EmbargoNoticePlan plan)
+        /// <summary>
+        /// The case values the notice's template needs, checked before anything else: every one the case lacks is named
+        /// in one error (TemplateFieldsMissing, with the command that fills each), the planned public date among them
+        /// (a notice tells the date the embargo ends, whatever the template). Member values are checked per member.
+        /// </summary>
+        private void EnsureFields(VulnerabilityCase c, string kind)
+        {
+            string template = EmbargoNoticeKind.Template(kind);
+            Dictionary<string, object> probe = Model(c, new DistributorMember { Id = "member" }, kind, c.PublicDateRevision, c.PlannedPublicDate);
+            List<string> missing = templates.MissingFields(template, probe).Where(p => !p.StartsWith("member.", StringComparison.Ordinal)).ToList();
+            if (c.PlannedPublicDate == null && !missing.Any(p => p.StartsWith("case.publicDate", StringComparison.Ordinal) || p == "embargo.publicDate"))
+            {
+                missing.Insert(0, "case.publicDate");
+            }
+
+            if (missing.Count > 0)
+            {
+                var (_, source) = templates.Find(template);
+                throw TemplateFields.Missing(template, source, missing, probe);
+            }
+        }
+
+        /// <summary>Renders one member's notice (a missing value throws TemplateFieldsMissing: the whole plan fails before sending).</summary>
+        public RenderedMessage Render(VulnerabilityCase c, DistributorMember member, EmbargoNoticePlan plan) =>
+            templates.Render(EmbargoNoticeKind.Template(plan.Kind), Model(c, member, plan.Kind, plan.Revision, plan.PublicDate), member.SecurityAlias);
+
+        private Dictionary<string, object> Model(VulnerabilityCase c, DistributorMember member, string kind, int revision, DateTimeOffset? publicDate)
         {
             var model = new MembershipService(distributors, templates, config).Model(member);
             model["case"] = CaseMessageModel.For(c);
@@ -180,17 +201,17 @@ namespace SecurityOps.Embargo
                 .Select(n => (DateTimeOffset?)n.PublicDate).LastOrDefault();
             model["notice"] = new Dictionary<string, object>
             {
-                ["kind"] = plan.Kind,
-                ["revision"] = plan.Revision.ToString(CultureInfo.InvariantCulture),
+                ["kind"] = kind,
+                ["revision"] = revision.ToString(CultureInfo.InvariantCulture),
                 ["previousPublicDate"] = CaseMessageModel.FormatTime(previous),
                 ["hasPreviousPublicDate"] = previous != null,
             };
             model["embargo"] = new Dictionary<string, object>
             {
                 ["list"] = PolicyList(c),
-                ["publicDate"] = CaseMessageModel.FormatTime(plan.PublicDate),
+                ["publicDate"] = CaseMessageModel.FormatTime(publicDate),
             };
-            return templates.Render(EmbargoNoticeKind.Template(plan.Kind), model, member.SecurityAlias);
+            return model;
         }
 
         private string PolicyList(VulnerabilityCase c) => config.Messaging?.From ?? config.Project?.SecurityContact;

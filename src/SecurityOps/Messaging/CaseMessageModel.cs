@@ -8,8 +8,9 @@ namespace SecurityOps.Messaging
 {
     /// <summary>
     /// The values of a case that templates may name, under "case". Empty values are left out, so a template that names
-    /// one the case lacks fails (TemplateValueMissing) before anything is sent. Optional parts are guarded by
-    /// has* flags (hasReproduction, hasCredits...), which are always present.
+    /// one the case lacks fails (TemplateFieldsMissing, naming every one and the command that fills it) before anything
+    /// is sent. Every value has a has* flag (hasCveId, hasPatches, hasReproduction...), always present, so a template
+    /// guards an optional part with {{#if case.hasCveId}}...{{else}}not yet assigned{{/if}}.
     /// </summary>
     internal static class CaseMessageModel
     {
@@ -24,7 +25,7 @@ namespace SecurityOps.Messaging
                 return list.Count == 0 ? null : string.Join(", ", list);
             }
 
-            return new Dictionary<string, object>
+            var model = new Dictionary<string, object>
             {
                 ["id"] = c.Id,
                 ["cveId"] = c.CveId,
@@ -51,6 +52,18 @@ namespace SecurityOps.Messaging
                 ["publicDateIso"] = c.PlannedPublicDate == null ? null : State.DateTimeOffsetConverter.Format(c.PlannedPublicDate.Value),
                 ["revision"] = c.PublicDateRevision == 0 ? null : c.PublicDateRevision.ToString(CultureInfo.InvariantCulture),
             };
+            foreach (string key in model.Keys.Where(k => !IsFlag(k)).ToList())
+            {
+                string flag = "has" + char.ToUpperInvariant(key[0]) + key.Substring(1);
+                if (!model.ContainsKey(flag))
+                {
+                    model[flag] = model[key] is string text ? !string.IsNullOrWhiteSpace(text) : model[key] != null;
+                }
+            }
+
+            return model;
         }
+
+        private static bool IsFlag(string key) => key.Length > 3 && key.StartsWith("has", StringComparison.Ordinal) && char.IsUpper(key[3]);
     }
 }

@@ -95,15 +95,20 @@ namespace SecurityOps.Messaging
             return BitConverter.ToString(bytes).Replace("-", string.Empty);
         }
 
-        public static RenderedMessage RenderTestMessage(MembershipService membership, TemplateRenderer templates, DistributorMember member)
+        /// <summary>
+        /// A member's test message and the hash of its new confirmation code (<see cref="TestMessageCodes.Hash"/>): the
+        /// code itself lives only in the message, which is encrypted to the member.
+        /// </summary>
+        public static (RenderedMessage Message, string CodeHash) RenderTestMessage(MembershipService membership, TemplateRenderer templates, DistributorMember member)
         {
+            string code = NewConfirmationCode();
             var model = membership.Model(member);
             model["message"] = new Dictionary<string, object>
             {
                 ["date"] = ModuleContext.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
-                ["code"] = NewConfirmationCode(),
+                ["code"] = code,
             };
-            return templates.Render("test-message", model, member.SecurityAlias);
+            return (templates.Render("test-message", model, member.SecurityAlias), TestMessageCodes.Hash(member.Id, code));
         }
     }
 }

@@ -286,6 +286,16 @@ namespace SecurityOps.Messaging
                     findings.Add(Finding(member, finding, "error", ex.Message + " Notices to this member are refused.",
                         OpenPgpKeys.Inspect(member.PublicKey, now).Expires));
                 }
+
+                if (member.TestMessageSent != null && (member.LastConfirmed == null || member.LastConfirmed < member.TestMessageSent))
+                {
+                    DateTimeOffset sent = member.TestMessageSent.Value;
+                    string confirmed = member.LastConfirmed == null ? "has never confirmed one" : $"last confirmed one on {member.LastConfirmed:yyyy-MM-dd}";
+                    string detail = now > sent.AddDays(TestMessageCodes.ValidDays)
+                        ? $"The test message sent {sent:yyyy-MM-dd} was not confirmed within {TestMessageCodes.ValidDays} days and its code has expired; the member {confirmed}. Send a new one (Send-DistributorTestMessage {member.Id})."
+                        : $"The test message sent {sent:yyyy-MM-dd} is not confirmed yet (Confirm-DistributorTestMessage {member.Id} -Code <code> once the member quotes it); the member {confirmed}.";
+                    findings.Add(Finding(member, "TestMessageUnconfirmed", "warning", detail, null));
+                }
             }
 
             return findings;
@@ -409,7 +419,11 @@ namespace SecurityOps.Messaging
             new MembershipCheckResult { RequestId = request.Id, Criterion = criterion, Check = check, Passed = passed, Detail = detail };
 
         private static DistributorHealthFinding Finding(DistributorMember m, string finding, string severity, string detail, DateTimeOffset? expires) =>
-            new DistributorHealthFinding { MemberId = m.Id, Finding = finding, Severity = severity, Detail = detail, KeyExpires = expires };
+            new DistributorHealthFinding
+            {
+                MemberId = m.Id, Finding = finding, Severity = severity, Detail = detail, KeyExpires = expires,
+                TestMessageSent = m.TestMessageSent, LastConfirmed = m.LastConfirmed,
+            };
 
         private static string Shorten(string text) => text.Length <= 160 ? text.Replace('\n', ' ') : text.Substring(0, 157).Replace('\n', ' ') + "...";
 

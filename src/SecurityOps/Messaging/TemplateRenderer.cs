@@ -13,7 +13,9 @@ namespace SecurityOps.Messaging
     /// <summary>
     /// Renders messages from Handlebars templates: a built-in default in the module's words, or the state repo's
     /// templates/&lt;name&gt;.hbs when present. A template is "Subject: ..." on its first line, then the body. Strict: a
-    /// template that names a value the model lacks (or holds as null) is an error, so no mail goes out with a blank.
+    /// template that names a value the model lacks (or holds as null) is an error, so no mail goes out with a blank. All
+    /// the values it lacks are found in one pass and named in one error (TemplateFieldsMissing), each with the command
+    /// that fills it (<see cref="TemplateFields"/>); optional parts are guarded by has* flags ({{#if case.hasCveId}}).
     /// Text is not HTML-escaped (these are plain-text mails).
     /// </summary>
     internal sealed class TemplateRenderer
@@ -66,6 +68,48 @@ namespace SecurityOps.Messaging
 
         public RenderedMessage RenderText(string name, string text, string source, IDictionary<string, object> model, string to = null)
         {
+            var (subjectTemplate, bodyTemplate) = Split(text, source);
+            var missing = new List<string>();
+            object data = Clean(model);
+            string subject = Apply(subjectTemplate, data, source, missing);
+            string body = Apply(bodyTemplate, data, source, missing);
+            if (missing.Count > 0)
+            {
+                throw TemplateFields.Missing(name, source, missing, model);
+            }
+
+            return new RenderedMessage
+            {
+                Template = name,
+                To = to,
+                Subject = subject.Trim(),
+                Body = body,
+            };
+        }
+
+        /// <summary>
+        /// The values a template names that the model lacks (every one, in the order the template meets them); empty
+        /// when the template renders. Throws only for a template that is not found or cannot be compiled.
+        /// </summary>
+        public List<string> MissingFields(string name, IDictionary<string, object> model)
+        {
+            var (text, source) = Find(name);
+            if (text == null)
+            {
+                throw new SecurityOpsException("TemplateNotFound", FailureKind.ObjectNotFound, name,
+                    $"No template '{name}': neither templates/{name}.hbs in the state nor a built-in one.");
+            }
+
+            var (subjectTemplate, bodyTemplate) = Split(text, source);
+            var missing = new List<string>();
+            object data = Clean(model);
+            Apply(subjectTemplate, data, source, missing);
+            Apply(bodyTemplate, data, source, missing);
+            return missing;
+        }
+
+        private static (string Subject, string Body) Split(string text, string source)
+        {
             text = text.Replace("\r\n", "\n");
             Match subjectMatch = SubjectLine.Match(text);
             if (!subjectMatch.Success)
@@ -74,19 +118,15 @@ namespace SecurityOps.Messaging
                     $"Template {source} must start with a 'Subject: ...' line.");
             }
 
-            string subjectTemplate = subjectMatch.Groups["subject"].Value;
-            string bodyTemplate = text.Substring(subjectMatch.Length);
-            object data = Clean(model);
-            return new RenderedMessage
-            {
-                Template = name,
-                To = to,
-                Subject = Apply(subjectTemplate, data, source).Trim(),
-                Body = Apply(bodyTemplate, data, source),
-            };
+            return (subjectMatch.Groups["subject"].Value, text.Substring(subjectMatch.Length));
         }
 
-        private string Apply(string template, object data, string source)
+        /// <summary>
+        /// Renders one part. A value the template names but the model lacks is added to <paramref name="missing"/>, a
+        /// stand-in is put in its place and the part rendered again, so one run finds every missing value (a value
+        /// that cannot be stood in for, such as one relative to an {{#each}} item, ends the search there).
+        /// </summary>
+        private string Apply(string template, object data, string source, List<string> missing)
         {
             HandlebarsTemplate<object, object> compiled;
             try
@@ -98,20 +138,71 @@ namespace SecurityOps.Messaging
                 throw new SecurityOpsException("TemplateInvalid", FailureKind.ParserError, source, $"Template {source} cannot be compiled: {ex.Message}", ex);
             }
 
-            try
+            for (int attempt = 0; attempt < MaxMissing; attempt++)
             {
-                return compiled(data);
+                try
+                {
+                    return compiled(data);
+                }
+                catch (Exception ex) when (ex.GetType().Name == "HandlebarsUndefinedBindingException")
+                {
+                    string path = (ex.GetType().GetProperty("Path")?.GetValue(ex) as string) ?? ex.Message;
+                    bool known = missing.Contains(path, StringComparer.Ordinal);
+                    if (!known)
+                    {
+                        missing.Add(path);
+                    }
+
+                    if (known || !StandIn(data, path))
+                    {
+                        return null;
+                    }
+                }
+                catch (HandlebarsException ex)
+                {
+                    throw new SecurityOpsException("TemplateInvalid", FailureKind.InvalidData, source, $"Template {source} failed: {ex.Message}", ex);
+                }
             }
-            catch (Exception ex) when (ex.GetType().Name == "HandlebarsUndefinedBindingException")
+
+            return null;
+        }
+
+        /// <summary>How many missing values one part may report before the search stops.</summary>
+        private const int MaxMissing = 200;
+
+        /// <summary>Puts a stand-in at an absolute dotted path of the (cleaned, private) model; false when it cannot.</summary>
+        private static bool StandIn(object data, string path)
+        {
+            if (!(data is Dictionary<string, object> node) || string.IsNullOrEmpty(path) || !Regex.IsMatch(path, @"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$") || path.StartsWith("this.", StringComparison.Ordinal))
             {
-                string path = (ex.GetType().GetProperty("Path")?.GetValue(ex) as string) ?? ex.Message;
-                throw new SecurityOpsException("TemplateValueMissing", FailureKind.InvalidData, source,
-                    $"Template {source} uses '{path}', which this message has no value for: nothing was sent.", ex);
+                return false;
             }
-            catch (HandlebarsException ex)
+
+            string[] segments = path.Split('.');
+            for (int i = 0; i < segments.Length - 1; i++)
             {
-                throw new SecurityOpsException("TemplateInvalid", FailureKind.InvalidData, source, $"Template {source} failed: {ex.Message}", ex);
+                if (!node.TryGetValue(segments[i], out object next))
+                {
+                    next = new Dictionary<string, object>(StringComparer.Ordinal);
+                    node[segments[i]] = next;
+                }
+
+                if (!(next is Dictionary<string, object> child))
+                {
+                    return false;
+                }
+
+                node = child;
             }
+
+            string last = segments[segments.Length - 1];
+            if (node.ContainsKey(last))
+            {
+                return false;
+            }
+
+            node[last] = "(missing)";
+            return true;
         }
 
         /// <summary>Copies the model, dropping null and empty values so that naming them is "missing", not blank.</summary>

@@ -51,6 +51,19 @@ namespace SecurityOps.Model
         public string RemovalReason { get; set; }
 
         public DateTimeOffset? Removed { get; set; }
+
+        /// <summary>When the SMTP server accepted the member's latest test message (Send-DistributorTestMessage).</summary>
+        public DateTimeOffset? TestMessageSent { get; set; }
+
+        /// <summary>
+        /// The latest test message's confirmation code, hashed: "sha256:" and the hex SHA-256 of the member id and the
+        /// code. The code itself is never stored.
+        /// </summary>
+        public string TestCodeHash { get; set; }
+
+        /// <summary>When the member last quoted back a test message's code (Confirm-DistributorTestMessage).</summary>
+        public DateTimeOffset? LastConfirmed { get; set; }
+
         public bool IsActive => string.Equals(Status, "active", StringComparison.OrdinalIgnoreCase);
         public int OffenseCount => Offenses?.Count ?? 0;
     }

@@ -113,7 +113,7 @@ namespace SecurityOps.Model
     {
         public string MemberId { get; set; }
 
-        /// <summary>KeyExpired, KeyExpiringSoon, FingerprintMismatch, NoUsableKey, FlaggedForRemoval.</summary>
+        /// <summary>KeyExpired, KeyExpiringSoon, FingerprintMismatch, NoUsableKey, FlaggedForRemoval, TestMessageUnconfirmed.</summary>
         public string Finding { get; set; }
 
         /// <summary>error (notices to this member are refused) or warning.</summary>
@@ -122,6 +122,12 @@ namespace SecurityOps.Model
         public string Detail { get; set; }
 
         public DateTimeOffset? KeyExpires { get; set; }
+
+        /// <summary>When the member's latest test message was sent (null: never).</summary>
+        public DateTimeOffset? TestMessageSent { get; set; }
+
+        /// <summary>When the member last confirmed a test message's code (null: never).</summary>
+        public DateTimeOffset? LastConfirmed { get; set; }
     }
 
     /// <summary>The outcome of sending one message to one member.</summary>

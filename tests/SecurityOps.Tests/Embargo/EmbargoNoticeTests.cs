@@ -155,7 +155,8 @@ namespace SecurityOps.Tests.Embargo
             undated.PlannedPublicDate = null;
             repo.Write(undated.RelativePath, undated);
             var noDate = ps.At("2026-03-02T10:00:00Z", Send.Replace("$id", "$id2"), new Dictionary<string, object> { ["state"] = state, ["id2"] = dateless });
-            Assert.Equal(new[] { "EmbargoNoticeNoPublicDate," + Cmd }, noDate.ErrorIds);
+            Assert.Equal(new[] { "TemplateFieldsMissing," + Cmd }, noDate.ErrorIds);
+            Assert.Contains($"Set-VulnerabilityReport {dateless} -PlannedPublicDate", noDate.Errors.Single().ToString());
             Assert.Equal(3, server.Received().Count);
         }
 
@@ -263,10 +264,20 @@ namespace SecurityOps.Tests.Embargo
             Assert.Empty(server.Received());
             Assert.Equal(before, File.ReadAllText(Path.Combine(state, "cases", id + ".yaml")));
 
+            // A team's own template that names values the case lacks: one error names them all, nothing goes out.
             string noCve = EmbargoTestState.NewCase(ps, state, PublicDate, withCve: false);
+            Directory.CreateDirectory(Path.Combine(state, "templates"));
+            File.WriteAllText(Path.Combine(state, "templates", "embargo-notice.hbs"),
+                "Subject: {{case.cveId}} embargoed\n{{case.cveId}}: {{case.summary}}\nAdvisory: {{case.advisoryUrl}}\nPublic on {{case.publicDate}}\n");
             var missing = ps.At("2026-03-05T10:00:00Z", Send.Replace("$id", "$id2"), new Dictionary<string, object> { ["state"] = state, ["id2"] = noCve });
-            Assert.Equal(new[] { "TemplateValueMissing," + Cmd }, missing.ErrorIds);
-            Assert.Contains("case.cveId", missing.Errors.Single().ToString());
+            Assert.Equal(new[] { "TemplateFieldsMissing," + Cmd }, missing.ErrorIds);
+            string error = missing.Errors.Single().ToString();
+            Assert.Contains("case.cveId", error);
+            Assert.Contains("case.advisoryUrl", error);
+            Assert.Contains($"Set-VulnerabilityReport {noCve} -CveId", error);
+            Assert.Contains($"Set-VulnerabilityReport {noCve} -AdvisoryUrl", error);
+            Assert.Equal(noCve, missing.Errors.Single().TargetObject);
+            Assert.Equal(System.Management.Automation.ErrorCategory.InvalidData, missing.Errors.Single().CategoryInfo.Category);
             Assert.Empty(server.Received());
             Assert.Empty(EmbargoTestState.Case(state, noCve).Notices);
         }

@@ -234,7 +234,7 @@ distribution.
             Directory.CreateDirectory(Path.Combine(state, "templates"));
             File.WriteAllText(Path.Combine(state, "templates", "test-message.hbs"), "Subject: check\nDear {{member.organisation}}, your {{member.nickname}}.\n");
             var strict = ps.Run(credential + "Send-DistributorTestMessage -Port $port -SmtpCredential $cred -StatePath $state -Confirm:$false", vars);
-            Assert.Contains("TemplateValueMissing,SecurityOps.Commands.SendDistributorTestMessageCommand", strict.ErrorIds);
+            Assert.Contains("TemplateFieldsMissing,SecurityOps.Commands.SendDistributorTestMessageCommand", strict.ErrorIds);
             Assert.Contains("member.nickname", strict.Errors.First().ToString());
             Assert.Equal(2, server.Received().Count);
         }
