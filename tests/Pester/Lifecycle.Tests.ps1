@@ -123,7 +123,7 @@ Describe 'Going public' {
 
     It 'writes release notes without the case still under embargo, and says so' {
         Use-Clock '2026-01-21T09:00:00Z'
-        $note = New-SecurityReleaseNote -StatePath $state -Release v0.8.1 -WarningVariable warned -WarningAction SilentlyContinue
+        $note = New-SecurityReleaseNote -StatePath $state -Release v0.8.1 -Format All -WarningVariable warned -WarningAction SilentlyContinue
         $note.CveIds | Should -Be 'CVE-2026-1001'
         $note.Markdown | Should -Match ([regex]::Escape('- cloudcore ([CVE-2026-1001](https://www.cve.org/CVERecord?id=CVE-2026-1001))'))
         $note.Markdown | Should -Not -Match 'CVE-2026-2002|edgemesh'

@@ -13,7 +13,7 @@ namespace SecurityOps.Commands
 
         internal TemplateRenderer Templates => templates ??= new TemplateRenderer(State.Files);
 
-        internal MembershipService Membership => membership ??= new MembershipService(Distributors, Templates, State.Config, name => Disclosure.PolicyCatalog.MembershipCriteria(State, name));
+        internal MembershipService Membership => membership ??= new MembershipService(Distributors, Templates, State.Config, name => Disclosure.PolicyCatalog.MembershipCriteria(State, name)) { PgpRequired = name => Disclosure.PolicyCatalog.MembershipPgpRequired(State, name) };
 
         /// <summary>The config's SMTP settings with -SmtpServer / -Port applied.</summary>
         internal static SmtpSettings SmtpWith(SecurityConfig config, string host, int? port)

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using SecurityOps.Database;
+using SecurityOps.Disclosure;
 using SecurityOps.Model;
 using SecurityOps.Publishing;
 using SecurityOps.State;
@@ -26,10 +27,14 @@ namespace SecurityOps.Commands
         [Parameter]
         public string Path { get; set; }
 
-        /// <summary>Changelog (Flatcar's lines only), Detailed, Bulletin or All (default).</summary>
+        /// <summary>
+        /// Policy (default: the sections the state's disclosure policy asks for: release.listFixedCves the list of fixed
+        /// CVEs, release.bulletinInReleaseNotes the bulletin, or a detailed report per issue for an OS image), Changelog
+        /// (Flatcar's lines only), Detailed, Bulletin or All.
+        /// </summary>
         [Parameter]
-        [ValidateSet("Changelog", "Detailed", "Bulletin", "All")]
-        public string Format { get; set; } = ReleaseNoteFormat.All;
+        [ValidateSet("Policy", "Changelog", "Detailed", "Bulletin", "All")]
+        public string Format { get; set; } = ReleaseNoteFormat.Policy;
 
         protected override void ProcessRecord()
         {
@@ -42,7 +47,7 @@ namespace SecurityOps.Commands
                 WriteVerbose($"{release}: {records.Count} CVE record(s) and {cases.Count} case(s) have FixedIn = {release}.");
                 string project = State.Config.Project?.Name ?? "The project";
                 ReleaseNote note = new PipelineEvents().Run(this, sink =>
-                    Task.FromResult(ReleaseNoteBuilder.Build(release, records, cases, Now, Format, project, sink)));
+                    Task.FromResult(ReleaseNoteBuilder.Build(release, records, cases, Now, Format, project, sink, Format == ReleaseNoteFormat.Policy ? PolicyCatalog.Current(State) : null)));
 
                 if (Path != null)
                 {

@@ -65,11 +65,12 @@ namespace SecurityOps.Commands
                     }
 
                     Dictionary<string, string> sections = PublicRetrospective.Sections(text);
-                    List<string> named = PublicRetrospective.NamedPeople(sections, c, State.Config.Project?.SecurityContact);
+                    bool namesPeople = policy?.Retrospective?.NamesPeople == true;
+                    List<string> named = PublicRetrospective.NamedPeople(sections, c, State.Config.Project?.SecurityContact, namesPeople);
                     if (named.Count > 0)
                     {
                         throw new SecurityOpsException("RetrospectiveNamesPeople", FailureKind.InvalidData, relative,
-                            $"The public sections of {relative} name {string.Join(", ", named)}: a public retrospective is blameless and names only the credited. Reword them in the file.");
+                            $"The public sections of {relative} name {string.Join(", ", named)}: a public retrospective is blameless and names only the credited{(namesPeople ? " and those who agreed to be named (Set-VulnerabilityReport -NamingConsent)" : string.Empty)}. Reword them in the file.");
                     }
 
                     if (sections.Count == 0)
@@ -78,7 +79,7 @@ namespace SecurityOps.Commands
                     }
 
                     var milestones = TimelineCalculator.Compute(c, policy, Now, DueSoonWindow);
-                    RenderedMessage message = service.RenderRetrospective(c, PublicRetrospective.Model(c, milestones, sections, Now), Now);
+                    RenderedMessage message = service.RenderRetrospective(c, PublicRetrospective.Model(c, milestones, sections, Now, namesPeople), Now);
                     WriteVerbose($"{id}: the public retrospective takes {(sections.Count == 0 ? "no written section" : string.Join(", ", sections.Keys))} from {relative}, the milestones and links from the case; the people, the private timeline and other sections stay private.");
                     List<AnnouncementChannel> channels = PublicPosting.Select(service, Channel);
                     if (channels.Count == 0)

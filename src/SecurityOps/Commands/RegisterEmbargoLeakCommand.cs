@@ -34,18 +34,16 @@ namespace SecurityOps.Commands
         [ValidateNotNullOrEmpty]
         public string What { get; set; }
 
-        /// <summary>To whom it leaked (OCI: "exactly what information leaked and to whom").</summary>
-        [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
+        /// <summary>To whom it leaked (OCI, KubeEdge: "exactly what information leaked and to whom"): required where the policy's embargo.leakReportRequired says so.</summary>
+        [Parameter]
         public string ToWhom { get; set; }
 
         /// <summary>When it leaked (UTC).</summary>
         [Parameter(Mandatory = true)]
         public DateTimeOffset When { get; set; }
 
-        /// <summary>The steps the member will take to prevent a repeat.</summary>
-        [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
+        /// <summary>The steps the member will take to prevent a repeat (KubeEdge asks for them): required where embargo.leakReportRequired says so.</summary>
+        [Parameter]
         public string Prevention { get; set; }
 
         /// <summary>The on-duty Primary to tell (default: the rotation, else reminders.primary).</summary>
@@ -80,7 +78,7 @@ namespace SecurityOps.Commands
             TryRun(() =>
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);
-                if (!ShouldProcess(id, $"Record an embargo leak by {Member} and open its retrospective"))
+                if (!ShouldProcess(id, $"Record an embargo leak by {Member} (and open its retrospective where the policy asks for one)"))
                 {
                     return;
                 }

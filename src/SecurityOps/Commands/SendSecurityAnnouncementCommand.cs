@@ -28,7 +28,7 @@ namespace SecurityOps.Commands
                 using (State.Files.AcquireLock())
                 {
                     VulnerabilityCase c = Cases.GetRequired(id);
-                    RenderedMessage message = service.Render(c, Now);
+                    RenderedMessage message = service.Render(c, Now, Disclosure.PolicyCatalog.Resolve(State, c.Policy));
                     List<AnnouncementChannel> channels = PublicPosting.Select(service, Channel);
                     if (channels.Count == 0)
                     {

@@ -65,6 +65,9 @@ namespace SecurityOps.Disclosure
         /// <summary>Who is credited publicly (replaces the list).</summary>
         public string[] Credits { get; set; }
 
+        /// <summary>Who agreed to be named in the public retrospective (replaces the list).</summary>
+        public string[] NamingConsent { get; set; }
+
         /// <summary>The distributors got the second notice before the release.</summary>
         public bool DistributorsReminded { get; set; }
 
@@ -324,7 +327,8 @@ namespace SecurityOps.Disclosure
         private static bool HasPublishingChange(CaseChange change) =>
             change.FixedIn != null || change.IntroducedBy != null || change.FixedBy != null || change.Impact != null ||
             change.Mitigation != null || change.Credits != null || change.FixedVersions != null || change.AffectedVersions != null ||
-            change.Patches != null || change.Reproduction != null || change.BinariesUrl != null || change.ReleaseNotesUrl != null;
+            change.Patches != null || change.Reproduction != null || change.BinariesUrl != null || change.ReleaseNotesUrl != null ||
+            change.NamingConsent != null;
 
         /// <summary>The fields release notes, retrospectives and OSV export read: fixed-in release, PR links, impact, mitigation, credits.</summary>
         private static void ApplyPublishing(VulnerabilityCase c, CaseChange change, Action<string, string, string, string> add)
@@ -392,6 +396,16 @@ namespace SecurityOps.Disclosure
             {
                 c.Mitigation = change.Mitigation.Trim().Length == 0 ? null : change.Mitigation.Trim();
                 add("note", "Mitigation described.", null, null);
+            }
+
+            if (change.NamingConsent != null)
+            {
+                var consent = change.NamingConsent.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if (!consent.SequenceEqual(c.NamingConsent, StringComparer.OrdinalIgnoreCase))
+                {
+                    c.NamingConsent = consent;
+                    add("consent", consent.Count == 0 ? "No one agreed to be named in the public retrospective." : "Agreed to be named in the public retrospective: " + string.Join(", ", consent) + ".", null, null);
+                }
             }
 
             if (change.Credits != null)

@@ -177,6 +177,19 @@ namespace SecurityOps.Disclosure
             return criteria;
         }
 
+        /// <summary>distributors.requiresPgp of the policy that holds the criteria named <paramref name="name"/>; true when unknown.</summary>
+        public static bool MembershipPgpRequired(SecurityState state, string name)
+        {
+            try
+            {
+                return string.IsNullOrWhiteSpace(name) || Resolve(state, name.Trim()).Distributors?.RequiresPgp != false;
+            }
+            catch (SecurityOpsException ex) when (ex.ErrorId == "DisclosurePolicyNotFound")
+            {
+                return true;
+            }
+        }
+
         /// <summary>Every policy this state can use: the presets, plus the state's own file when it has one.</summary>
         public static IEnumerable<DisclosurePolicy> Available(SecurityState state)
         {

@@ -181,6 +181,54 @@ namespace SecurityOps.Disclosure
         }
 
         /// <summary>
+        /// The fixing release against release.fixVersion, counted from the newest exact version the case lists as
+        /// affected: next-patch (a later patch of that minor line, 0.8.0 -> 0.8.1), next-release (any later release),
+        /// patch-or-next-release (a later patch, or the next minor or major release: 0.8.1 or 0.9.0). Nothing to check
+        /// without a rule or without an exact affected version.
+        /// </summary>
+        public static List<PolicyBreach> CheckFixVersion(VulnerabilityCase c, DisclosurePolicy policy, string fixedIn)
+        {
+            var breaches = new List<PolicyBreach>();
+            string rule = policy.Release?.FixVersion;
+            ReleaseTag fix = ReleaseTag.Parse(fixedIn);
+            ReleaseTag current = c.AffectedVersions.Select(ReleaseTag.Parse).Where(t => t != null && !t.IsPreRelease)
+                .OrderByDescending(t => t.Major).ThenByDescending(t => t.Minor).ThenByDescending(t => t.Patch).FirstOrDefault();
+            if (rule == null || fix == null || current == null)
+            {
+                return breaches;
+            }
+
+            int order = Compare(fix, current);
+            bool laterPatch = fix.Major == current.Major && fix.Minor == current.Minor && fix.Patch > current.Patch;
+            bool nextRelease = (fix.Major == current.Major && fix.Minor == current.Minor + 1 && fix.Patch == 0) || (fix.Major == current.Major + 1 && fix.Minor == 0 && fix.Patch == 0);
+            string nextPatch = $"{current.Prefix}{current.Major}.{current.Minor}.{current.Patch + 1}";
+            string nextMinor = $"{current.Prefix}{current.Major}.{current.Minor + 1}.0";
+            string problem = null;
+            switch (rule)
+            {
+                case "next-patch":
+                    problem = laterPatch ? null : $"the fix ships as a patch release of the affected line {current.Major}.{current.Minor} (such as {nextPatch}), not {fixedIn}.";
+                    break;
+                case "next-release":
+                    problem = order > 0 ? null : $"the fix ships in a release after the newest affected one ({current.Tag}), and {fixedIn} is not later.";
+                    break;
+                case "patch-or-next-release":
+                    problem = laterPatch || nextRelease ? null : $"the fix ships as a point release of {current.Major}.{current.Minor} (such as {nextPatch}) or in the next release ({nextMinor}), not {fixedIn}.";
+                    break;
+            }
+
+            if (problem != null)
+            {
+                breaches.Add(new PolicyBreach("release.fixVersion", problem));
+            }
+
+            return breaches;
+        }
+
+        private static int Compare(ReleaseTag a, ReleaseTag b) =>
+            a.Major != b.Major ? a.Major.CompareTo(b.Major) : a.Minor != b.Minor ? a.Minor.CompareTo(b.Minor) : a.Patch.CompareTo(b.Patch);
+
+        /// <summary>
         /// Refuses the breaches (one error naming every rule), or with <paramref name="force"/> returns the
         /// policy-exception events that record them.
         /// </summary>

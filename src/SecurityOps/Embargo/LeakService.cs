@@ -60,9 +60,33 @@ namespace SecurityOps.Embargo
                 throw new SecurityOpsException("InvalidEventTime", FailureKind.InvalidArgument, when, $"The leak's time {DateTimeOffsetConverter.Format(when)} is in the future.");
             }
 
+            // embargo.leakReportRequired (OCI, KubeEdge): the one who leaked reports exactly what, to whom, and how it will
+            // not happen again; a report missing a part is refused, naming every missing part.
+            var missing = new List<string>();
+            if (policy?.Embargo?.LeakReportRequired == true)
+            {
+                if (string.IsNullOrWhiteSpace(toWhom))
+                {
+                    missing.Add("-ToWhom (to whom it leaked)");
+                }
+
+                if (string.IsNullOrWhiteSpace(prevention))
+                {
+                    missing.Add("-Prevention (the steps that keep it from happening again)");
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                throw new SecurityOpsException("LeakReportIncomplete", FailureKind.InvalidArgument, original.Id,
+                    $"{original.Id}: the {policy.Name} policy requires a full leak report (embargo.leakReportRequired); missing: {string.Join(", ", missing)}. Nothing was recorded.");
+            }
+
             VulnerabilityCase c = CaseStore.Clone(original);
             int number = c.Leaks.Count + 1;
-            string retrospective = $"retrospectives/{c.Id}-leak-{number}.md";
+            // embargo.retrospectiveAfterLeak (OCI): a leak is followed by a retrospective, drafted in the private state.
+            bool holdRetrospective = policy?.Embargo?.RetrospectiveAfterLeak == true;
+            string retrospective = holdRetrospective ? $"retrospectives/{c.Id}-leak-{number}.md" : null;
             int offenses = member.OffenseCount + 1;
             int threshold = Threshold(policy);
             bool flag = threshold > 0 && offenses >= threshold;
@@ -84,13 +108,16 @@ namespace SecurityOps.Embargo
                 ["recordedAt"] = CaseMessageModel.FormatTime(now),
                 ["prevention"] = leak.Prevention,
                 ["retrospective"] = retrospective,
+                ["hasRetrospective"] = holdRetrospective,
+                ["hasToWhom"] = !string.IsNullOrWhiteSpace(leak.ToWhom),
+                ["hasPrevention"] = !string.IsNullOrWhiteSpace(leak.Prevention),
                 ["offenses"] = offenses.ToString(CultureInfo.InvariantCulture),
                 ["threshold"] = threshold == 0 ? "none" : threshold.ToString(CultureInfo.InvariantCulture),
                 ["flagged"] = flag,
             };
             model["oncall"] = new Dictionary<string, object> { ["primary"] = primary ?? "On-duty Primary", ["secondary"] = secondary };
             RenderedMessage report = templates.Render("leak-report", model, primary);
-            RenderedMessage draft = templates.Render("leak-retrospective", model);
+            RenderedMessage draft = holdRetrospective ? templates.Render("leak-retrospective", model) : null;
             RenderedMessage removal = null;
             string reason = $"Repeated embargo leaks ({offenses}; the latest on {c.Id}).";
             if (flag)
@@ -105,7 +132,8 @@ namespace SecurityOps.Embargo
             {
                 At = now, Actor = actor, Kind = "leak", Member = member.Id,
                 What = $"Embargo leak #{number} by {member.Id} at {DateTimeOffsetConverter.Format(leak.When)}: {leak.What}" +
-                       (leak.ToWhom != null ? $" (to {leak.ToWhom})" : string.Empty) + $". Retrospective draft {retrospective}." +
+                       (leak.ToWhom != null ? $" (to {leak.ToWhom})" : string.Empty) +
+                       (holdRetrospective ? $". Retrospective draft {retrospective}." : ". No retrospective: the policy does not ask for one after a leak.") +
                        (flag ? $" {member.Id} reached {offenses} offense(s): flagged for removal." : string.Empty),
             });
 
@@ -121,7 +149,7 @@ namespace SecurityOps.Embargo
 
                 return m;
             });
-            if (!files.Exists(retrospective))
+            if (holdRetrospective && !files.Exists(retrospective))
             {
                 files.WriteTextAtomic(retrospective, draft.Body);
             }

@@ -42,6 +42,12 @@ namespace SecurityOps.Messaging
             criteriaSource = criteria;
         }
 
+        /// <summary>
+        /// Whether the policy named by the criteria (oci, kubeedge...) requires members to handle PGP-encrypted mail
+        /// (distributors.requiresPgp). Unknown (null): required, as every notice this module sends is encrypted.
+        /// </summary>
+        public Func<string, bool> PgpRequired { get; set; }
+
         /// <summary>The criteria a request named <paramref name="name"/> is tested against, from the policy.</summary>
         public List<MembershipCriterion> Criteria(string name)
         {
@@ -158,6 +164,16 @@ namespace SecurityOps.Messaging
                 }
             }
 
+            bool keyRequired = PgpRequired?.Invoke(request.Criteria ?? CriteriaName) ?? true;
+            if (!keyRequired && string.IsNullOrWhiteSpace(request.PublicKey))
+            {
+                // distributors.requiresPgp false (KubeEdge's list asks for no key): the member may join without one, and
+                // gets no embargoed notice until it gives one (every notice is encrypted).
+                results.Add(Result(request, "pgp-key", "PgpKeyPresent", true,
+                    "No OpenPGP public key; the policy does not require one (distributors.requiresPgp), but embargoed notices go encrypted only: none reach this member until Update-DistributorKey gives it a key."));
+                return results;
+            }
+
             results.AddRange(CheckKey(request.Id, request.PublicKey, now));
             return results;
         }
@@ -172,18 +188,18 @@ namespace SecurityOps.Messaging
             {
                 throw new SecurityOpsException("MembershipChecksFailed", FailureKind.InvalidData, requestId,
                     $"Request '{requestId}' fails {failed.Count} check(s): {string.Join("; ", failed.Select(f => f.Check + " (" + f.Criterion + ")"))}. " +
-                    (keyFailed ? "A member needs a usable OpenPGP key; -Force does not override that." : "Run Test-MembershipRequest; -Force approves anyway."));
+                    (keyFailed ? "A member needs a usable OpenPGP key (distributors.requiresPgp); -Force does not override that." : "Run Test-MembershipRequest; -Force approves anyway."));
             }
 
-            OpenPgpKeyInfo key = OpenPgpKeys.Inspect(request.PublicKey, ModuleContext.UtcNow);
+            OpenPgpKeyInfo key = string.IsNullOrWhiteSpace(request.PublicKey) ? null : OpenPgpKeys.Inspect(request.PublicKey, ModuleContext.UtcNow);
             var member = new DistributorMember
             {
                 Id = request.Id,
                 Organisation = request.Organisation,
                 Distribution = request.Distribution,
                 SecurityAlias = request.SecurityAlias,
-                PublicKey = request.PublicKey.Trim() + "\n",
-                Fingerprint = key.Fingerprint,
+                PublicKey = key == null ? null : request.PublicKey.Trim() + "\n",
+                Fingerprint = key?.Fingerprint,
                 Joined = ModuleContext.UtcNow,
                 VouchedBy = request.VouchedBy,
                 RequestId = request.Id,
@@ -335,6 +351,7 @@ namespace SecurityOps.Messaging
                 ["distribution"] = member.Distribution,
                 ["securityAlias"] = member.SecurityAlias,
                 ["fingerprint"] = FormatFingerprint(member.Fingerprint),
+                ["hasKey"] = !string.IsNullOrWhiteSpace(member.Fingerprint),
                 ["joined"] = member.Joined?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["vouchedBy"] = member.VouchedBy,
             };

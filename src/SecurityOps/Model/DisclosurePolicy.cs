@@ -207,7 +207,10 @@ namespace SecurityOps.Model
 
     public sealed class EmbargoRule
     {
-        /// <summary>untilPublicDate: nothing is shared beyond need-to-know until the agreed public date and time.</summary>
+        /// <summary>
+        /// untilPublicDate: nothing is shared beyond need-to-know until the agreed public date and time, even when the
+        /// fix is released earlier (default true). false: the release ends the embargo (stamped on each new case).
+        /// </summary>
         public bool UntilPublicDate { get; set; } = true;
 
         /// <summary>leakReportRequired: whoever leaks must tell the team what leaked to whom.</summary>

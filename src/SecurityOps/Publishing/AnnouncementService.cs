@@ -83,11 +83,21 @@ namespace SecurityOps.Publishing
             return new AnnouncementChannel { Name = name, Type = type, Url = url.Trim(), UrlVariable = h.UrlVariable.Trim() };
         }
 
-        /// <summary>Renders the announcement; refused while the case is under embargo.</summary>
-        public RenderedMessage Render(VulnerabilityCase c, DateTimeOffset now)
+        /// <summary>
+        /// Renders the announcement; refused while the case is under embargo. The case's policy says what ships the fix
+        /// (release.artifact: a release, or an updated OS image, which the wording follows: policy.osImage).
+        /// </summary>
+        public RenderedMessage Render(VulnerabilityCase c, DateTimeOffset now, DisclosurePolicy policy = null)
         {
             PublicGate.EnsurePublic(c, now, "post the security announcement");
-            return templates.Render("announcement", Model(c), config.Announcements?.MailingList);
+            Dictionary<string, object> model = Model(c);
+            model["policy"] = new Dictionary<string, object>
+            {
+                ["name"] = policy?.Name,
+                ["artifact"] = policy?.Release?.Artifact ?? "release",
+                ["osImage"] = policy?.Release?.Artifact == "os-image",
+            };
+            return templates.Render("announcement", model, config.Announcements?.MailingList);
         }
 
         /// <summary>

@@ -16,7 +16,8 @@ namespace SecurityOps.Publishing
     /// write for it: "What went well", "What did not go well", "Follow-ups". Everything else in the file (the people
     /// involved, the private timeline with its actors, other sections, HTML comments) stays private. Blameless: public
     /// text that names a person of the case (fix team, timeline actors, reporter, collaborators, distributors) or any mail
-    /// address is refused, unless that person is credited.
+    /// address is refused, unless that person is credited, or agreed to be named under a policy that names the people
+    /// involved (retrospective.namesPeople: Stacklok's "details on everyone involved"), who are then listed with their part.
     /// </summary>
     internal static class PublicRetrospective
     {
@@ -92,10 +93,18 @@ namespace SecurityOps.Publishing
             return result;
         }
 
-        /// <summary>The people of a case who must not be named in public (everyone but the credited).</summary>
-        public static List<string> People(VulnerabilityCase c)
+        /// <summary>
+        /// The people of a case who must not be named in public: everyone but the credited, and, when the policy names
+        /// people (<paramref name="namesPeople"/>), those who agreed to be named.
+        /// </summary>
+        public static List<string> People(VulnerabilityCase c, bool namesPeople = false)
         {
             var credits = new HashSet<string>((c.Credits ?? new List<string>()).Where(x => !string.IsNullOrWhiteSpace(x)).Select(x => x.Trim()), StringComparer.OrdinalIgnoreCase);
+            if (namesPeople)
+            {
+                credits.UnionWith(c.NamingConsent.Where(x => !string.IsNullOrWhiteSpace(x)).Select(x => x.Trim()));
+            }
+
             IEnumerable<string> all = (c.FixTeam ?? new List<string>())
                 .Concat(c.Timeline.Select(e => e.Actor))
                 .Concat(c.Timeline.Select(e => e.Member))
@@ -109,10 +118,10 @@ namespace SecurityOps.Publishing
         }
 
         /// <summary>Each person or mail address the public sections name, as "name (section)"; empty when the text is blameless.</summary>
-        public static List<string> NamedPeople(IDictionary<string, string> sections, VulnerabilityCase c, string allowedAddress = null)
+        public static List<string> NamedPeople(IDictionary<string, string> sections, VulnerabilityCase c, string allowedAddress = null, bool namesPeople = false)
         {
             var found = new List<string>();
-            List<string> people = People(c);
+            List<string> people = People(c, namesPeople);
             foreach (var section in sections)
             {
                 foreach (string person in people)
@@ -137,7 +146,41 @@ namespace SecurityOps.Publishing
         }
 
         /// <summary>The "retrospective" values of the public template.</summary>
-        public static Dictionary<string, object> Model(VulnerabilityCase c, IReadOnlyList<DisclosureMilestone> milestones, IDictionary<string, string> sections, DateTimeOffset now)
+        /// <summary>Those who agreed to be named, each with their part in the case ("alice (fix team)"), in consent order.</summary>
+        public static List<string> NamedWithConsent(VulnerabilityCase c)
+        {
+            var list = new List<string>();
+            foreach (string person in c.NamingConsent.Where(x => !string.IsNullOrWhiteSpace(x)).Select(x => x.Trim()))
+            {
+                var parts = new List<string>();
+                if (c.FixTeam.Contains(person, StringComparer.OrdinalIgnoreCase))
+                {
+                    parts.Add("fix team");
+                }
+
+                if (string.Equals(c.Reporter, person, StringComparison.OrdinalIgnoreCase) || c.Credits.Contains(person, StringComparer.OrdinalIgnoreCase))
+                {
+                    parts.Add("reported or credited");
+                }
+
+                if ((c.Advisory?.Collaborators ?? new List<AdvisoryCollaborator>()).Any(x => string.Equals(x.Login, person, StringComparison.OrdinalIgnoreCase)))
+                {
+                    parts.Add("advisory collaborator");
+                }
+
+                if (parts.Count == 0 && c.Timeline.Any(e => string.Equals(e.Actor, person, StringComparison.OrdinalIgnoreCase)))
+                {
+                    parts.Add("security team");
+                }
+
+                list.Add(parts.Count == 0 ? person : $"{person} ({string.Join(", ", parts)})");
+            }
+
+            return list;
+        }
+
+        public static Dictionary<string, object> Model(VulnerabilityCase c, IReadOnlyList<DisclosureMilestone> milestones, IDictionary<string, string> sections, DateTimeOffset now,
+            bool namesPeople = false)
         {
             string Section(string name) => sections.TryGetValue(name, out string v) ? v : null;
             string Join(IEnumerable<string> values)
@@ -188,6 +231,8 @@ namespace SecurityOps.Publishing
                 ["hasDidNotGoWell"] = Section(DidNotGoWell) != null,
                 ["followUps"] = Section(FollowUps),
                 ["hasFollowUps"] = Section(FollowUps) != null,
+                ["people"] = namesPeople ? Join(NamedWithConsent(c)) : null,
+                ["hasPeople"] = namesPeople && c.NamingConsent.Any(x => !string.IsNullOrWhiteSpace(x)),
             };
         }
     }

@@ -15,7 +15,10 @@ namespace SecurityOps.Publishing
         public const string Bulletin = "Bulletin";
         public const string All = "All";
 
-        public static readonly string[] Names = { Changelog, Detailed, Bulletin, All };
+        /// <summary>The sections the disclosure policy asks for (release.listFixedCves, release.bulletinInReleaseNotes).</summary>
+        public const string Policy = "Policy";
+
+        public static readonly string[] Names = { Policy, Changelog, Detailed, Bulletin, All };
     }
 
     /// <summary>
@@ -30,7 +33,7 @@ namespace SecurityOps.Publishing
         public const string CveLinkBase = "https://www.cve.org/CVERecord?id=";
 
         public static ReleaseNote Build(string release, IEnumerable<CveRecord> records, IEnumerable<VulnerabilityCase> cases,
-            DateTimeOffset now, string format, string projectName, IEventSink sink)
+            DateTimeOffset now, string format, string projectName, IEventSink sink, DisclosurePolicy policy = null)
         {
             if (string.IsNullOrWhiteSpace(release))
             {
@@ -102,24 +105,46 @@ namespace SecurityOps.Publishing
 
             var md = new StringBuilder();
             bool all = format == ReleaseNoteFormat.All;
+            bool list = all, detailed = format == ReleaseNoteFormat.Detailed || all, bulletin = format == ReleaseNoteFormat.Bulletin || all;
+            if (format == ReleaseNoteFormat.Policy)
+            {
+                // Flatcar: a concise list of the fixed issues, and a detailed report on each; CoCo and KubeEdge: the
+                // bulletin in the fixing release's notes. A policy that says neither gets every section.
+                ReleaseRules r = policy?.Release;
+                list = r?.ListFixedCves == true;
+                detailed = r?.BulletinInReleaseNotes == true && r.Artifact == "os-image";
+                bulletin = r?.BulletinInReleaseNotes == true && r.Artifact != "os-image";
+                if (!list && !detailed && !bulletin)
+                {
+                    list = detailed = bulletin = true;
+                    sink.Verbose($"The {policy?.Name ?? "current"} policy sets neither release.listFixedCves nor release.bulletinInReleaseNotes: every section is written.");
+                }
+                else
+                {
+                    sink.Verbose($"The {policy.Name} policy asks for: " + string.Join(", ", new[] { list ? "the list of fixed CVEs (release.listFixedCves)" : null,
+                        detailed ? "a detailed report per issue (release.bulletinInReleaseNotes, os-image)" : null,
+                        bulletin ? "the security bulletin (release.bulletinInReleaseNotes)" : null }.Where(x => x != null)) + ".");
+                }
+            }
+
             if (format == ReleaseNoteFormat.Changelog)
             {
                 md.Append(ChangelogLines(issues));
             }
 
-            if (all)
+            if (list)
             {
                 md.Append("## Security fixes\n\n").Append(issues.Count == 0 ? "- none\n" : ChangelogLines(issues)).Append('\n');
             }
 
-            if (format == ReleaseNoteFormat.Detailed || all)
+            if (detailed)
             {
                 md.Append(Detailed(release, issues));
             }
 
-            if (format == ReleaseNoteFormat.Bulletin || all)
+            if (bulletin)
             {
-                if (all)
+                if (md.Length > 0)
                 {
                     md.Append('\n');
                 }

@@ -41,6 +41,59 @@ namespace SecurityOps.Tests.Embargo
             File.WriteAllText(path, text);
         }
 
+        /// <summary>
+        /// Stacklok's retrospective has "details on everyone involved": under stacklok (retrospective.namesPeople) the
+        /// people who agreed to be named are named with their part; everyone else stays anonymous, and a policy that does
+        /// not name people refuses even those who agreed.
+        /// </summary>
+        [Theory]
+        [InlineData("stacklok", true)]
+        [InlineData("full-process", false)]
+        public void PeopleAreNamedOnlyWithTheirConsentAndOnlyWhereThePolicyNamesPeople(string policy, bool namesPeople)
+        {
+            using var temp = new TempFolder();
+            using var slack = new LoopbackServer(AnnouncementTests.Ok);
+            using var discord = new LoopbackServer(AnnouncementTests.Ok);
+            string state = EmbargoTestState.NewState(ps, temp, null);
+            if (policy == "stacklok")
+            {
+                File.Delete(Path.Combine(state, "policy.yaml"));
+                string config = Path.Combine(state, "securityops.yaml");
+                File.WriteAllText(config, File.ReadAllText(config).Replace("  policy:\n", "  policy: stacklok\n"));
+            }
+
+            AnnouncementTests.Channels(state, slack, discord, AnnouncementTests.Secret(), AnnouncementTests.Secret(), mailingList: false);
+            string id = EmbargoTestState.NewCase(ps, state, PublicDate);
+            Assert.Equal(policy, EmbargoTestState.Case(state, id).Policy);
+            var vars = new Dictionary<string, object> { ["state"] = state, ["id"] = id };
+            ps.At("2026-03-12T10:00:00Z", "Set-VulnerabilityReport $id -FixTeam alice,bob -NamingConsent alice -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+            Assert.Contains(EmbargoTestState.Case(state, id).Timeline, e => e.Kind == "consent" && e.What.Contains("alice"));
+            ReleaseWithDraft(vars);
+            Write(state, id, "alice had the fix ready within a day.", "bob was on holiday.", "Add a fuzzer for the unpacker.");
+            ps.At("2026-03-20T15:00:00Z", "Complete-SecurityRetrospective -Id $id -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+            string publish = "Publish-SecurityRetrospective -Id $id -Channel announcements -StatePath $state -Confirm:$false";
+
+            // bob did not agree to be named: refused under every policy, and alice only where the policy names people.
+            string why = ps.At("2026-03-20T15:10:00Z", publish, vars).Errors.Single().ToString();
+            Assert.Contains("bob (What did not go well)", why);
+            Assert.Equal(!namesPeople, why.Contains("alice ("));
+
+            string file = Path.Combine(state, "retrospectives", id + ".md");
+            File.WriteAllText(file, File.ReadAllText(file).Replace("- bob was on holiday.", "- A fix team member was away."));
+            var posted = ps.At("2026-03-20T15:20:00Z", publish, vars);
+            if (!namesPeople)
+            {
+                Assert.Equal(new[] { "RetrospectiveNamesPeople," + Cmd }, posted.ErrorIds);
+                return;
+            }
+
+            posted.AssertNoErrors();
+            string text = JsonDocument.Parse(slack.Requests.Single().Body).RootElement.GetProperty("text").GetString();
+            Assert.Contains("alice had the fix ready within a day.", text);
+            Assert.Contains("People involved (named with their consent; everyone else is not named)\nalice (fix team)", text);
+            Assert.DoesNotContain("bob", text);
+        }
+
         [Fact]
         public void PostedOnlyAfterThePublicDateWhenDoneBlamelessOnceAndOnlyItsPublicSections()
         {

@@ -42,7 +42,7 @@ Set-VulnerabilityReport -StatePath $state -Id SEC-2026-0002 -CveId CVE-2026-2002
             TwoFixedCases(state);
             string path = Path.Combine(state.Path, "..", "notes", "v0.8.1.md");
 
-            var result = At(state, "2026-01-21T09:00:00Z", $"New-SecurityReleaseNote -StatePath $state -Release v0.8.1 -Path '{path}'").AssertNoErrors();
+            var result = At(state, "2026-01-21T09:00:00Z", $"New-SecurityReleaseNote -StatePath $state -Release v0.8.1 -Format All -Path '{path}'").AssertNoErrors();
 
             ReleaseNote note = result.Objects<ReleaseNote>().Single();
             Assert.Equal(new[] { "CVE-2025-22871", "CVE-2026-1001" }, note.CveIds);
