@@ -113,11 +113,27 @@ namespace SecurityOps.Commands
                     }
                     else
                     {
-                        WriteObject(new EmbargoNoticeResult
+                        // -WhatIf plans what the real run would do, refusals included: a member whose key is missing,
+                        // expired, revoked or swapped is shown as refused, not as sendable.
+                        var result = new EmbargoNoticeResult
                         {
                             CaseId = id, MemberId = item.Member.Id, Recipient = item.Member.SecurityAlias, Kind = plan.Kind, Revision = plan.Revision,
                             PublicDate = plan.PublicDate, Status = "WhatIf", Message = item.Message,
-                        });
+                        };
+                        try
+                        {
+                            OpenPgpKeys.RequireUsable(item.Member, now);
+                        }
+                        catch (SecurityOpsException ex)
+                        {
+                            result.Status = "Refused";
+                            result.ErrorId = ex.ErrorId;
+                            result.Error = ex.Message;
+                            result.Message = null;
+                            WriteWarning($"What if: {item.Member.Id} would be refused ({ex.ErrorId}): {ex.Message}");
+                        }
+
+                        WriteObject(result);
                     }
                 }
 

@@ -101,9 +101,11 @@ namespace SecurityOps.Disclosure
             Moves.TryGetValue(status ?? string.Empty, out var next) ? next : Array.Empty<string>();
 
         /// <summary>A new case's first event.</summary>
+        /// <remarks>It happened when the report was received; when it is entered later, the event says when it was recorded.</remarks>
         public static CaseEvent Created(VulnerabilityCase c, string actor, DateTimeOffset now) => new CaseEvent
         {
-            At = now,
+            At = c.ReceivedAt <= now ? c.ReceivedAt : now,
+            RecordedAt = c.ReceivedAt < now.AddMinutes(-1) ? now : (DateTimeOffset?)null,
             Actor = actor,
             Kind = "created",
             To = CaseStatus.Received,
@@ -141,8 +143,9 @@ namespace SecurityOps.Disclosure
             }
 
             var events = new List<CaseEvent>();
+            DateTimeOffset? recorded = at < now.AddMinutes(-1) ? now : (DateTimeOffset?)null; // -At: it happened earlier than it is recorded
             void Add(string kind, string what, string from = null, string to = null) =>
-                events.Add(new CaseEvent { At = at, Actor = actor, Kind = kind, What = what, From = from, To = to });
+                events.Add(new CaseEvent { At = at, Actor = actor, Kind = kind, What = what, From = from, To = to, RecordedAt = recorded });
 
             if (change.FixTeam != null)
             {

@@ -75,9 +75,10 @@ namespace SecurityOps.Publishing
             MarkdownText.Field(sb, "CVE", c.CveId == null ? null : ReleaseNoteBuilder.CveLinkBase + c.CveId);
 
             sb.Append("\n## Timeline\n\n| When (UTC) | Who | What |\n|---|---|---|\n");
-            foreach (CaseEvent e in c.Timeline.OrderBy(e => e.At))
+            foreach (CaseEvent e in c.Timeline.OrderBy(e => e.At)) // by when it happened; a stable sort keeps the recorded order of ties
             {
-                sb.Append("| ").Append(DateTimeOffsetConverter.Format(e.At)).Append(" | ").Append(MarkdownText.Cell(e.Actor)).Append(" | ").Append(MarkdownText.Cell(e.What)).Append(" |\n");
+                sb.Append("| ").Append(DateTimeOffsetConverter.Format(e.At))
+                  .Append(e.RecordedAt == null ? string.Empty : " (recorded " + DateTimeOffsetConverter.Format(e.RecordedAt.Value) + ")").Append(" | ").Append(MarkdownText.Cell(e.Actor)).Append(" | ").Append(MarkdownText.Cell(e.What)).Append(" |\n");
             }
 
             sb.Append("\n## Service levels\n\n| Milestone | Rule | Due (UTC) | Done (UTC) | Result |\n|---|---|---|---|---|\n");

@@ -252,14 +252,17 @@ namespace SecurityOps.Tests.Embargo
         {
             using var temp = new TempFolder();
             using var server = new SmtpTestServer(tls: true, user: "bot", password: "pw-123456");
-            string state = EmbargoTestState.NewState(ps, temp, server, 4, Members());
+            string state = EmbargoTestState.NewState(ps, temp, server, 4, Members().Append(MessagingKeys.Member("d-expired", keys.Expired)).ToArray());
             string id = EmbargoTestState.NewCase(ps, state, PublicDate);
             var vars = new Dictionary<string, object> { ["state"] = state, ["id"] = id };
             string before = File.ReadAllText(Path.Combine(state, "cases", id + ".yaml"));
 
+            // -WhatIf plans what the real run does: the member with an expired key is shown refused, not sendable.
             var whatIf = ps.At("2026-03-05T10:00:00Z", EmbargoTestState.Credential + "Send-EmbargoNotice -Id $id -SmtpCredential $cred -StatePath $state -WhatIf", vars);
             Assert.Empty(whatIf.Errors);
-            Assert.Equal(new[] { "WhatIf", "WhatIf", "WhatIf" }, whatIf.Objects<EmbargoNoticeResult>().Select(r => r.Status));
+            Assert.Equal(new[] { "WhatIf", "WhatIf", "WhatIf", "Refused" }, whatIf.Objects<EmbargoNoticeResult>().Select(r => r.Status));
+            Assert.Equal("PgpKeyExpired", whatIf.Objects<EmbargoNoticeResult>().Single(r => r.MemberId == "d-expired").ErrorId);
+            Assert.Contains(whatIf.Warnings, w => w.Contains("d-expired would be refused"));
             Assert.Contains("CVE-2026-1234", whatIf.Objects<EmbargoNoticeResult>().First().Message.Body);
             Assert.Empty(server.Received());
             Assert.Equal(before, File.ReadAllText(Path.Combine(state, "cases", id + ".yaml")));

@@ -168,6 +168,35 @@ namespace SecurityOps.Tests.Publishing
             Assert.DoesNotContain("- **Impact:** Impact of SEC-2026-0002", bulletin);
         }
 
+        /// <summary>
+        /// A case entered after the fact: the report arrived on day 0, the team records it and its steps a month later
+        /// (-ReceivedAt, -At). The retrospective orders the timeline by when things happened, and says when each was
+        /// recorded where the two differ.
+        /// </summary>
+        [Fact]
+        public void ACaseEnteredAfterTheFactReadsInTheOrderThingsHappenedWithWhenTheyWereRecorded()
+        {
+            DateTimeOffset entered = T0.AddDays(30);
+            var c = new VulnerabilityCase { Id = "SEC-2026-0001", ReceivedAt = T0, Channel = "email", Policy = "full-process", Summary = "s", Component = "c", Severity = "HIGH" };
+            c.Timeline.Add(CaseWorkflow.Created(c, "alice", entered));
+            foreach (var (status, days) in new[] { ("acknowledged", 1), ("triaged", 2), ("fixing", 3), ("released", 10) })
+            {
+                c = CaseWorkflow.Apply(c, new CaseChange { Status = status, At = T0.AddDays(days) }, "alice", entered);
+            }
+
+            c = CaseWorkflow.Apply(c, new CaseChange { Note = "Entered from the mail thread." }, "alice", entered);
+            Assert.Equal(T0, c.Timeline[0].At);
+            Assert.Equal(entered, c.Timeline[0].RecordedAt);
+            Assert.Null(c.Timeline.Last().RecordedAt); // recorded as it happened
+
+            string md = RetrospectiveBuilder.Build(c, SecurityOps.Disclosure.PolicyCatalog.Preset("stacklok"), new List<DisclosureMilestone>(), entered, out _, out _);
+            var rows = md.Split('\n').Where(l => l.StartsWith("| 2026-", StringComparison.Ordinal)).ToList();
+            Assert.StartsWith("| 2026-01-05T10:00:00Z (recorded 2026-02-04T10:00:00Z) | alice | Report received", rows[0]);
+            Assert.Contains("Status fixing -> released.", rows[4]);
+            Assert.StartsWith("| 2026-02-04T10:00:00Z | alice | Entered from the mail thread.", rows[5]);
+            Assert.True(md.IndexOf("Report received", StringComparison.Ordinal) < md.IndexOf("-> released", StringComparison.Ordinal));
+        }
+
         [Fact]
         public void RetrospectiveShowsMetAndMissedMilestonesByHowMuch()
         {
