@@ -54,6 +54,7 @@
         'New-VulnerabilityReport'
         'Publish-SecurityAdvisory'
         'Publish-SecurityRetrospective'
+        'Receive-VulnerabilityReport'
         'Register-EmbargoLeak'
         'Remove-CveRecord'
         'Remove-DistributorMember'

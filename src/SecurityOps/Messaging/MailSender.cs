@@ -285,7 +285,7 @@ namespace SecurityOps.Messaging
             }
         }
 
-        private static bool MatchesThumbprint(X509Certificate certificate, string pinned)
+        internal static bool MatchesThumbprint(X509Certificate certificate, string pinned)
         {
             if (certificate == null)
             {

@@ -143,7 +143,10 @@ namespace SecurityOps.Messaging
             return message;
         }
 
-        internal byte[] Encrypt(byte[] plain, PgpPublicKey encryptionKey, DateTimeOffset now)
+        internal byte[] Encrypt(byte[] plain, PgpPublicKey encryptionKey, DateTimeOffset now) => Seal(plain, encryptionKey, now, Signer);
+
+        /// <summary>Encrypts (and with a signer, signs) bytes to one key, as ASCII armor: also how the team keeps mail at rest.</summary>
+        internal static byte[] Seal(byte[] plain, PgpPublicKey encryptionKey, DateTimeOffset now, OpenPgpSigner signer = null)
         {
             using var output = new MemoryStream();
             using (var armor = new ArmoredOutputStream(output, new System.Collections.Generic.Dictionary<string, string>()))
@@ -153,13 +156,13 @@ namespace SecurityOps.Messaging
                 using (Stream encryptedOut = generator.Open(armor, new byte[1 << 14]))
                 {
                     PgpSignatureGenerator signature = null;
-                    if (Signer != null)
+                    if (signer != null)
                     {
-                        signature = new PgpSignatureGenerator(Signer.SecretKey.PublicKey.Algorithm, HashAlgorithmTag.Sha256);
-                        signature.InitSign(PgpSignature.BinaryDocument, Signer.PrivateKey);
+                        signature = new PgpSignatureGenerator(signer.SecretKey.PublicKey.Algorithm, HashAlgorithmTag.Sha256);
+                        signature.InitSign(PgpSignature.BinaryDocument, signer.PrivateKey);
                         var subpackets = new PgpSignatureSubpacketGenerator();
                         subpackets.SetSignatureCreationTime(false, now.UtcDateTime);
-                        subpackets.SetIssuerFingerprint(false, Signer.SecretKey);
+                        subpackets.SetIssuerFingerprint(false, signer.SecretKey);
                         signature.SetHashedSubpackets(subpackets.Generate());
                         signature.GenerateOnePassVersion(false).Encode(encryptedOut);
                     }

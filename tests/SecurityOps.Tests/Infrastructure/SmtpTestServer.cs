@@ -114,7 +114,7 @@ namespace SecurityOps.Tests.Infrastructure
             folder.Dispose();
         }
 
-        private static int FreePort()
+        internal static int FreePort()
         {
             var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
@@ -123,7 +123,7 @@ namespace SecurityOps.Tests.Infrastructure
             return port;
         }
 
-        private static (string Cert, string Key, string Thumbprint) MakeCertificate(string dir)
+        internal static (string Cert, string Key, string Thumbprint) MakeCertificate(string dir)
         {
             using var rsa = RSA.Create(2048);
             var request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

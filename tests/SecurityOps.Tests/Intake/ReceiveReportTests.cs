@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using SecurityOps.Model;
+using SecurityOps.State;
+using SecurityOps.Tests.Infrastructure;
+using SecurityOps.Tests.Messaging;
+using Xunit;
+
+namespace SecurityOps.Tests.Intake
+{
+    /// <summary>
+    /// Receive-VulnerabilityReport on a folder of real mails: a report in the clear with attachments, a PGP/MIME report
+    /// signed and encrypted with real gpg, a reply, and a report encrypted to someone else.
+    /// </summary>
+    [Collection(PowerShellCollection.Name)]
+    public sealed class ReceiveReportTests : IClassFixture<InboxKeys>
+    {
+        private const string Cmd = "SecurityOps.Commands.ReceiveVulnerabilityReportCommand";
+        private const string Passphrase = "$pass = [Net.NetworkCredential]::new('', '" + InboxKeys.TeamPassphrase + "').SecurePassword; ";
+        private readonly PowerShellFixture ps;
+        private readonly InboxKeys keys;
+
+        public ReceiveReportTests(PowerShellFixture ps, InboxKeys keys)
+        {
+            this.ps = ps;
+            this.keys = keys;
+        }
+
+        private static string Receive(string extra = "") =>
+            "[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-03-03T10:00:00Z')\ntry {\n" + Passphrase +
+            "Receive-VulnerabilityReport -Path $inbox -KeyPassphrase $pass -MaxAttachmentBytes 1024 -StatePath $state -Actor alice -Confirm:$false " + extra +
+            "\n} finally { [SecurityOps.ModuleContext]::UseSystemTime() }";
+
+        private string PlainReport() =>
+            "From: Jane Researcher <jane@research.example>\r\nTo: security@project.example\r\nSubject: Path traversal in the unpacker\r\n" +
+            "Date: Mon, 02 Mar 2026 08:00:00 +0000\r\nMessage-ID: <r1@research.example>\r\nMIME-Version: 1.0\r\n" +
+            "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+            "The unpacker follows symlinks out of the bundle. PoC attached.\r\n--b1\r\n" +
+            "Content-Type: application/x-sh\r\nContent-Disposition: attachment; filename=\"poc.sh\"\r\n\r\necho pwned > /tmp/x\r\n--b1\r\n" +
+            "Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"core.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+            Convert.ToBase64String(new byte[4096], Base64FormattingOptions.InsertLineBreaks) + "\r\n--b1--\r\n";
+
+        /// <summary>A PGP/MIME message: the inner entity (with its protected subject) signed by the reporter and encrypted with gpg.</summary>
+        private string EncryptedReport(TempFolder temp, string recipient, string messageId)
+        {
+            string inner = temp.Combine("inner-" + Guid.NewGuid().ToString("N") + ".txt");
+            File.WriteAllText(inner, "Content-Type: text/plain; charset=utf-8; protected-headers=\"v1\"\r\nSubject: Token written to logs\r\n\r\n" +
+                                     "The API token is written to the debug log at startup.\r\n");
+            keys.Reporter.Import(keys.Team.PublicKey);
+            keys.Reporter.Run($"--armor --trust-model always --sign --local-user {keys.Reporter.Fingerprint} --encrypt --recipient {recipient} --output {inner}.asc {inner}");
+            string armored = File.ReadAllText(inner + ".asc");
+            return "From: jane@research.example\r\nTo: security@project.example\r\nSubject: Encrypted message\r\n" +
+                   $"Date: Mon, 02 Mar 2026 09:30:00 +0000\r\nMessage-ID: {messageId}\r\nMIME-Version: 1.0\r\n" +
+                   "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"enc\"\r\n\r\n" +
+                   "--enc\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--enc\r\n" +
+                   "Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\n\r\n" + armored.Replace("\n", "\r\n") + "\r\n--enc--\r\n";
+        }
+
+        private static string Reply() =>
+            "From: jane@research.example\r\nTo: security@project.example\r\nSubject: Re: Path traversal in the unpacker\r\n" +
+            "Date: Tue, 03 Mar 2026 07:00:00 +0000\r\nMessage-ID: <r2@research.example>\r\nIn-Reply-To: <ack1@project.example>\r\n" +
+            "References: <r1@research.example> <ack1@project.example>\r\n\r\nIt also works with hard links.\r\n";
+
+        private (string State, string Inbox, Dictionary<string, object> Vars) Setup(TempFolder temp)
+        {
+            string state = temp.Combine("state");
+            ps.Run($"Initialize-SecurityState -Path '{state}' -NoGit -Confirm:$false | Out-Null").AssertNoErrors();
+            InboxKeys.InstallTeamKey(state, keys.Team);
+            Directory.CreateDirectory(Path.Combine(state, "keys", "reporters"));
+            File.WriteAllText(Path.Combine(state, "keys", "reporters", "jane.asc"), keys.Reporter.PublicKey);
+            string inbox = temp.Combine("inbox");
+            Directory.CreateDirectory(inbox);
+            return (state, inbox, new Dictionary<string, object> { ["state"] = state, ["inbox"] = inbox });
+        }
+
+        private static VulnerabilityCase Case(string state, string id) => new StateRepository(state).Read<VulnerabilityCase>(VulnerabilityCase.PathFor(id));
+
+        [Fact]
+        public void EachNewReportOpensOneCaseRepliesJoinTheirThreadAndEveryCopyIsKeptEncrypted()
+        {
+            using var temp = new TempFolder();
+            var (state, inbox, vars) = Setup(temp);
+            File.WriteAllText(Path.Combine(inbox, "1-plain.eml"), PlainReport());
+            File.WriteAllText(Path.Combine(inbox, "2-encrypted.eml"), EncryptedReport(temp, keys.Team.Fingerprint, "<r9@research.example>"));
+            File.WriteAllText(Path.Combine(inbox, "3-reply.eml"), Reply());
+            File.WriteAllText(Path.Combine(inbox, "4-foreign.eml"), EncryptedReport(temp, keys.Reporter.Fingerprint, "<x1@research.example>"));
+
+            var first = ps.Run(Receive(), vars);
+            var results = first.Objects<ReceivedReport>().ToList();
+            Assert.Equal(new[] { "Created", "Created", "Attached" }, results.Select(r => r.Action));
+            Assert.Equal(new[] { "ReportNotForTeamKey," + Cmd }, first.ErrorIds);
+            Assert.EndsWith("4-foreign.eml", first.Errors[0].TargetObject.ToString());
+
+            // The report in the clear: reporter, received time from the mail, channel, summary, attachments listed.
+            VulnerabilityCase plain = Case(state, "SEC-2026-0001");
+            Assert.Equal(("jane@research.example", "email", "Path traversal in the unpacker"), (plain.Reporter, plain.Channel, plain.Summary));
+            Assert.Equal(DateTimeOffset.Parse("2026-03-02T08:00:00Z"), plain.ReceivedAt);
+            Assert.Equal(new[] { "<r1@research.example>".Trim('<', '>'), "r2@research.example" }, plain.MailThread);
+            Assert.Contains(results[0].Attachments, a => a.StartsWith("poc.sh (", StringComparison.Ordinal) && a.Contains("sha256"));
+            Assert.Contains(results[0].Attachments, a => a.StartsWith("core.bin (4,096 bytes, dropped", StringComparison.Ordinal));
+            Assert.Contains(plain.Timeline, e => e.Kind == "mail" && e.What.Contains("It also works") == false && e.What.Contains("Re: Path traversal"));
+
+            // The encrypted one: decrypted with the team's key, its protected subject used, the signature verified.
+            VulnerabilityCase encrypted = Case(state, "SEC-2026-0002");
+            Assert.Equal("Token written to logs", encrypted.Summary);
+            Assert.True(results[1].Encrypted);
+            Assert.Equal($"verified ({keys.Reporter.Fingerprint})", results[1].Signature);
+
+            // Every copy is kept encrypted: not readable on disk, and the team's key opens it.
+            foreach (ReceivedReport r in results)
+            {
+                string file = Path.Combine(state, r.StoredAs);
+                string onDisk = File.ReadAllText(file);
+                Assert.StartsWith("-----BEGIN PGP MESSAGE-----", onDisk);
+                Assert.DoesNotContain("unpacker", onDisk);
+                Assert.DoesNotContain("token", onDisk, StringComparison.OrdinalIgnoreCase);
+                var (exit, clear, _) = keys.Team.Decrypt(file);
+                Assert.Equal(0, exit);
+                Assert.Contains(r.MessageId, clear);
+            }
+
+            var (_, firstCopy, _) = keys.Team.Decrypt(Path.Combine(state, results[0].StoredAs));
+            Assert.Contains("echo pwned", firstCopy);
+            Assert.Contains("core.bin (4,096 bytes) was dropped", firstCopy);
+            var (_, secondCopy, _) = keys.Team.Decrypt(Path.Combine(state, results[1].StoredAs));
+            Assert.Contains("The API token is written to the debug log", secondCopy);
+
+            // Read again: nothing new, no second case.
+            var again = ps.Run(Receive(), vars);
+            Assert.Equal(new[] { "AlreadyRead", "AlreadyRead", "AlreadyRead" }, again.Objects<ReceivedReport>().Select(r => r.Action));
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(state, "cases"), "SEC-*.yaml").Length);
+        }
+
+        /// <summary>The same through a real IMAP server (Dovecot, STARTTLS, a pinned self-signed certificate), read-only.</summary>
+        [Fact]
+        public void AMailboxOverImapIsReadOnceWithThePinnedCertificateAndAWrongLoginIsAClearError()
+        {
+            using var temp = new TempFolder();
+            var (state, _, vars) = Setup(temp);
+            using var imap = new ImapTestServer(PlainReport(), Reply(), EncryptedReport(temp, keys.Team.Fingerprint, "<r5@research.example>"));
+            vars["port"] = imap.Port;
+            vars["pin"] = imap.CertificateThumbprint;
+            string login = $"$login = [pscredential]::new('{ImapTestServer.User}', [Net.NetworkCredential]::new('', '{ImapTestServer.Password}').SecurePassword); ";
+            string receive = "[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-03-03T10:00:00Z')\ntry {\n" + Passphrase + login +
+                             "Receive-VulnerabilityReport -ImapServer 127.0.0.1 -Port $port -Credential $login -CertificateThumbprint $pin -KeyPassphrase $pass -StatePath $state -Confirm:$false" +
+                             "\n} finally { [SecurityOps.ModuleContext]::UseSystemTime() }";
+
+            var first = ps.Run(receive, vars).AssertNoErrors();
+            Assert.Equal(new[] { "Created", "Attached", "Created" }, first.Objects<ReceivedReport>().Select(r => r.Action));
+            Assert.All(first.Objects<ReceivedReport>(), r => Assert.StartsWith("imap:INBOX/", r.Source));
+            Assert.Equal("Token written to logs", Case(state, "SEC-2026-0002").Summary);
+            Assert.Equal(new[] { "AlreadyRead", "AlreadyRead", "AlreadyRead" }, ps.Run(receive, vars).AssertNoErrors().Objects<ReceivedReport>().Select(r => r.Action));
+
+            // Read-only: the server still holds every message, none flagged as seen by us.
+            Assert.DoesNotContain("expunged=1", imap.Log);
+
+            var badLogin = ps.Run(receive.Replace(ImapTestServer.Password, "wrong-imap-pw-1"), vars);
+            Assert.Equal(new[] { "ImapLoginFailed," + Cmd }, badLogin.ErrorIds);
+            Assert.DoesNotContain("wrong-imap-pw-1", badLogin.Errors[0].ToString());
+
+            var unpinned = ps.Run(receive.Replace(" -CertificateThumbprint $pin", string.Empty), vars);
+            Assert.Equal(new[] { "ImapConnectFailed," + Cmd }, unpinned.ErrorIds);
+            Assert.Contains("-CertificateThumbprint", unpinned.Errors[0].ToString());
+        }
+
+        [Fact]
+        public void AWrongPassphraseIsAClearErrorThatOpensNoCaseAndNeverShowsThePassphrase()
+        {
+            using var temp = new TempFolder();
+            var (state, inbox, vars) = Setup(temp);
+            File.WriteAllText(Path.Combine(inbox, "1-encrypted.eml"), EncryptedReport(temp, keys.Team.Fingerprint, "<r7@research.example>"));
+            var wrong = ps.Run(Receive().Replace(InboxKeys.TeamPassphrase, "not the passphrase 123"), vars);
+            Assert.Equal(new[] { "TeamKeyPassphraseWrong," + Cmd }, wrong.ErrorIds);
+            Assert.DoesNotContain("not the passphrase 123", wrong.Errors[0].ToString());
+            Assert.False(Directory.Exists(Path.Combine(state, "cases")) && Directory.GetFiles(Path.Combine(state, "cases"), "SEC-*.yaml").Length > 0);
+
+            // -WhatIf reads and plans, and writes nothing.
+            File.WriteAllText(Path.Combine(inbox, "2-plain.eml"), PlainReport());
+            var whatIf = ps.Run(Receive("-WhatIf"), vars).AssertNoErrors();
+            Assert.Equal(new[] { "WhatIf", "WhatIf" }, whatIf.Objects<ReceivedReport>().Select(r => r.Action));
+            Assert.False(Directory.Exists(Path.Combine(state, "intake")));
+        }
+    }
+}
