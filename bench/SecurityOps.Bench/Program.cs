@@ -15,6 +15,7 @@ namespace SecurityOps.Bench
             {
                 ["cvss"] = ("CVSS scoring: 1,000,000 vectors per version (v3.0, v3.1, v4.0), vectors per second", CvssBenchmark.Run),
                 ["cvedb-breakdown"] = ("Where Get-CveRecord time goes (needs the cvedb state)", CveLoadBreakdown.Run),
+                ["embargo-notice"] = ("Send-EmbargoNotice end to end to 200 members, each with its own RSA-3072 key (fresh process, warm, raw floor, steps)", EmbargoNoticeBenchmark.Run),
                 ["embargo-mail"] = ("Embargo notice to 200 members, each encrypted to its own key, over one SMTP connection", _ => EmbargoMailBench.Run()),
                 ["feeds"] = ("Feed readers: a 3,800-item RSS feed and 14,000 OSV files vs a bare XmlReader / Utf8JsonReader pass", FeedBenchmark.Run),
                 ["osv-export"] = ("OSV export: 10,000 CVE records as schema-validated OSV files; validation cost on its own", OsvExportBenchmark.Run),

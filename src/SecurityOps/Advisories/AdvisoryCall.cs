@@ -42,6 +42,9 @@ namespace SecurityOps.Advisories
         /// <summary>Collaborators this call adds (Add-AdvisoryCollaborator).</summary>
         public List<AdvisoryCollaborator> Added { get; set; } = new List<AdvisoryCollaborator>();
 
+        /// <summary>Send even though an earlier request may have gone through (Request-AdvisoryCve -Force).</summary>
+        public bool Force { get; set; }
+
         /// <summary>In words, for the timeline and ShouldProcess.</summary>
         public string Action { get; set; }
 

@@ -32,6 +32,7 @@ namespace SecurityOps.Advisories
         private readonly IEventSink events;
         private readonly TimeProvider clock;
         private readonly Func<TimeSpan, CancellationToken, Task> delay;
+        private readonly AdvisoryJournal journal;
 
         /// <param name="api">Null plans offline (-WhatIf without a token): planning that must read GitHub then fails.</param>
         public AdvisoryService(CaseStore cases, AdvisoryApi api, AdvisorySettings settings, IEventSink events = null, TimeProvider clock = null, Func<TimeSpan, CancellationToken, Task> delay = null)
@@ -42,6 +43,7 @@ namespace SecurityOps.Advisories
             this.events = events ?? NullEventSink.Instance;
             this.clock = clock ?? ModuleContext.Time;
             this.delay = delay ?? ((t, c) => Task.Delay(t, c));
+            journal = new AdvisoryJournal(cases.Files);
         }
 
         private DateTimeOffset Now => clock.GetUtcNow();
@@ -229,19 +231,21 @@ namespace SecurityOps.Advisories
             return Call(AdvisoryCallKind.Close, c, current, Patch, string.Empty, new AdvisoryUpdateRequest { State = AdvisoryState.Closed }, $"Close {current.GhsaId} of {c.Id}");
         }
 
-        /// <summary>The POST .../cve; null (with a warning) when the case has a CVE id or a request is pending.</summary>
-        public AdvisoryCall PlanCveRequest(VulnerabilityCase c)
+        /// <summary>The POST .../cve; null (with a warning) when the case has a CVE id or a request is pending (unless <paramref name="force"/>: a pending request is sent again).</summary>
+        public AdvisoryCall PlanCveRequest(VulnerabilityCase c, bool force = false)
         {
             CaseAdvisory current = RequireAdvisory(c);
-            if (c.CveId != null || current.CveRequestState != null)
+            if (c.CveId != null || (current.CveRequestState != null && !(force && current.CvePending)))
             {
                 events.Warning(c.CveId != null
                     ? $"{c.Id} already has {c.CveId}; no CVE request sent."
-                    : $"{c.Id}: a CVE id was requested for {current.GhsaId} at {DateTimeOffsetConverter.Format(current.CveRequestedAt ?? Now)} ({current.CveRequestState}); not asking again.");
+                    : $"{c.Id}: a CVE id was requested for {current.GhsaId} at {DateTimeOffsetConverter.Format(current.CveRequestedAt ?? Now)} ({current.CveRequestState}); not asking again (-Force asks again while it is pending).");
                 return null;
             }
 
-            return Call(AdvisoryCallKind.RequestCve, c, current, HttpMethod.Post, "/cve", null, $"Request a CVE id for {current.GhsaId} of {c.Id}");
+            AdvisoryCall call = Call(AdvisoryCallKind.RequestCve, c, current, HttpMethod.Post, "/cve", null, $"Request a CVE id for {current.GhsaId} of {c.Id}" + (force ? " (again: -Force)" : string.Empty));
+            call.Force = force;
+            return call;
         }
 
         /// <summary>The POST .../forks; null when the case's advisory has a fork already (then only wait for it).</summary>
@@ -346,7 +350,13 @@ namespace SecurityOps.Advisories
             return call;
         }
 
-        /// <summary>Sends a planned call, then records its result and a timeline event on the case (re-read, so nothing is lost).</summary>
+        /// <summary>
+        /// Sends a planned call, then records its result and a timeline event on the case (re-read, so nothing is lost).
+        /// A create, a CVE request and a fork first look for what an earlier run may have done and never recorded (its
+        /// answer lost, or the process killed before the case was written): the advisory carrying the case's marker,
+        /// a CVE id or a request in the local journal, the advisory's private fork. What is found is adopted, not made
+        /// again; every write is put in the journal before it is sent and again with its answer.
+        /// </summary>
         public async Task<object> ExecuteAsync(AdvisoryCall call, string actor, CancellationToken token = default)
         {
             object result;
@@ -354,32 +364,75 @@ namespace SecurityOps.Advisories
             string fork = null;
             string ghsa = call.Kind == AdvisoryCallKind.Create ? null : cases.GetRequired(call.CaseId).Advisory.GhsaId;
             string recovered = null;
+            string assignedCve = null;
+            DateTimeOffset? requestedAt = null;
+            string request = $"{call.Method.Method} /{call.Path}";
             switch (call.Kind)
             {
                 case AdvisoryCallKind.Create:
-                    // An earlier run (this process or one killed since) may have created it and never heard the answer.
-                    advisory = await Api.FindByMarkerAsync(call.Repository, CaseMarker(call.CaseId), token).ConfigureAwait(false);
+                    advisory = await FindEarlierCreateAsync(call, token).ConfigureAwait(false);
                     if (advisory != null)
                     {
-                        recovered = $"Found GitHub advisory {advisory.GhsaId} in {call.Repository}, drafted for {call.CaseId} by an earlier run whose answer was lost; not creating a second one.";
+                        recovered = $"Found GitHub advisory {advisory.GhsaId} in {advisory.Repository}, drafted for {call.CaseId} by an earlier run whose answer was lost; not creating a second one.";
                         events.Warning($"{call.CaseId}: {recovered}");
+                        journal.Write(new AdvisoryJournalEntry
+                        {
+                            CaseId = call.CaseId, Kind = AdvisoryJournal.Create, Repository = advisory.Repository, GhsaId = advisory.GhsaId, Marker = CaseMarker(call.CaseId),
+                            Request = request, Outcome = AdvisoryJournalEntry.Adopted, SentAt = journal.Get(call.CaseId, AdvisoryJournal.Create)?.SentAt ?? Now, AnsweredAt = Now,
+                        });
                     }
                     else
                     {
+                        var entry = new AdvisoryJournalEntry
+                        {
+                            CaseId = call.CaseId, Kind = AdvisoryJournal.Create, Repository = call.Repository.ToString(), Marker = CaseMarker(call.CaseId),
+                            Request = request, Outcome = AdvisoryJournalEntry.Sent, SentAt = Now,
+                        };
+                        journal.Write(entry);
                         advisory = await Api.CreateAsync(call.Repository, (AdvisoryCreateRequest)call.Body, token).ConfigureAwait(false);
+                        (entry.GhsaId, entry.Outcome, entry.AnsweredAt) = (advisory.GhsaId, AdvisoryJournalEntry.Answered, Now);
+                        journal.Write(entry);
                     }
 
                     break;
                 case AdvisoryCallKind.RequestCve:
                     SecurityAdvisory beforeCve = await Api.GetAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                    AdvisoryJournalEntry earlierCve = journal.Get(call.CaseId, AdvisoryJournal.Cve);
+                    bool earlierSent = earlierCve != null && string.Equals(earlierCve.GhsaId, ghsa, StringComparison.OrdinalIgnoreCase);
                     if (!string.IsNullOrEmpty(beforeCve?.CveId))
                     {
-                        recovered = $"{ghsa} already has {beforeCve.CveId} on GitHub (an earlier request went through); not requesting again.";
+                        assignedCve = CveRecord.NormalizeId(beforeCve.CveId) ?? beforeCve.CveId;
+                        recovered = $"{ghsa} already has {assignedCve} on GitHub; not requesting a CVE id.";
                         events.Warning($"{call.CaseId}: {recovered}");
+                    }
+                    else if (earlierSent && !call.Force)
+                    {
+                        // GitHub's API shows no pending request (cve_id stays null until the id is assigned), so the
+                        // journal is the only trace of a request whose run died before the case recorded it.
+                        requestedAt = earlierCve.SentAt;
+                        recovered = $"A CVE id for {ghsa} was requested by an earlier run at {DateTimeOffsetConverter.Format(earlierCve.SentAt)} ({earlierCve.Outcome} in the local journal, its answer lost); "
+                            + "taken as pending, not requested again (GitHub's API does not show a pending request: the advisory's page does; Request-AdvisoryCve -Force asks again).";
+                        events.Warning($"{call.CaseId}: {recovered}");
+                        earlierCve.Outcome = AdvisoryJournalEntry.Adopted;
+                        earlierCve.AnsweredAt = Now;
+                        journal.Write(earlierCve);
                     }
                     else
                     {
-                        await Api.RequestCveAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                        var entry = new AdvisoryJournalEntry
+                        {
+                            CaseId = call.CaseId, Kind = AdvisoryJournal.Cve, Repository = call.Repository.ToString(), GhsaId = ghsa, Request = request,
+                            Outcome = AdvisoryJournalEntry.Sent, SentAt = Now,
+                        };
+                        journal.Write(entry);
+                        bool confirmed = await Api.RequestCveAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                        (entry.Outcome, entry.AnsweredAt) = (confirmed ? AdvisoryJournalEntry.Answered : AdvisoryJournalEntry.Unconfirmed, Now);
+                        journal.Write(entry);
+                        if (!confirmed)
+                        {
+                            recovered = $"Requested a CVE id from GitHub for {ghsa}; the answer was lost, so the request is taken as made and not sent again (the advisory's page on GitHub shows it).";
+                            events.Warning($"{call.CaseId}: {recovered}");
+                        }
                     }
 
                     break;
@@ -390,10 +443,23 @@ namespace SecurityOps.Advisories
                         fork = beforeFork.PrivateFork;
                         recovered = $"{ghsa} already has the private fork {fork} (an earlier request went through); not requesting another.";
                         events.Warning($"{call.CaseId}: {recovered}");
+                        journal.Write(new AdvisoryJournalEntry
+                        {
+                            CaseId = call.CaseId, Kind = AdvisoryJournal.Fork, Repository = call.Repository.ToString(), GhsaId = ghsa, Request = request,
+                            Outcome = AdvisoryJournalEntry.Adopted, SentAt = journal.Get(call.CaseId, AdvisoryJournal.Fork)?.SentAt ?? Now, AnsweredAt = Now, PrivateFork = fork,
+                        });
                     }
                     else
                     {
+                        var entry = new AdvisoryJournalEntry
+                        {
+                            CaseId = call.CaseId, Kind = AdvisoryJournal.Fork, Repository = call.Repository.ToString(), GhsaId = ghsa, Request = request,
+                            Outcome = AdvisoryJournalEntry.Sent, SentAt = Now,
+                        };
+                        journal.Write(entry);
                         fork = await Api.CreateForkAsync(call.Repository, ghsa, token).ConfigureAwait(false);
+                        (entry.Outcome, entry.AnsweredAt, entry.PrivateFork) = (AdvisoryJournalEntry.Answered, Now, fork);
+                        journal.Write(entry);
                     }
 
                     break;
@@ -409,6 +475,7 @@ namespace SecurityOps.Advisories
             {
                 c.Advisory = call.Content;
                 c.Advisory.GhsaId = advisory.GhsaId;
+                c.Advisory.Repository = advisory.Repository ?? c.Advisory.Repository;
                 c.Advisory.HtmlUrl = advisory.HtmlUrl;
                 what = recovered ?? $"Drafted GitHub advisory {advisory.GhsaId} in {call.Repository} ({call.Request.Split(' ')[0]} {call.Path}).";
             }
@@ -435,11 +502,21 @@ namespace SecurityOps.Advisories
                 c.Advisory.Collaborators.AddRange(call.Added);
                 what = $"Collaborators on {ghsa}: {string.Join(", ", call.Added.Select(Describe))}.";
             }
+            else if (call.Kind == AdvisoryCallKind.RequestCve && assignedCve != null)
+            {
+                if (!string.Equals(c.CveId, assignedCve, StringComparison.OrdinalIgnoreCase))
+                {
+                    c = CaseWorkflow.Apply(c, new CaseChange { CveId = assignedCve }, actor, now);
+                }
+
+                c.Advisory.CveRequestState = "assigned";
+                what = recovered;
+            }
             else if (call.Kind == AdvisoryCallKind.RequestCve)
             {
-                c.Advisory.CveRequestedAt = now;
+                c.Advisory.CveRequestedAt = requestedAt ?? now;
                 c.Advisory.CveRequestState = "pending";
-                what = recovered ?? $"Requested a CVE id from GitHub for {ghsa}.";
+                what = recovered ?? $"Requested a CVE id from GitHub for {ghsa}" + (call.Force ? " again (-Force)." : ".");
             }
             else
             {
@@ -465,6 +542,58 @@ namespace SecurityOps.Advisories
             c.Advisory.CaseId = c.Id;
             result = (object)advisory ?? c.Advisory;
             return result;
+        }
+
+        /// <summary>
+        /// The advisory an earlier run drafted for the case and never recorded on it, or null: the one the journal
+        /// names (when it still carries the case's marker), else the one carrying the marker in the repository the
+        /// journal says the draft went to and in the call's repository (every state: GitHub's list, all pages).
+        /// </summary>
+        private async Task<SecurityAdvisory> FindEarlierCreateAsync(AdvisoryCall call, CancellationToken token)
+        {
+            string marker = CaseMarker(call.CaseId);
+            AdvisoryJournalEntry earlier = journal.Get(call.CaseId, AdvisoryJournal.Create);
+            var repos = new List<GitHubRepositoryName>();
+            if (earlier?.Repository != null && GitHubRepositoryName.IsValid(earlier.Repository))
+            {
+                repos.Add(GitHubRepositoryName.Parse(earlier.Repository));
+            }
+
+            if (!repos.Contains(call.Repository))
+            {
+                repos.Add(call.Repository);
+            }
+
+            if (earlier?.GhsaId != null && repos.Count > 0)
+            {
+                try
+                {
+                    SecurityAdvisory known = await Api.GetAsync(repos[0], earlier.GhsaId, token).ConfigureAwait(false);
+                    if (known?.Description != null && known.Description.Contains(marker))
+                    {
+                        return known;
+                    }
+                }
+                catch (SecurityOpsException ex) when (ex.ErrorId == "GitHubNotFound")
+                {
+                }
+            }
+
+            foreach (GitHubRepositoryName repo in repos)
+            {
+                SecurityAdvisory found = await Api.FindByMarkerAsync(repo, marker, token).ConfigureAwait(false);
+                if (found != null)
+                {
+                    return found;
+                }
+            }
+
+            if (earlier?.Outcome == AdvisoryJournalEntry.Sent)
+            {
+                events.Warning($"{call.CaseId}: an earlier run sent its draft to {earlier.Repository} at {DateTimeOffsetConverter.Format(earlier.SentAt)} and never heard back, and GitHub has no advisory marked for the case: drafting it now.");
+            }
+
+            return null;
         }
 
         /// <summary>Waits for the case's private fork to answer, polling with progress, until <paramref name="timeout"/> (then ForkNotReady).</summary>

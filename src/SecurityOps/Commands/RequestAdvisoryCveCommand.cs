@@ -8,11 +8,15 @@ namespace SecurityOps.Commands
     [OutputType(typeof(CaseAdvisory))]
     public sealed class RequestAdvisoryCveCommand : CaseAdvisoryCmdlet
     {
+        /// <summary>Ask again although a request is pending (on the case, or in the journal of a run whose answer was lost).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             TryRun(() =>
             {
-                object result = Perform(Service.PlanCveRequest(Cases.GetRequired(Id)));
+                object result = Perform(Service.PlanCveRequest(Cases.GetRequired(Id), Force));
                 if (result != null)
                 {
                     WriteObject(result);

@@ -14,6 +14,9 @@ namespace SecurityOps.Disclosure
 
         public CaseStore(StateRepository files) => this.files = files;
 
+        /// <summary>The state repository the cases live in (for the journals kept beside them).</summary>
+        public StateRepository Files => files;
+
         public VulnerabilityCase Get(string id)
         {
             string normalized = VulnerabilityCase.NormalizeId(id) ?? throw InvalidId(id);

@@ -77,14 +77,13 @@ namespace SecurityOps.GitHub
         public async Task<SecurityAdvisory> UpdateAsync(GitHubRepositoryName repo, string ghsaId, AdvisoryUpdateRequest request, CancellationToken token = default) =>
             Map(repo, (await gateway.SendAsync<AdvisoryWire>(Patch, AdvisoryPath(repo, ghsaId), request, token).ConfigureAwait(false)).Body);
 
-        /// <summary>POST .../cve: GitHub answers 202 and assigns the id later.</summary>
-        public async Task<int> RequestCveAsync(GitHubRepositoryName repo, string ghsaId, CancellationToken token = default) =>
-            (await gateway.SendAsync<object>(HttpMethod.Post, AdvisoryPath(repo, ghsaId) + "/cve", null, token, async () =>
-            {
-                // A lost answer: the request went through when GitHub already shows a CVE id (else send again: it is idempotent there).
-                var current = await GetAsync(repo, ghsaId, token).ConfigureAwait(false);
-                return string.IsNullOrEmpty(current.CveId) ? null : new object();
-            }).ConfigureAwait(false)).StatusCode;
+        /// <summary>
+        /// POST .../cve: GitHub answers 202 and assigns the id later. Returns false when the answer was lost: the
+        /// request is then taken as made and not sent again, because GitHub's API shows no pending request (the
+        /// advisory keeps cve_id null until the id is assigned) and takes a repeat as a second request.
+        /// </summary>
+        public async Task<bool> RequestCveAsync(GitHubRepositoryName repo, string ghsaId, CancellationToken token = default) =>
+            !(await gateway.SendAsync<object>(HttpMethod.Post, AdvisoryPath(repo, ghsaId) + "/cve", null, token, () => Task.FromResult(new object())).ConfigureAwait(false)).Recovered;
 
         /// <summary>POST .../forks: 202 with the fork's repository, which may not answer for a while.</summary>
         public async Task<string> CreateForkAsync(GitHubRepositoryName repo, string ghsaId, CancellationToken token = default)

@@ -25,6 +25,9 @@ namespace SecurityOps.Messaging
         private readonly PgpMimeBuilder builder;
         private readonly MailSender sender;
 
+        /// <summary>The members' keys read so far in this run, by their armored text (a key shared by members, or a batch sent twice, is parsed once).</summary>
+        private readonly Dictionary<string, OpenPgpKeyInfo> parsedKeys = new Dictionary<string, OpenPgpKeyInfo>(StringComparer.Ordinal);
+
         public DistributorMailer(PgpMimeBuilder builder, MailSender sender)
         {
             this.builder = builder;
@@ -65,7 +68,7 @@ namespace SecurityOps.Messaging
                     throw new SecurityOpsException("DistributorMemberInactive", FailureKind.InvalidOperation, member.Id, $"Member '{member.Id}' is {member.Status}: nothing is sent to it.");
                 }
 
-                OpenPgpKeyInfo key = OpenPgpKeys.RequireUsable(member, ModuleContext.UtcNow);
+                OpenPgpKeyInfo key = OpenPgpKeys.RequireUsable(member, ModuleContext.UtcNow, parsedKeys);
                 mail.Message = builder.Build(member.SecurityAlias, message, key);
             }
             catch (SecurityOpsException ex)

@@ -110,7 +110,8 @@ namespace SecurityOps.Messaging
         /// The key to encrypt a member's mail to, or a clear error: no key, unreadable, fingerprint not the recorded one,
         /// revoked, expired, or no key able to encrypt. Nothing is ever sent in clear instead.
         /// </summary>
-        public static OpenPgpKeyInfo RequireUsable(DistributorMember member, DateTimeOffset now)
+        /// <param name="parsed">Keys already read in this run, by their armored text: each key is parsed once per run.</param>
+        public static OpenPgpKeyInfo RequireUsable(DistributorMember member, DateTimeOffset now, IDictionary<string, OpenPgpKeyInfo> parsed = null)
         {
             if (string.IsNullOrWhiteSpace(member.PublicKey))
             {
@@ -118,7 +119,22 @@ namespace SecurityOps.Messaging
                     $"Member '{member.Id}' has no OpenPGP public key on record: nothing is sent to it.");
             }
 
-            OpenPgpKeyInfo info = Inspect(member.PublicKey, now);
+            OpenPgpKeyInfo info;
+            if (parsed == null)
+            {
+                info = Inspect(member.PublicKey, now);
+            }
+            else
+            {
+                lock (parsed)
+                {
+                    if (!parsed.TryGetValue(member.PublicKey, out info))
+                    {
+                        parsed[member.PublicKey] = info = Inspect(member.PublicKey, now);
+                    }
+                }
+            }
+
             if (!info.Readable)
             {
                 throw new SecurityOpsException("PgpKeyUnreadable", FailureKind.InvalidData, member.Id,
@@ -152,6 +168,20 @@ namespace SecurityOps.Messaging
             }
 
             return info;
+        }
+
+        /// <summary>The product of the odd primes up to 743, for the small-factor check of an RSA modulus.</summary>
+        private static readonly Org.BouncyCastle.Math.BigInteger SmallPrimesProduct = Enumerable.Range(3, 741)
+            .Where(n => n % 2 == 1 && Enumerable.Range(2, (int)Math.Sqrt(n)).All(d => d == n || n % d != 0))
+            .Aggregate(Org.BouncyCastle.Math.BigInteger.One, (p, n) => p.Multiply(Org.BouncyCastle.Math.BigInteger.ValueOf(n)));
+
+        /// <summary>An RSA modulus fit to encrypt to: odd, no prime factor below 745.</summary>
+        internal static void CheckRsaModulus(Org.BouncyCastle.Math.BigInteger modulus)
+        {
+            if (modulus == null || modulus.SignValue <= 0 || !modulus.TestBit(0) || !modulus.Gcd(SmallPrimesProduct).Equals(Org.BouncyCastle.Math.BigInteger.One))
+            {
+                throw new SecurityOpsException("PgpKeyCannotEncrypt", FailureKind.InvalidData, null, "The member's RSA key has an unusable modulus (even, or with a small prime factor).");
+            }
         }
 
         internal static PgpPublicKeyRing ReadRing(string armored)

@@ -25,6 +25,9 @@ namespace SecurityOps.Messaging
         private readonly StateRepository files;
         private readonly IHandlebars handlebars;
 
+        /// <summary>Templates compiled so far, by their text: a notice to 200 members compiles its template once, not 200 times.</summary>
+        private readonly Dictionary<string, HandlebarsTemplate<object, object>> compiledTemplates = new Dictionary<string, HandlebarsTemplate<object, object>>(StringComparer.Ordinal);
+
         public TemplateRenderer(StateRepository files)
         {
             this.files = files;
@@ -129,13 +132,21 @@ namespace SecurityOps.Messaging
         private string Apply(string template, object data, string source, List<string> missing)
         {
             HandlebarsTemplate<object, object> compiled;
-            try
+            lock (compiledTemplates)
             {
-                compiled = handlebars.Compile(template);
-            }
-            catch (HandlebarsException ex)
-            {
-                throw new SecurityOpsException("TemplateInvalid", FailureKind.ParserError, source, $"Template {source} cannot be compiled: {ex.Message}", ex);
+                if (!compiledTemplates.TryGetValue(template, out compiled))
+                {
+                    try
+                    {
+                        compiled = handlebars.Compile(template);
+                    }
+                    catch (HandlebarsException ex)
+                    {
+                        throw new SecurityOpsException("TemplateInvalid", FailureKind.ParserError, source, $"Template {source} cannot be compiled: {ex.Message}", ex);
+                    }
+
+                    compiledTemplates[template] = compiled;
+                }
             }
 
             for (int attempt = 0; attempt < MaxMissing; attempt++)

@@ -328,6 +328,88 @@ namespace SecurityOps.Tests.Advisories
         }
 
         [Fact]
+        public async Task TheJournalRecordsEachWriteAndItsAnswer()
+        {
+            var c = await WithAdvisory(NewCase());
+            var journal = new AdvisoryJournal(bed.State.Files);
+            var create = journal.Get(c.Id, AdvisoryJournal.Create);
+            Assert.Equal((AdvisoryJournalEntry.Answered, c.GhsaId, Repo), (create.Outcome, create.GhsaId, create.Repository));
+            Assert.Equal("POST /repos/flatcar/Flatcar/security-advisories", create.Request);
+            Assert.Equal(AdvisoryService.CaseMarker(c.Id), create.Marker);
+
+            await Service.ExecuteAsync(Service.PlanFork(c), "lead");
+            var fork = journal.Get(c.Id, AdvisoryJournal.Fork);
+            Assert.Equal((AdvisoryJournalEntry.Answered, $"{Repo}-{c.GhsaId.ToLowerInvariant()}"), (fork.Outcome, fork.PrivateFork));
+        }
+
+        [Fact]
+        public async Task ACreateSentToAnotherRepositoryByAnEarlierRunIsFoundThereNotMadeAgain()
+        {
+            const string Other = "flatcar/scripts";
+            bed.Emulator.Repo(Other);
+            var c = NewCase();
+            // An earlier run drafted it in flatcar/scripts and died before the case (or the journal's answer) was written.
+            await Service.ExecuteAsync(Service.PlanCreate(c, GitHubRepositoryName.Parse(Other), null), "lead");
+            string ghsa = cases.GetRequired(c.Id).GhsaId;
+            var journal = new AdvisoryJournal(bed.State.Files);
+            var entry = journal.Get(c.Id, AdvisoryJournal.Create);
+            (entry.Outcome, entry.GhsaId, entry.AnsweredAt) = (AdvisoryJournalEntry.Sent, null, null);
+            journal.Write(entry);
+            var lost = cases.GetRequired(c.Id);
+            lost.Advisory = null;
+            cases.Save(lost);
+
+            // This run is pointed at flatcar/Flatcar: the journal says where the draft went.
+            var found = (SecurityAdvisory)await Service.ExecuteAsync(Service.PlanCreate(lost, GitHubRepositoryName.Parse(Repo), null), "lead");
+            Assert.Equal(ghsa, found.GhsaId);
+            Assert.Empty(bed.Emulator.Advisories(Repo));
+            Assert.Single(bed.Emulator.Advisories(Other));
+            var saved = cases.GetRequired(c.Id);
+            Assert.Equal((ghsa, Other), (saved.GhsaId, saved.Advisory.Repository));
+            Assert.Equal((AdvisoryJournalEntry.Adopted, ghsa), (journal.Get(c.Id, AdvisoryJournal.Create).Outcome, journal.Get(c.Id, AdvisoryJournal.Create).GhsaId));
+        }
+
+        [Fact]
+        public async Task ALostCveRequestAnswerIsTakenAsMadeAndAJournalledRequestIsNotSentAgain()
+        {
+            var c = await WithAdvisory(NewCase());
+            bed.Emulator.Inject(GitHubFault.DropAfterApply, GitHubEmulator.On("POST", "/cve"));
+            await Service.ExecuteAsync(Service.PlanCveRequest(c), "lead");
+            Assert.Single(bed.Emulator.CveRequests); // GitHub shows no pending request: a lost answer is not a reason to ask twice
+            var journal = new AdvisoryJournal(bed.State.Files);
+            Assert.Equal(AdvisoryJournalEntry.Unconfirmed, journal.Get(c.Id, AdvisoryJournal.Cve).Outcome);
+            Assert.Equal("pending", cases.GetRequired(c.Id).Advisory.CveRequestState);
+
+            // The case lost the request (a run killed before it wrote the case): the journal still has it.
+            var lost = cases.GetRequired(c.Id);
+            (lost.Advisory.CveRequestState, lost.Advisory.CveRequestedAt) = (null, null);
+            cases.Save(lost);
+            await Service.ExecuteAsync(Service.PlanCveRequest(lost), "lead");
+            Assert.Single(bed.Emulator.CveRequests);
+            var pending = cases.GetRequired(c.Id);
+            Assert.Equal("pending", pending.Advisory.CveRequestState);
+            Assert.Equal(journal.Get(c.Id, AdvisoryJournal.Cve).SentAt, pending.Advisory.CveRequestedAt);
+            Assert.Contains("earlier run", pending.Timeline.Last().What);
+
+            // -Force asks again while it is pending; never once GitHub has assigned the id.
+            Assert.Null(Service.PlanCveRequest(pending));
+            await Service.ExecuteAsync(Service.PlanCveRequest(pending, force: true), "lead");
+            Assert.Equal(2, bed.Emulator.CveRequests.Count);
+        }
+
+        [Fact]
+        public async Task ACveIdAlreadyOnGitHubGoesOnTheCaseInsteadOfARequest()
+        {
+            var c = await WithAdvisory(NewCase());
+            bed.Emulator.AssignCve(Repo, c.GhsaId, "CVE-2026-5151");
+            await Service.ExecuteAsync(Service.PlanCveRequest(c), "lead");
+            Assert.Empty(bed.Emulator.CveRequests);
+            var saved = cases.GetRequired(c.Id);
+            Assert.Equal(("CVE-2026-5151", "assigned"), (saved.CveId, saved.Advisory.CveRequestState));
+            Assert.Null(Service.PlanCveRequest(saved, force: true));
+        }
+
+        [Fact]
         public void CodeownersNamesUsersAndTheOrganizationsTeams()
         {
             var owners = Codeowners.Parse("# top\n*.go @alice @Flatcar/Core other@example.com\n/docs @bob @elsewhere/team # trailing @notme\n", "flatcar");
