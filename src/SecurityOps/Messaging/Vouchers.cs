@@ -141,9 +141,9 @@ namespace SecurityOps.Messaging
 
             int activeMembers = all.Count(m => m.IsActive);
             int people = all.Where(m => m.IsActive).Sum(m => m.People?.Count ?? 0);
-            notes.Add($"no other person of an active member has that name or address ({activeMembers} active member(s), {people} person(s) on record)");
+            notes.Add($"no {(notes.Count > 0 ? "other " : string.Empty)}person of an active member has that name or address ({activeMembers} active member(s), {people} person(s) on record)");
             result.Problem = $"No person of an active member is named in '{shown}': tried {string.Join(", ", result.Tried.Distinct())}. "
-                + char.ToUpperInvariant(notes[0][0]) + string.Join("; ", notes).Substring(1) + ". "
+                + "On the list: " + string.Join("; ", notes) + ". "
                 + "A voucher is a person on an active member's record: name them, give their address, or write 'Name of Organisation'.";
             return result;
         }
