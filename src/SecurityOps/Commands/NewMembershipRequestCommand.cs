@@ -26,6 +26,7 @@ namespace SecurityOps.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string Requester { get; set; }
 
+        /// <summary>Who vouches: a person of an active member, by name, address or "Name of Organisation".</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string VouchedBy { get; set; }
 
@@ -55,7 +56,7 @@ namespace SecurityOps.Commands
                 Distribution = Distribution,
                 SecurityAlias = SecurityAlias,
                 Requester = Requester,
-                VouchedBy = VouchedBy,
+                Vouch = VouchedBy,
                 PublicKey = PublicKey,
                 Criteria = Criteria,
             };
@@ -75,7 +76,13 @@ namespace SecurityOps.Commands
             TryRun(() =>
             {
                 MembershipRequest saved = Membership.CreateRequest(request, MailText);
-                WriteVerbose($"Recorded request '{saved.Id}' from {saved.Organisation}: {saved.Answers.Count} answer(s), key {(saved.PublicKey == null ? "missing" : "attached")}, vouched by {saved.VouchedBy ?? "nobody"}.");
+                string voucher = saved.VouchedByPerson == null && saved.VouchedByEmail == null ? "nobody found" : $"{Messaging.Vouchers.Format(new MemberPerson { Name = saved.VouchedByPerson, Email = saved.VouchedByEmail })} of {saved.VouchedBy} (to be confirmed: Confirm-MembershipVouch)";
+                WriteVerbose($"Recorded request '{saved.Id}' from {saved.Organisation}: {saved.Answers.Count} answer(s), key {(saved.PublicKey == null ? "missing" : "attached")}, vouched by {voucher}.");
+                if (saved.VouchedBy == null && saved.Vouch != null)
+                {
+                    WriteWarning($"Request '{saved.Id}': {Messaging.MembershipService.Voucher(saved, Distributors.Load()).Problem}");
+                }
+
                 WriteObject(saved);
             });
         }

@@ -52,6 +52,7 @@ namespace SecurityOps.Messaging
 
                 member.Answers = member.Answers ?? new List<CriterionAnswer>();
                 member.Offenses = member.Offenses ?? new List<MemberOffense>();
+                member.People = (member.People ?? new List<MemberPerson>()).Where(p => p != null).ToList();
             }
 
             return list;

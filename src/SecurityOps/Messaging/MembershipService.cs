@@ -92,13 +92,21 @@ namespace SecurityOps.Messaging
 
                 Match from = FromHeader.Match(mailText);
                 request.Requester = request.Requester ?? (from.Success ? from.Groups["s"].Value.Trim() : null);
-                if (request.VouchedBy == null)
-                {
-                    string vouch = parsed.FirstOrDefault(a => a.Criterion == IdOfCheck(criteria, "vouch"))?.Answer ?? string.Empty;
-                    request.VouchedBy = store.Load().Members
-                        .Where(m => m.IsActive && Regex.IsMatch(vouch, @"(?<![\w-])" + Regex.Escape(m.Id) + @"(?![\w-])", RegexOptions.IgnoreCase))
-                        .Select(m => m.Id).FirstOrDefault();
-                }
+                request.Vouch = request.Vouch ?? parsed.FirstOrDefault(a => a.Criterion == IdOfCheck(criteria, "vouch"))?.Answer.NullIfEmpty();
+            }
+
+            // The voucher is a named person of an active member, read from the applicant's words; when no one is found
+            // the words are kept and Test-MembershipRequest says which names were tried.
+            request.Vouch = request.Vouch?.Trim().NullIfEmpty();
+            request.VouchedBy = request.VouchedByPerson = request.VouchedByEmail = null;
+            request.VouchConfirmed = null;
+            request.VouchConfirmedBy = request.VouchConfirmedMember = null;
+            VoucherResolution voucher = Vouchers.Resolve(request.Vouch, store.Load().Members);
+            if (voucher.Resolved)
+            {
+                request.VouchedBy = voucher.Member.Id;
+                request.VouchedByPerson = voucher.Person.Name;
+                request.VouchedByEmail = voucher.Person.Email;
             }
 
             if (string.IsNullOrWhiteSpace(request.Organisation))
@@ -154,12 +162,7 @@ namespace SecurityOps.Messaging
                         results.Add(CheckAlias(request, criterion.Id));
                         break;
                     case "vouch":
-                        DistributorMember voucher = list.Members.FirstOrDefault(m => string.Equals(m.Id, request.VouchedBy, StringComparison.OrdinalIgnoreCase));
-                        results.Add(Result(request, criterion.Id, "VouchedByActiveMember", voucher != null && voucher.IsActive,
-                            request.VouchedBy == null ? "No member vouches for the request."
-                            : voucher == null ? $"'{request.VouchedBy}' is not on the list."
-                            : voucher.IsActive ? $"Vouched for by {voucher.Id} ({voucher.Organisation})."
-                            : $"'{voucher.Id}' is {voucher.Status}, not active."));
+                        results.AddRange(CheckVouch(request, list, criterion.Id));
                         break;
                 }
             }
@@ -188,10 +191,13 @@ namespace SecurityOps.Messaging
             {
                 throw new SecurityOpsException("MembershipChecksFailed", FailureKind.InvalidData, requestId,
                     $"Request '{requestId}' fails {failed.Count} check(s): {string.Join("; ", failed.Select(f => f.Check + " (" + f.Criterion + ")"))}. " +
-                    (keyFailed ? "A member needs a usable OpenPGP key (distributors.requiresPgp); -Force does not override that." : "Run Test-MembershipRequest; -Force approves anyway."));
+                    (keyFailed ? "A member needs a usable OpenPGP key (distributors.requiresPgp); -Force does not override that." : "Run Test-MembershipRequest; -Force approves anyway.")
+                    + (failed.Any(f => f.Check == "VouchConfirmed") ? " A vouch counts once the named person confirms it (Confirm-MembershipVouch)." : string.Empty));
             }
 
             OpenPgpKeyInfo key = string.IsNullOrWhiteSpace(request.PublicKey) ? null : OpenPgpKeys.Inspect(request.PublicKey, ModuleContext.UtcNow);
+            VoucherResolution vouch = Voucher(request, store.Load());
+            bool vouchConfirmed = IsVouchConfirmed(request, vouch);
             var member = new DistributorMember
             {
                 Id = request.Id,
@@ -201,7 +207,9 @@ namespace SecurityOps.Messaging
                 PublicKey = key == null ? null : request.PublicKey.Trim() + "\n",
                 Fingerprint = key?.Fingerprint,
                 Joined = ModuleContext.UtcNow,
-                VouchedBy = request.VouchedBy,
+                VouchedBy = vouch.Resolved ? vouch.Member.Id : null,
+                VouchedByPerson = vouchConfirmed ? Vouchers.Format(vouch.Person) : null,
+                VouchConfirmed = vouchConfirmed ? request.VouchConfirmed : null,
                 RequestId = request.Id,
                 Answers = request.Answers,
                 Status = "active",
@@ -265,6 +273,89 @@ namespace SecurityOps.Messaging
                 return member;
             });
             return new MembershipDecision { MemberId = current.Id, Decision = "removed", Reason = reason, At = now, Message = notice };
+        }
+
+        /// <summary>
+        /// The person who vouches for a request: the one recorded when it was made (still a person of a member), or,
+        /// when none was found then, read again from the applicant's words against the list as it is now.
+        /// </summary>
+        public static VoucherResolution Voucher(MembershipRequest request, DistributorList list)
+        {
+            if (request.VouchedBy == null || (request.VouchedByPerson == null && request.VouchedByEmail == null))
+            {
+                return Vouchers.Resolve(request.Vouch ?? request.VouchedBy, list.Members);
+            }
+
+            var result = new VoucherResolution();
+            string who = Vouchers.Format(new MemberPerson { Name = request.VouchedByPerson, Email = request.VouchedByEmail });
+            result.Tried.Add($"the person {who} of {request.VouchedBy}");
+            result.Member = list.Members.FirstOrDefault(m => string.Equals(m.Id, request.VouchedBy, StringComparison.OrdinalIgnoreCase));
+            result.Person = Vouchers.Find(result.Member, request.VouchedByPerson, request.VouchedByEmail);
+            result.Problem = result.Member == null ? $"The request names {who} of {request.VouchedBy}, and '{request.VouchedBy}' is no longer on the list."
+                : result.Person == null ? $"The request names {who} of {request.VouchedBy}, who is no longer one of its people ({string.Join(", ", result.Member.People.Select(Vouchers.Format))})."
+                : !result.Member.IsActive ? $"The request names {who} of {request.VouchedBy}, which is {result.Member.Status}, not active."
+                : null;
+            return result;
+        }
+
+        /// <summary>Whether the request's vouch was confirmed by the very person it names, of an active member.</summary>
+        public static bool IsVouchConfirmed(MembershipRequest request, VoucherResolution vouch) =>
+            vouch.Resolved && request.VouchConfirmed != null
+            && string.Equals(request.VouchConfirmedMember, vouch.Member.Id, StringComparison.OrdinalIgnoreCase)
+            && Vouchers.Is(vouch.Person, request.VouchConfirmedBy);
+
+        private static IEnumerable<MembershipCheckResult> CheckVouch(MembershipRequest request, DistributorList list, string criterionId)
+        {
+            VoucherResolution vouch = Voucher(request, list);
+            yield return Result(request, criterionId, "VouchedByActiveMember", vouch.Resolved,
+                vouch.Resolved ? $"Vouched for by {vouch.Describe()}." : vouch.Problem);
+            bool confirmed = IsVouchConfirmed(request, vouch);
+            yield return Result(request, criterionId, "VouchConfirmed", confirmed,
+                confirmed ? $"Confirmed by {request.VouchConfirmedBy} of {request.VouchConfirmedMember} on {request.VouchConfirmed:yyyy-MM-dd HH:mm}Z."
+                : !vouch.Resolved ? "No vouch to confirm: the request names no person of an active member."
+                : request.VouchConfirmed == null ? $"{vouch.Describe()} has not confirmed the vouch yet: once they do, record it with Confirm-MembershipVouch {request.Id} -By '{vouch.Person.Email ?? vouch.Person.Name}'."
+                : $"The vouch was confirmed by {request.VouchConfirmedBy} of {request.VouchConfirmedMember}, not by {vouch.Describe()} whom the request names.");
+        }
+
+        /// <summary>
+        /// Checks that <paramref name="by"/> is the person the request names as voucher, of an active member, and
+        /// returns who that is; a clear error otherwise. Nothing is written.
+        /// </summary>
+        public VoucherResolution CheckVouchConfirmation(MembershipRequest request, string by)
+        {
+            RequirePending(request);
+            VoucherResolution vouch = Voucher(request, store.Load());
+            if (!vouch.Resolved)
+            {
+                throw new SecurityOpsException("VouchNotResolved", FailureKind.InvalidData, request.Id,
+                    $"Request '{request.Id}' has no vouch that can be confirmed: {vouch.Problem}");
+            }
+
+            if (!Vouchers.Is(vouch.Person, by))
+            {
+                throw new SecurityOpsException("VouchConfirmerMismatch", FailureKind.SecurityError, request.Id,
+                    $"'{by}' is not {vouch.Describe()}, whom request '{request.Id}' names as its voucher: only that person can confirm the vouch (give their name or address as on the member's record).");
+            }
+
+            return vouch;
+        }
+
+        /// <summary>Records that the named voucher confirmed the vouch (Confirm-MembershipVouch).</summary>
+        public MembershipRequest ConfirmVouch(string requestId, string by)
+        {
+            using (store.Files.AcquireLock())
+            {
+                MembershipRequest request = store.GetRequest(requestId);
+                VoucherResolution vouch = CheckVouchConfirmation(request, by);
+                request.VouchedBy = vouch.Member.Id;
+                request.VouchedByPerson = vouch.Person.Name;
+                request.VouchedByEmail = vouch.Person.Email;
+                request.VouchConfirmedBy = Vouchers.Format(vouch.Person);
+                request.VouchConfirmedMember = vouch.Member.Id;
+                request.VouchConfirmed = ModuleContext.UtcNow;
+                store.SaveRequest(request);
+                return request;
+            }
         }
 
         /// <summary>The list's health: expiring or expired keys, swapped keys, members without a usable key, removals due.</summary>
@@ -353,7 +444,8 @@ namespace SecurityOps.Messaging
                 ["fingerprint"] = FormatFingerprint(member.Fingerprint),
                 ["hasKey"] = !string.IsNullOrWhiteSpace(member.Fingerprint),
                 ["joined"] = member.Joined?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ["vouchedBy"] = member.VouchedBy,
+                ["vouchedBy"] = member.VouchedByPerson != null ? member.VouchedByPerson + " of " + member.VouchedBy : member.VouchedBy,
+                ["people"] = (member.People ?? new List<MemberPerson>()).Select(p => (object)new Dictionary<string, object> { ["name"] = p.Name, ["email"] = p.Email, ["role"] = p.Role }).ToList(),
             };
             return model;
         }

@@ -34,7 +34,20 @@ namespace SecurityOps.Model
 
         public DateTimeOffset? Joined { get; set; }
 
+        /// <summary>
+        /// people: the member's contact people (name, email, role). A vouch for an applicant is made by one of them,
+        /// named in the request and confirmed by that person (Confirm-MembershipVouch). Notices still go to the alias.
+        /// </summary>
+        public List<MemberPerson> People { get; set; } = new List<MemberPerson>();
+
+        /// <summary>The member id of the active member whose person vouched for this member.</summary>
         public string VouchedBy { get; set; }
+
+        /// <summary>The person of <see cref="VouchedBy"/> who vouched (and confirmed it), as "Name &lt;email&gt;".</summary>
+        public string VouchedByPerson { get; set; }
+
+        /// <summary>When that person confirmed the vouch.</summary>
+        public DateTimeOffset? VouchConfirmed { get; set; }
 
         /// <summary>The membership request this member came from.</summary>
         public string RequestId { get; set; }
@@ -66,6 +79,29 @@ namespace SecurityOps.Model
 
         public bool IsActive => string.Equals(Status, "active", StringComparison.OrdinalIgnoreCase);
         public int OffenseCount => Offenses?.Count ?? 0;
+    }
+
+    /// <summary>One contact person of a member: who they are, their own address, and their role.</summary>
+    public sealed class MemberPerson
+    {
+        public string Name { get; set; }
+
+        public string Email { get; set; }
+
+        /// <summary>Free text: security lead, maintainer, release manager...</summary>
+        public string Role { get; set; }
+
+        /// <summary>"Name &lt;email&gt; (role)", the form Import-DistributorList reads.</summary>
+        public override string ToString()
+        {
+            string text = Name ?? string.Empty;
+            if (!string.IsNullOrWhiteSpace(Email))
+            {
+                text = (text.Length > 0 ? text + " " : string.Empty) + "<" + Email + ">";
+            }
+
+            return string.IsNullOrWhiteSpace(Role) ? text : text + " (" + Role + ")";
+        }
     }
 
     /// <summary>An applicant's answer to one membership criterion.</summary>

@@ -22,8 +22,29 @@ namespace SecurityOps.Model
         /// <summary>The person asking on behalf of the distribution.</summary>
         public string Requester { get; set; }
 
-        /// <summary>The member id of who vouches for the applicant.</summary>
+        /// <summary>
+        /// Who the applicant says vouches for them, as written: the -VouchedBy text or the mail's answer to the vouch
+        /// criterion ("Jane Doe of Example Linux", "jane@example-linux.org", "Jane Doe").
+        /// </summary>
+        public string Vouch { get; set; }
+
+        /// <summary>The member id of the active member whose person vouches (resolved from <see cref="Vouch"/>).</summary>
         public string VouchedBy { get; set; }
+
+        /// <summary>The vouching person's name as the member's record has it.</summary>
+        public string VouchedByPerson { get; set; }
+
+        /// <summary>The vouching person's address as the member's record has it.</summary>
+        public string VouchedByEmail { get; set; }
+
+        /// <summary>Who confirmed the vouch (Confirm-MembershipVouch), as "Name &lt;email&gt;" from the member's record.</summary>
+        public string VouchConfirmedBy { get; set; }
+
+        /// <summary>The member id whose person confirmed the vouch.</summary>
+        public string VouchConfirmedMember { get; set; }
+
+        /// <summary>When the vouch was confirmed.</summary>
+        public DateTimeOffset? VouchConfirmed { get; set; }
 
         public string PublicKey { get; set; }
 
@@ -69,7 +90,7 @@ namespace SecurityOps.Model
         /// <summary>The criterion id, or "pgp-key" for the key checks.</summary>
         public string Criterion { get; set; }
 
-        /// <summary>What was checked: Answered, VouchedByActiveMember, TeamAlias, PgpKeyPresent, PgpKeyReadable,
+        /// <summary>What was checked: Answered, VouchedByActiveMember, VouchConfirmed, TeamAlias, PgpKeyPresent, PgpKeyReadable,
         /// PgpKeyNotExpired, PgpKeyNotRevoked, PgpKeyCanEncrypt.</summary>
         public string Check { get; set; }
 

@@ -80,19 +80,28 @@ distribution.
         public void ARequestMailIsParsedTestedApprovedAndTheWelcomeRendered()
         {
             using var temp = new TempFolder();
-            string state = NewState(temp, MessagingKeys.Member("CrashOverride", keys.Rsa));
+            string state = NewState(temp, MessagingKeys.Member("CrashOverride", keys.Rsa, people: "Crash Override <crash@rsa-distro.example> (security lead)"));
             var vars = new Dictionary<string, object> { ["mail"] = OciRequestMail(keys.Curve.PublicKey), ["state"] = state };
 
             var created = ps.Run("$r = New-MembershipRequest -MailText $mail -Id seven -StatePath $state -Confirm:$false; $r", vars).AssertNoErrors();
             var request = created.Objects<MembershipRequest>().Single();
             Assert.Equal("Seven-Corp", request.Organisation);
             Assert.Equal("security-response-team@seven.example", request.SecurityAlias);
+            // "CrashOverride will vouch ...": the member's person Crash Override, written as one word.
             Assert.Equal("CrashOverride", request.VouchedBy);
+            Assert.Equal("Crash Override", request.VouchedByPerson);
+            Assert.StartsWith("CrashOverride will vouch for Acidburn", request.Vouch);
+            Assert.Null(request.VouchConfirmed);
             Assert.Equal(8, request.Answers.Count);
             Assert.Equal("We accept.", request.Answers.Single(a => a.Criterion == "accept-embargo").Answer);
             Assert.True(File.Exists(Path.Combine(state, "membership", "seven.yaml")));
 
+            // The applicant's word is not enough: the vouch waits for Crash Override's confirmation.
             var checks = ps.Run("Test-MembershipRequest seven -StatePath $state", vars).AssertNoErrors().Objects<MembershipCheckResult>().ToList();
+            Assert.Equal(new[] { "VouchConfirmed" }, checks.Where(c => !c.Passed).Select(c => c.Check));
+            Assert.Contains("Confirm-MembershipVouch seven -By 'crash@rsa-distro.example'", checks.Single(c => c.Check == "VouchConfirmed").Detail);
+            ps.Run("Confirm-MembershipVouch seven -By 'Crash Override' -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+            checks = ps.Run("Test-MembershipRequest seven -StatePath $state", vars).AssertNoErrors().Objects<MembershipCheckResult>().ToList();
             Assert.All(checks, c => Assert.True(c.Passed, c.Check + " " + c.Criterion + ": " + c.Detail));
             Assert.Contains(checks, c => c.Check == "PgpKeyCanEncrypt");
             Assert.Contains(checks, c => c.Check == "VouchedByActiveMember");
@@ -106,6 +115,8 @@ distribution.
             var member = ps.Run("Get-DistributorMember -Id sev* -Status active -StatePath $state", vars).AssertNoErrors().Objects<DistributorMember>().Single();
             Assert.Equal(keys.Curve.Fingerprint, member.Fingerprint);
             Assert.Equal("CrashOverride", member.VouchedBy);
+            Assert.Equal("Crash Override <crash@rsa-distro.example>", member.VouchedByPerson);
+            Assert.NotNull(member.VouchConfirmed);
 
             var again = ps.Run("Approve-MembershipRequest -Id seven -StatePath $state -Confirm:$false", vars);
             Assert.Contains("MembershipRequestDecided,SecurityOps.Commands.ApproveMembershipRequestCommand", again.ErrorIds);
@@ -127,7 +138,8 @@ distribution.
             Assert.False(checks.Single(c => c.Check == "PgpKeyCanEncrypt").Passed);
             Assert.False(checks.Single(c => c.Criterion == "community-participant").Passed);
             Assert.True(checks.Single(c => c.Criterion == "accept-embargo" && c.Check == "Answered").Passed);
-            Assert.Equal(8 + 2 + 5, checks.Count);
+            Assert.False(checks.Single(c => c.Check == "VouchConfirmed").Passed);
+            Assert.Equal(8 + 3 + 5, checks.Count);
 
             var approve = ps.Run("Approve-MembershipRequest kube -Force -StatePath $state -Confirm:$false", vars);
             Assert.Contains("MembershipChecksFailed,SecurityOps.Commands.ApproveMembershipRequestCommand", approve.ErrorIds);

@@ -39,8 +39,10 @@ namespace SecurityOps.Tests.Messaging
 
         public GpgIdentity Team { get; private set; }
 
-        public static DistributorMember Member(string id, GpgIdentity key, string alias = null) => new DistributorMember
+        /// <summary>A member with <paramref name="key"/>; <paramref name="people"/> as "Name &lt;email&gt; (role); ...".</summary>
+        public static DistributorMember Member(string id, GpgIdentity key, string alias = null, string people = null) => new DistributorMember
         {
+            People = SecurityOps.Messaging.DistributorListImporter.ParsePeople(people ?? string.Empty, out _),
             Id = id,
             Organisation = id + " Corp",
             Distribution = id + " Linux",

@@ -149,13 +149,13 @@ namespace SecurityOps.Tests.Module
                 };
             },
 
-            // A case in fixing with its public date two weeks ahead, a member who vouches, a request mail in the
+            // A case in fixing with its public date two weeks ahead, a member whose person (Crash Override) vouches, a request mail in the
             // working folder, SMTP on loopback, the reminder issue in a private repository. The announcement is refused
             // before the public date, as the block's comment says.
             ["Embargo, distributors, announcements"] = (t, w) =>
             {
                 var smtp = w.Smtp();
-                new StateRepository(w.State.Path).Write(DistributorStore.FileName, new DistributorList { Members = { MessagingKeys.Member("CrashOverride", t.keys.Rsa) } });
+                new StateRepository(w.State.Path).Write(DistributorStore.FileName, new DistributorList { Members = { MessagingKeys.Member("CrashOverride", t.keys.Rsa, people: "Crash Override <crash@rsa-distro.example> (security lead)") } });
                 string id = EmbargoTestState.NewCase(t.ps, w.State.Path, "2026-03-20T14:00:00Z");
                 Assert.Equal("SEC-2026-0001", id);
                 File.WriteAllText(Path.Combine(w.WorkingDirectory, "request.eml"), DistributorCommandTests.OciRequestMail(t.keys.Curve.PublicKey));
