@@ -31,6 +31,7 @@
         'Get-DisclosurePolicy'
         'Get-DisclosureTimeline'
         'Get-DistributorMember'
+        'Get-MembershipRequestForm'
         'Get-PackageInventory'
         'Get-ReleaseWindow'
         'Get-Rotation'

@@ -16,6 +16,24 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Send the message to the applicant or member (encrypted to their key when they have a usable one), not only render it.</summary>
+        [Parameter]
+        public SwitchParameter Send { get; set; }
+
+        /// <summary>With -Send: the SMTP login; the password never appears in output.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential SmtpCredential { get; set; }
+
+        /// <summary>With -Send: the SMTP server instead of messaging.smtp.host.</summary>
+        [Parameter]
+        public string SmtpServer { get; set; }
+
+        /// <summary>With -Send: the SMTP port instead of messaging.smtp.port.</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int? Port { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ShouldProcess($"request '{Id}'", "Add to the distributors list"))
@@ -27,6 +45,11 @@ namespace SecurityOps.Commands
             {
                 MembershipDecision decision = Membership.Approve(Id, Force);
                 WriteVerbose($"'{decision.MemberId}' is now an active member; the welcome message to {decision.Message.To} is in the output's Message.");
+                if (Send)
+                {
+                    SendDecision(decision, Distributors.Get(decision.MemberId).PublicKey, SmtpCredential, SmtpServer, Port);
+                }
+
                 WriteObject(decision);
             });
         }

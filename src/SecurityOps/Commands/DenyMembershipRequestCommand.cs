@@ -16,6 +16,24 @@ namespace SecurityOps.Commands
         [ValidateNotNullOrEmpty]
         public string Reason { get; set; }
 
+        /// <summary>Send the message to the applicant or member (encrypted to their key when they have a usable one), not only render it.</summary>
+        [Parameter]
+        public SwitchParameter Send { get; set; }
+
+        /// <summary>With -Send: the SMTP login; the password never appears in output.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential SmtpCredential { get; set; }
+
+        /// <summary>With -Send: the SMTP server instead of messaging.smtp.host.</summary>
+        [Parameter]
+        public string SmtpServer { get; set; }
+
+        /// <summary>With -Send: the SMTP port instead of messaging.smtp.port.</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int? Port { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ShouldProcess($"request '{Id}'", "Deny the membership request"))
@@ -23,7 +41,17 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            TryRun(() => WriteObject(Membership.Deny(Id, Reason)));
+            TryRun(() =>
+            {
+                string key = Distributors.GetRequest(Id).PublicKey;
+                MembershipDecision decision = Membership.Deny(Id, Reason);
+                if (Send)
+                {
+                    SendDecision(decision, key, SmtpCredential, SmtpServer, Port);
+                }
+
+                WriteObject(decision);
+            });
         }
     }
 }

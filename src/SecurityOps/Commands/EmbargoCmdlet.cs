@@ -13,7 +13,7 @@ namespace SecurityOps.Commands
 
         internal TemplateRenderer Templates => templates ??= new TemplateRenderer(State.Files);
 
-        internal MembershipService Membership => new MembershipService(Distributors, Templates, State.Config, name => Disclosure.PolicyCatalog.MembershipCriteria(State, name)) { PgpRequired = name => Disclosure.PolicyCatalog.MembershipPgpRequired(State, name) };
+        internal MembershipService Membership => new MembershipService(Distributors, Templates, State.Config, name => Disclosure.PolicyCatalog.MembershipCriteria(State, name)) { PgpRequired = name => Disclosure.PolicyCatalog.MembershipPgpRequired(State, name), PolicyLink = name => Disclosure.PolicyCatalog.PolicyLink(State, name) };
 
         /// <summary>
         /// The on-duty Primary and Secondary: the parameters, else the rotation's current week (roster.yaml), else

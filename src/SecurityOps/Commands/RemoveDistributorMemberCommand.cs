@@ -18,6 +18,24 @@ namespace SecurityOps.Commands
         [ValidateNotNullOrEmpty]
         public string Reason { get; set; }
 
+        /// <summary>Send the removal notice to the member (encrypted to their key when it is usable), not only render it.</summary>
+        [Parameter]
+        public SwitchParameter Send { get; set; }
+
+        /// <summary>With -Send: the SMTP login; the password never appears in output.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential SmtpCredential { get; set; }
+
+        /// <summary>With -Send: the SMTP server instead of messaging.smtp.host.</summary>
+        [Parameter]
+        public string SmtpServer { get; set; }
+
+        /// <summary>With -Send: the SMTP port instead of messaging.smtp.port.</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int? Port { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ShouldProcess($"member '{Id}'", "Remove from the distributors list"))
@@ -27,8 +45,13 @@ namespace SecurityOps.Commands
 
             TryRun(() =>
             {
+                string key = Distributors.Get(Id).PublicKey;
                 MembershipDecision decision = Membership.Remove(Id, Reason);
                 WriteVerbose($"'{Id}' removed ({Reason}); the record is kept with status removed.");
+                if (Send)
+                {
+                    SendDecision(decision, key, SmtpCredential, SmtpServer, Port);
+                }
                 WriteObject(decision);
             });
         }

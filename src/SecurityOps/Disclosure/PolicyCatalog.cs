@@ -190,6 +190,19 @@ namespace SecurityOps.Disclosure
             }
         }
 
+        /// <summary>The published policy of the policy named <paramref name="name"/> (its first source); null when unknown.</summary>
+        public static string PolicyLink(SecurityState state, string name)
+        {
+            try
+            {
+                return string.IsNullOrWhiteSpace(name) ? null : Resolve(state, name.Trim()).Sources.FirstOrDefault();
+            }
+            catch (SecurityOpsException ex) when (ex.ErrorId == "DisclosurePolicyNotFound")
+            {
+                return null;
+            }
+        }
+
         /// <summary>Every policy this state can use: the presets, plus the state's own file when it has one.</summary>
         public static IEnumerable<DisclosurePolicy> Available(SecurityState state)
         {

@@ -80,6 +80,21 @@ namespace SecurityOps.Messaging
             return mail;
         }
 
+        /// <summary>
+        /// A message about membership (welcome, denial, removal) to one address: encrypted to the recipient's key when it
+        /// has a usable one, else in the clear (these messages carry no embargoed detail); Encrypted says which.
+        /// </summary>
+        public (OutgoingMail Mail, bool Encrypted) PrepareMembershipMail(string id, string to, string armoredKey, RenderedMessage message)
+        {
+            OpenPgpKeyInfo key = string.IsNullOrWhiteSpace(armoredKey) ? null : OpenPgpKeys.Inspect(armoredKey, ModuleContext.UtcNow);
+            if (key != null && key.Readable && !key.Revoked && !key.IsExpired(ModuleContext.UtcNow) && key.EncryptionKey != null)
+            {
+                return (new OutgoingMail { MemberId = id, Recipient = to, Message = builder.Build(to, message, key) }, true);
+            }
+
+            return (PlainMail.Build(id, builder.From.ToString(), to, message.Subject, message.Body), false);
+        }
+
         public Task<List<MailDelivery>> SendAsync(IEnumerable<(DistributorMember Member, RenderedMessage Message)> items, IEventSink sink, CancellationToken cancellationToken)
         {
             List<OutgoingMail> batch = items.Select(i => Prepare(i.Member, i.Message)).ToList();

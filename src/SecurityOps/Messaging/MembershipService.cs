@@ -48,6 +48,9 @@ namespace SecurityOps.Messaging
         /// </summary>
         public Func<string, bool> PgpRequired { get; set; }
 
+        /// <summary>The published policy (its first source) of the criteria named (oci, kubeedge...): the welcome links to it (OCI's does).</summary>
+        public Func<string, string> PolicyLink { get; set; }
+
         /// <summary>The criteria a request named <paramref name="name"/> is tested against, from the policy.</summary>
         public List<MembershipCriterion> Criteria(string name)
         {
@@ -215,7 +218,10 @@ namespace SecurityOps.Messaging
                 Status = "active",
             };
 
-            RenderedMessage welcome = templates.Render("welcome", Model(member), member.SecurityAlias);
+            Dictionary<string, object> welcomeModel = Model(member);
+            string policyLink = PolicyLink?.Invoke(request.Criteria ?? CriteriaName);
+            welcomeModel["policy"] = new Dictionary<string, object> { ["url"] = policyLink, ["hasUrl"] = !string.IsNullOrWhiteSpace(policyLink) };
+            RenderedMessage welcome = templates.Render("welcome", welcomeModel, member.SecurityAlias);
             store.Update(list =>
             {
                 if (list.Members.Any(m => string.Equals(m.Id, member.Id, StringComparison.OrdinalIgnoreCase)))
@@ -448,6 +454,37 @@ namespace SecurityOps.Messaging
                 ["people"] = (member.People ?? new List<MemberPerson>()).Select(p => (object)new Dictionary<string, object> { ["name"] = p.Name, ["email"] = p.Email, ["role"] = p.Role }).ToList(),
             };
             return model;
+        }
+
+        /// <summary>
+        /// The blank request an applicant fills in (OCI's example, in our words): each criterion of the policy quoted and
+        /// numbered, a place for the answer under it, and a place for the OpenPGP key. New-MembershipRequest -MailText
+        /// reads a filled-in form back by the same structure.
+        /// </summary>
+        public string RequestForm(string criteriaName)
+        {
+            string name = string.IsNullOrWhiteSpace(criteriaName) ? CriteriaName : criteriaName.Trim();
+            List<MembershipCriterion> criteria = Criteria(name);
+            var text = new System.Text.StringBuilder();
+            text.Append("To: ").Append(config.Project?.SecurityContact ?? "(the project's security address)").Append('\n');
+            text.Append("Subject: <Your organisation> Membership to the ").Append(config.Project?.Name ?? "project").Append(" distributors list\n\n");
+            text.Append("Below is each criterion and how we meet it.\n\n");
+            for (int i = 0; i < criteria.Count; i++)
+            {
+                text.Append("> ").Append(i + 1).Append(". ").Append(criteria[i].Text).Append("\n\n");
+                text.Append(criteria[i].Check == "alias" ? "<the security alias to subscribe, such as security@example.org>"
+                    : criteria[i].Check == "vouch" ? "<the name of the person on the list who vouches for you, and their organisation>"
+                    : "<your answer>").Append("\n\n");
+            }
+
+            text.Append("<paste your team's OpenPGP public key here: -----BEGIN PGP PUBLIC KEY BLOCK----- ... >\n");
+            string link = PolicyLink?.Invoke(name);
+            if (!string.IsNullOrWhiteSpace(link))
+            {
+                text.Append("\nThe policy these criteria come from: ").Append(link).Append('\n');
+            }
+
+            return text.ToString();
         }
 
         public Dictionary<string, object> BaseModel() => new Dictionary<string, object>

@@ -114,6 +114,9 @@ namespace SecurityOps.Model
         public DateTimeOffset At { get; set; }
 
         public RenderedMessage Message { get; set; }
+
+        /// <summary>How the message went out with -Send (encrypted where the recipient has a usable key); null when it was not sent.</summary>
+        public MailDelivery Delivery { get; set; }
     }
 
     /// <summary>A message rendered from a template, ready to be encrypted and sent.</summary>

@@ -76,6 +76,67 @@ distribution.
             return state;
         }
 
+        /// <summary>
+        /// -Send delivers the decisions over real SMTP: the welcome (with the policy's link) and the removal notice
+        /// encrypted to the member's key, the denial in the clear to an applicant who gave no key.
+        /// </summary>
+        [Fact]
+        public void WelcomeDenialAndRemovalAreSentEncryptedWhereTheRecipientHasAKey()
+        {
+            using var temp = new TempFolder();
+            using var server = new SmtpTestServer(tls: true, user: "bot", password: "pw-123456");
+            string state = SecurityOps.Tests.Embargo.EmbargoTestState.NewState(ps, temp, server, 4,
+                MessagingKeys.Member("CrashOverride", keys.Rsa, people: "Crash Override <crash@rsa-distro.example> (security lead)"));
+            var vars = new Dictionary<string, object> { ["mail"] = OciRequestMail(keys.Curve.PublicKey), ["state"] = state };
+            string cred = SecurityOps.Tests.Embargo.EmbargoTestState.Credential;
+            ps.Run("New-MembershipRequest -MailText $mail -Id seven -StatePath $state -Confirm:$false | Out-Null; Confirm-MembershipVouch seven -By 'Crash Override' -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+
+            var welcome = ps.Run(cred + "Approve-MembershipRequest seven -Send -SmtpCredential $cred -StatePath $state -Confirm:$false", vars).AssertNoErrors().Objects<MembershipDecision>().Single();
+            Assert.Equal("Sent", welcome.Delivery.Status);
+            var sent = server.Received().Single();
+            Assert.Equal(new[] { "security-response-team@seven.example" }, sent.EnvelopeTo);
+            Assert.DoesNotContain("distributors list", sent.Raw);
+            var (exit, plain) = SecurityOps.Tests.Embargo.EmbargoTestState.Decrypt(sent, keys.Curve);
+            Assert.Equal(0, exit);
+            plain = plain.Replace("=\r\n", string.Empty).Replace("=\n", string.Empty); // quoted-printable soft breaks
+            Assert.Contains("is now on the Example Project distributors list", plain);
+            Assert.Contains("https://github.com/opencontainers/org/blob/main/SECURITY.md", plain);
+
+            ps.Run("New-MembershipRequest -Id nokey -Organisation NoKey -SecurityAlias security@nokey.example -Answer @{ 'accept-embargo' = 'We accept.' } -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+            var denial = ps.Run(cred + "Deny-MembershipRequest nokey -Reason 'No key and no voucher.' -Send -SmtpCredential $cred -StatePath $state -Confirm:$false", vars).AssertNoErrors().Objects<MembershipDecision>().Single();
+            Assert.Equal("Sent", denial.Delivery.Status);
+            Assert.Contains("No key and no voucher.", server.Received().Last().Raw);
+
+            var removal = ps.Run(cred + "Remove-DistributorMember seven -Reason 'Stopped meeting the criteria.' -Send -SmtpCredential $cred -StatePath $state -Confirm:$false", vars).AssertNoErrors().Objects<MembershipDecision>().Single();
+            Assert.Equal("Sent", removal.Delivery.Status);
+            var removed = server.Received().Last();
+            Assert.DoesNotContain("Stopped meeting", removed.Raw);
+            Assert.Contains("Stopped meeting the criteria.", SecurityOps.Tests.Embargo.EmbargoTestState.Decrypt(removed, keys.Curve).Plain.Replace("=\n", string.Empty));
+            Assert.Equal(3, server.Received().Count);
+        }
+
+        /// <summary>The blank form on demand, filled in by an applicant, reads back with every criterion answered.</summary>
+        [Fact]
+        public void TheRequestFormFilledInReadsBackWithEveryCriterionAnswered()
+        {
+            using var temp = new TempFolder();
+            string state = NewState(temp, MessagingKeys.Member("CrashOverride", keys.Rsa, people: "Crash Override <crash@rsa-distro.example> (security lead)"));
+            var vars = new Dictionary<string, object> { ["state"] = state };
+            string form = string.Join("\n", ps.Run("Get-MembershipRequestForm -Criteria kubeedge -StatePath $state", vars).AssertNoErrors().Output.Select(o => o.ToString()));
+            Assert.Contains("> 5. Be a participant and active contributor in the KubeEdge community.", form);
+            Assert.Contains("https://github.com/kubeedge/kubeedge/blob/master/SECURITY.md", form);
+            string filled = form.Replace("Subject: <Your organisation>", "Subject: Edge-Distro")
+                .Replace("<the security alias to subscribe, such as security@example.org>", "Please subscribe security@edge-distro.example.")
+                .Replace("<the name of the person on the list who vouches for you, and their organisation>", "Crash Override will vouch for us.")
+                .Replace("<your answer>", "Yes, we do: see our tracker.")
+                .Replace("<paste your team's OpenPGP public key here: -----BEGIN PGP PUBLIC KEY BLOCK----- ... >", keys.Curve.PublicKey);
+            vars["mail"] = "From: lead@edge-distro.example\n" + filled;
+            var request = ps.Run("New-MembershipRequest -MailText $mail -Criteria kubeedge -Id edge -StatePath $state -Confirm:$false", vars).AssertNoErrors().Objects<MembershipRequest>().Single();
+            Assert.Equal(8, request.Answers.Count(a => !string.IsNullOrWhiteSpace(a.Answer)));
+            Assert.Equal("security@edge-distro.example", request.SecurityAlias);
+            Assert.Equal("Crash Override", request.VouchedByPerson);
+        }
+
         [Fact]
         public void ARequestMailIsParsedTestedApprovedAndTheWelcomeRendered()
         {
