@@ -400,6 +400,15 @@ namespace SecurityOps.Messaging
                         OpenPgpKeys.Inspect(member.PublicKey, now).Expires));
                 }
 
+                // OCI and KubeEdge unsubscribe a member who stops meeting a criterion after joining: re-check those the
+                // module can check (the security alias is still a team's alias, not one person's address).
+                MembershipCheckResult alias = CheckAlias(new MembershipRequest { Id = member.Id, SecurityAlias = member.SecurityAlias }, "security-alias");
+                if (!alias.Passed)
+                {
+                    findings.Add(Finding(member, "CriterionLapsed", "error",
+                        $"security-alias: {alias.Detail} A member who stops meeting a criterion is unsubscribed: ask for a team alias, or Remove-DistributorMember {member.Id}.", null));
+                }
+
                 if (member.TestMessageSent != null && (member.LastConfirmed == null || member.LastConfirmed < member.TestMessageSent))
                 {
                     DateTimeOffset sent = member.TestMessageSent.Value;

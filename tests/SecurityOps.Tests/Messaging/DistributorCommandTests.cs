@@ -221,7 +221,7 @@ distribution.
             flagged.FlaggedForRemoval = true;
             flagged.Offenses.Add(new MemberOffense { What = "told a journalist", At = DateTimeOffset.Parse("2025-06-01T00:00:00Z") });
             string state = NewState(temp, MessagingKeys.Member("fine", keys.Curve), MessagingKeys.Member("expired", keys.Expired),
-                swapped, MessagingKeys.Member("signonly", keys.SignOnly), flagged);
+                swapped, MessagingKeys.Member("signonly", keys.SignOnly), flagged, MessagingKeys.Member("lapsed", keys.Curve, "jane.doe@lapsed-distro.example"));
             var vars = new Dictionary<string, object> { ["state"] = state };
 
             var findings = ps.Run("Test-DistributorList -StatePath $state", vars).AssertNoErrors().Objects<DistributorHealthFinding>().ToList();
@@ -230,6 +230,12 @@ distribution.
             Assert.Equal("NoUsableKey", findings.Single(f => f.MemberId == "signonly").Finding);
             Assert.Equal("FlaggedForRemoval", findings.Single(f => f.MemberId == "leaky").Finding);
             Assert.DoesNotContain(findings, f => f.MemberId == "fine");
+
+            // A member whose alias became one person's address no longer meets the alias criterion: the lapse is flagged.
+            DistributorHealthFinding lapse = findings.Single(f => f.MemberId == "lapsed");
+            Assert.Equal(("CriterionLapsed", "error"), (lapse.Finding, lapse.Severity));
+            Assert.Contains("security-alias", lapse.Detail);
+            Assert.Contains("Remove-DistributorMember lapsed", lapse.Detail);
 
             // Eleven months on, the one-year keys expire within 30 days.
             var later = ps.Run("[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]::UtcNow.AddDays(350)); try { Test-DistributorList -StatePath $state } finally { [SecurityOps.ModuleContext]::UseSystemTime() }", vars)
