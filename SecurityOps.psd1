@@ -66,6 +66,7 @@
         'Save-SecurityState'
         'Send-DistributorTestMessage'
         'Send-EmbargoNotice'
+        'Send-ReporterReply'
         'Send-SecurityAnnouncement'
         'Send-TeamReminder'
         'Set-CveRecord'

@@ -166,6 +166,58 @@ namespace SecurityOps.Tests.Intake
             Assert.Contains("-CertificateThumbprint", unpinned.Errors[0].ToString());
         }
 
+        /// <summary>
+        /// The acknowledgement goes back to the reporter encrypted (their key is in keys/reporters), is on the timeline,
+        /// and meets KubeEdge's 24-hour acknowledgement milestone; a reply the server refuses records nothing.
+        /// </summary>
+        [Fact]
+        public void TheAcknowledgementGoesBackEncryptedAndMeetsTheMilestone()
+        {
+            using var temp = new TempFolder();
+            using var server = new SmtpTestServer(tls: true, user: "bot", password: "pw-123456");
+            var (state, inbox, vars) = Setup(temp);
+            string config = Path.Combine(state, "securityops.yaml");
+            File.WriteAllText(config, File.ReadAllText(config)
+                .Replace("  policy:\n", "  policy: kubeedge\n")
+                .Replace("    host:\n", "    host: 127.0.0.1\n")
+                .Replace("    port: 587\n", $"    port: {server.Port}\n")
+                .Replace("    certificateThumbprint:\n", $"    certificateThumbprint: {server.CertificateThumbprint}\n")
+                .Replace("    retryDelaySeconds: 2\n", "    retryDelaySeconds: 0.05\n"));
+            File.WriteAllText(Path.Combine(inbox, "1-encrypted.eml"), EncryptedReport(temp, keys.Team.Fingerprint, "<r8@research.example>"));
+            ps.Run(Receive(), vars).AssertNoErrors();
+
+            // The team signs what it sends with its key, unlocked from the environment as in a scheduled job.
+            string send = "[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-03-03T09:00:00Z')\n$env:SECURITYOPS_SIGNING_PASSPHRASE = '" + InboxKeys.TeamPassphrase + "'\ntry {\n" +
+                          SecurityOps.Tests.Embargo.EmbargoTestState.Credential +
+                          "Send-ReporterReply SEC-2026-0001 -Note 'We reproduced it.' -SmtpCredential $cred -StatePath $state -Actor bob -Confirm:$false\n} finally { [SecurityOps.ModuleContext]::UseSystemTime(); $env:SECURITYOPS_SIGNING_PASSPHRASE = $null }";
+            var delivery = ps.Run(send, vars).AssertNoErrors().Objects<MailDelivery>().Single();
+            Assert.Equal("Sent", delivery.Status);
+            var mail = server.Received().Single();
+            Assert.Equal(new[] { "jane@research.example" }, mail.EnvelopeTo);
+            Assert.DoesNotContain("reproduced", mail.Raw);
+            string armored = Path.Combine(temp.Path, "reply.asc");
+            File.WriteAllText(armored, System.Text.RegularExpressions.Regex.Match(mail.Raw, "-----BEGIN PGP MESSAGE-----[\\s\\S]*?-----END PGP MESSAGE-----").Value);
+            // Decrypted by the reporter's key (the team's signature inside dates from the test's fixed clock, before the
+            // team key was made today, so gpg's exit code speaks of the signature, not the decryption).
+            var (_, plain, status) = keys.Reporter.Decrypt(armored);
+            Assert.Contains("[GNUPG:] DECRYPTION_OKAY", status);
+            Assert.Contains("SEC-2026-0001", plain);
+            Assert.Contains("We reproduced it.", plain.Replace("=\n", string.Empty));
+
+            VulnerabilityCase c = Case(state, "SEC-2026-0001");
+            Assert.Equal("acknowledged", c.Status);
+            Assert.Contains(c.Timeline, e => e.Kind == "reporter-reply" && e.Actor == "bob" && e.What.Contains("encrypted"));
+            var ack = ps.Run("[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-03-03T11:00:00Z'); try { Get-DisclosureTimeline SEC-2026-0001 -StatePath $state } finally { [SecurityOps.ModuleContext]::UseSystemTime() }", vars)
+                .AssertNoErrors().Objects<DisclosureMilestone>().Single(m => m.Milestone == "acknowledge");
+            Assert.Equal(MilestoneState.Met, ack.State);
+            Assert.Equal(DateTimeOffset.Parse("2026-03-03T09:00:00Z"), ack.MetAt); // 23.5 h after the mail of 09:30 the day before
+
+            // Without a planned public date there is no date to tell: one clear error, nothing sent.
+            var noDate = ps.Run(send.Replace("-Note 'We reproduced it.'", "-Kind PublicDate"), vars);
+            Assert.Equal(new[] { "TemplateFieldsMissing,SecurityOps.Commands.SendReporterReplyCommand" }, noDate.ErrorIds);
+            Assert.Single(server.Received());
+        }
+
         [Fact]
         public void AWrongPassphraseIsAClearErrorThatOpensNoCaseAndNeverShowsThePassphrase()
         {
