@@ -140,19 +140,23 @@ namespace SecurityOps.Tests.Intake
         {
             using var temp = new TempFolder();
             var (state, _, vars) = Setup(temp);
-            using var imap = new ImapTestServer(PlainReport(), Reply(), EncryptedReport(temp, keys.Team.Fingerprint, "<r5@research.example>"));
+            string huge = "From: bulk@elsewhere.example\r\nSubject: A very large mail\r\nMessage-ID: <big1@elsewhere.example>\r\n\r\n" + new string('x', 300_000) + "\r\n";
+            using var imap = new ImapTestServer(PlainReport(), Reply(), EncryptedReport(temp, keys.Team.Fingerprint, "<r5@research.example>"), huge);
             vars["port"] = imap.Port;
             vars["pin"] = imap.CertificateThumbprint;
             string login = $"$login = [pscredential]::new('{ImapTestServer.User}', [Net.NetworkCredential]::new('', '{ImapTestServer.Password}').SecurePassword); ";
             string receive = "[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-03-03T10:00:00Z')\ntry {\n" + Passphrase + login +
-                             "Receive-VulnerabilityReport -ImapServer 127.0.0.1 -Port $port -Credential $login -CertificateThumbprint $pin -KeyPassphrase $pass -StatePath $state -Confirm:$false" +
+                             "Receive-VulnerabilityReport -ImapServer 127.0.0.1 -Port $port -Credential $login -CertificateThumbprint $pin -KeyPassphrase $pass -MaxMessageBytes 200000 -StatePath $state -Confirm:$false" +
                              "\n} finally { [SecurityOps.ModuleContext]::UseSystemTime() }";
 
-            var first = ps.Run(receive, vars).AssertNoErrors();
+            // The message over the cap is refused by its size before it is read, with the mailbox and UID as target; the others go on.
+            var first = ps.Run(receive, vars);
+            Assert.Equal(new[] { "ReportTooLarge," + Cmd }, first.ErrorIds);
+            Assert.StartsWith("imap:INBOX/", first.Errors[0].TargetObject.ToString());
             Assert.Equal(new[] { "Created", "Attached", "Created" }, first.Objects<ReceivedReport>().Select(r => r.Action));
             Assert.All(first.Objects<ReceivedReport>(), r => Assert.StartsWith("imap:INBOX/", r.Source));
             Assert.Equal("Token written to logs", Case(state, "SEC-2026-0002").Summary);
-            Assert.Equal(new[] { "AlreadyRead", "AlreadyRead", "AlreadyRead" }, ps.Run(receive, vars).AssertNoErrors().Objects<ReceivedReport>().Select(r => r.Action));
+            Assert.Equal(new[] { "AlreadyRead", "AlreadyRead", "AlreadyRead" }, ps.Run(receive, vars).Objects<ReceivedReport>().Select(r => r.Action));
 
             // Read-only: the server still holds every message, none flagged as seen by us.
             Assert.DoesNotContain("expunged=1", imap.Log);
