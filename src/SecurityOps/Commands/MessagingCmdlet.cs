@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using System.Linq;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
@@ -16,24 +17,6 @@ namespace SecurityOps.Commands
 
         internal MembershipService Membership => membership ??= new MembershipService(Distributors, Templates, State.Config, name => Disclosure.PolicyCatalog.MembershipCriteria(State, name)) { PgpRequired = name => Disclosure.PolicyCatalog.MembershipPgpRequired(State, name), PolicyLink = name => Disclosure.PolicyCatalog.PolicyLink(State, name) };
 
-        /// <summary>
-        /// Sends a membership decision's message to its recipient (encrypted to <paramref name="armoredKey"/> when usable)
-        /// and records the delivery on the decision; a failed send is an error naming the recipient, the decision stands.
-        /// </summary>
-        internal void SendDecision(MembershipDecision decision, string armoredKey, System.Management.Automation.PSCredential smtpCredential, string server, int? port)
-        {
-            DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, smtpCredential?.GetNetworkCredential(), SmtpWith(State.Config, server, port));
-            var (mail, encrypted) = mailer.PrepareMembershipMail(decision.MemberId ?? decision.RequestId, decision.Message.To, armoredKey, decision.Message);
-            System.Collections.Generic.List<MailDelivery> deliveries = new PipelineEvents().Run(this, sink => mailer.Sender.SendAsync(new[] { mail }, sink, CancellationToken));
-            decision.Delivery = deliveries.Single();
-            WriteVerbose($"The {decision.Message.Template} message to {decision.Message.To}: {decision.Delivery.Status}{(encrypted ? ", encrypted to the recipient's key" : ", in the clear (no usable key)")}.");
-            if (decision.Delivery.Status != "Sent")
-            {
-                WriteFailure(new SecurityOpsException(decision.Delivery.ErrorId ?? "MembershipMailNotSent", FailureKind.ConnectionError, decision.Message.To,
-                    $"The {decision.Message.Template} message to {decision.Message.To} was not sent: {decision.Delivery.Error}. The decision is recorded; send it again later."));
-            }
-        }
-
         /// <summary>The config's SMTP settings with -SmtpServer / -Port applied.</summary>
         internal static SmtpSettings SmtpWith(SecurityConfig config, string host, int? port)
         {
@@ -48,6 +31,54 @@ namespace SecurityOps.Commands
                 RetryDelaySeconds = smtp.RetryDelaySeconds,
                 TimeoutSeconds = smtp.TimeoutSeconds,
             };
+        }
+    }
+
+    /// <summary>
+    /// The cmdlets that decide on a membership (approve, deny, remove): the message they render goes out only with -Send,
+    /// through one SMTP parameter group.
+    /// </summary>
+    public abstract class MembershipDecisionCmdlet : MessagingCmdlet
+    {
+        /// <summary>Send the message to the applicant or member (encrypted to their key when they have a usable one), not only render it.</summary>
+        [Parameter]
+        public SwitchParameter Send { get; set; }
+
+        /// <summary>With -Send: the SMTP login; the password never appears in output.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential SmtpCredential { get; set; }
+
+        /// <summary>With -Send: the SMTP server instead of messaging.smtp.host.</summary>
+        [Parameter]
+        public string SmtpServer { get; set; }
+
+        /// <summary>With -Send: the SMTP port instead of messaging.smtp.port.</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int? Port { get; set; }
+
+        /// <summary>
+        /// With -Send, sends a membership decision's message to its recipient (encrypted to <paramref name="armoredKey"/> when usable)
+        /// and records the delivery on the decision; a failed send is an error naming the recipient, the decision stands.
+        /// </summary>
+        internal void SendIfAsked(MembershipDecision decision, string armoredKey)
+        {
+            if (!Send)
+            {
+                return;
+            }
+
+            DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, SmtpCredential?.GetNetworkCredential(), SmtpWith(State.Config, SmtpServer, Port));
+            var (mail, encrypted) = mailer.PrepareDirectMail(decision.MemberId ?? decision.RequestId, decision.Message.To, armoredKey, decision.Message);
+            System.Collections.Generic.List<MailDelivery> deliveries = new PipelineEvents().Run(this, sink => mailer.Sender.SendAsync(new[] { mail }, sink, CancellationToken));
+            decision.Delivery = deliveries.Single();
+            WriteVerbose($"The {decision.Message.Template} message to {decision.Message.To}: {decision.Delivery.Status}{(encrypted ? ", encrypted to the recipient's key" : ", in the clear (no usable key)")}.");
+            if (decision.Delivery.Status != "Sent")
+            {
+                WriteFailure(new SecurityOpsException(decision.Delivery.ErrorId ?? "MembershipMailNotSent", FailureKind.ConnectionError, decision.Message.To,
+                    $"The {decision.Message.Template} message to {decision.Message.To} was not sent: {decision.Delivery.Error}. The decision is recorded; send it again later."));
+            }
         }
     }
 }

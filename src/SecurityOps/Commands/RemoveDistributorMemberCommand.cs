@@ -6,7 +6,7 @@ namespace SecurityOps.Commands
     /// <summary>Remove-DistributorMember: marks a member removed with the reason, and renders the removal notice.</summary>
     [Cmdlet(VerbsCommon.Remove, "DistributorMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MembershipDecision))]
-    public sealed class RemoveDistributorMemberCommand : MessagingCmdlet
+    public sealed class RemoveDistributorMemberCommand : MembershipDecisionCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(DistributorMemberCompleter))]
@@ -17,24 +17,6 @@ namespace SecurityOps.Commands
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
         public string Reason { get; set; }
-
-        /// <summary>Send the removal notice to the member (encrypted to their key when it is usable), not only render it.</summary>
-        [Parameter]
-        public SwitchParameter Send { get; set; }
-
-        /// <summary>With -Send: the SMTP login; the password never appears in output.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential SmtpCredential { get; set; }
-
-        /// <summary>With -Send: the SMTP server instead of messaging.smtp.host.</summary>
-        [Parameter]
-        public string SmtpServer { get; set; }
-
-        /// <summary>With -Send: the SMTP port instead of messaging.smtp.port.</summary>
-        [Parameter]
-        [ValidateRange(1, 65535)]
-        public int? Port { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -48,10 +30,7 @@ namespace SecurityOps.Commands
                 string key = Distributors.Get(Id).PublicKey;
                 MembershipDecision decision = Membership.Remove(Id, Reason);
                 WriteVerbose($"'{Id}' removed ({Reason}); the record is kept with status removed.");
-                if (Send)
-                {
-                    SendDecision(decision, key, SmtpCredential, SmtpServer, Port);
-                }
+                SendIfAsked(decision, key);
                 WriteObject(decision);
             });
         }

@@ -65,7 +65,7 @@ namespace SecurityOps.Commands
                 }
 
                 DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, SmtpCredential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
-                var (mail, encrypted) = mailer.PrepareMembershipMail(id, message.To, key, message);
+                var (mail, encrypted) = mailer.PrepareDirectMail(id, message.To, key, message);
                 List<MailDelivery> deliveries = new PipelineEvents().Run(this, sink => mailer.Sender.SendAsync(new[] { mail }, sink, CancellationToken));
                 MailDelivery delivery = deliveries.Single();
                 if (delivery.Status != "Sent")

@@ -81,10 +81,10 @@ namespace SecurityOps.Messaging
         }
 
         /// <summary>
-        /// A message about membership (welcome, denial, removal) to one address: encrypted to the recipient's key when it
-        /// has a usable one, else in the clear (these messages carry no embargoed detail); Encrypted says which.
+        /// A message to one address (a membership decision, a reply to a reporter): encrypted to the recipient's key when it
+        /// has a usable one, else in the clear (callers send no embargoed detail this way); Encrypted says which.
         /// </summary>
-        public (OutgoingMail Mail, bool Encrypted) PrepareMembershipMail(string id, string to, string armoredKey, RenderedMessage message)
+        public (OutgoingMail Mail, bool Encrypted) PrepareDirectMail(string id, string to, string armoredKey, RenderedMessage message)
         {
             OpenPgpKeyInfo key = string.IsNullOrWhiteSpace(armoredKey) ? null : OpenPgpKeys.Inspect(armoredKey, ModuleContext.UtcNow);
             if (key != null && key.Readable && !key.Revoked && !key.IsExpired(ModuleContext.UtcNow) && key.EncryptionKey != null)
