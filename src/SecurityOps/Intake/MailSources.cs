@@ -92,13 +92,10 @@ namespace SecurityOps.Intake
             foreach (IMessageSummary summary in summaries.OrderBy(s => s.UniqueId.Id))
             {
                 UniqueId uid = summary.UniqueId;
-                yield return new InboxMessage($"imap:{folder.FullName}/{folder.UidValidity}/{uid.Id}", summary.Size.HasValue ? (long)summary.Size.Value : -1, () =>
-                {
-                    var buffer = new MemoryStream();
-                    folder.GetMessage(uid, cancellationToken).WriteTo(buffer, cancellationToken);
-                    buffer.Position = 0;
-                    return buffer;
-                });
+                // The raw bytes (BODY.PEEK[]), not MailKit's parse: a message that is no mail is refused by the inbox with
+                // its own clear error, like a malformed .eml file, and the rest of the mailbox is still read.
+                yield return new InboxMessage($"imap:{folder.FullName}/{folder.UidValidity}/{uid.Id}", summary.Size.HasValue ? (long)summary.Size.Value : -1,
+                    () => folder.GetStream(uid, string.Empty, cancellationToken));
             }
         }
 

@@ -119,7 +119,16 @@ namespace SecurityOps.Intake
             }
             catch (FormatException ex)
             {
-                throw new SecurityOpsException("ReportNotReadable", FailureKind.InvalidData, item.Source, $"{item.Source} is not a mail message ({ex.Message}).", ex);
+                throw new SecurityOpsException("ReportNotReadable", FailureKind.InvalidData, item.Source, $"{item.Source} is not a mail message ({ex.Message}); it was left as it was.", ex);
+            }
+
+            // MimeKit reads almost anything as a message; a report must at least say who sent it (RFC 5322 requires From),
+            // or there is no one to acknowledge, credit or ask.
+            if (!message.From.Mailboxes.Any(m => !string.IsNullOrWhiteSpace(m.Address) && m.Address.IndexOf('@') > 0))
+            {
+                string seen = message.Headers.Count == 0 ? "no header block at all" : $"no sender address in its {message.Headers.Count} header(s)";
+                throw new SecurityOpsException("ReportNotReadable", FailureKind.InvalidData, item.Source,
+                    $"{item.Source} is not a readable mail report: it has {seen} (a From: address is required to answer the reporter); it was left as it was.");
             }
 
             string hash = Hex(raw);

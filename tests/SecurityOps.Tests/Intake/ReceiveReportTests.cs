@@ -141,7 +141,14 @@ namespace SecurityOps.Tests.Intake
             using var temp = new TempFolder();
             var (state, _, vars) = Setup(temp);
             string huge = "From: bulk@elsewhere.example\r\nSubject: A very large mail\r\nMessage-ID: <big1@elsewhere.example>\r\n\r\n" + new string('x', 300_000) + "\r\n";
-            using var imap = new ImapTestServer(PlainReport(), Reply(), EncryptedReport(temp, keys.Team.Fingerprint, "<r5@research.example>"), huge);
+            // Three malformed ones: bytes that are no mail, headers without a sender, and a PGP/MIME mail whose encrypted part is not OpenPGP.
+            string garbage = "\u0001\u0002PK\u0003\u0004 not a mail at all\r\n\r\nzz\r\n";
+            string noSender = "Subject: Urgent\r\nMessage-ID: <anon1@nowhere.example>\r\n\r\nThere is a bug.\r\n";
+            string badPgp = "From: jane@research.example\r\nSubject: Encrypted message\r\nMessage-ID: <bad1@research.example>\r\nMIME-Version: 1.0\r\n" +
+                            "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"enc\"\r\n\r\n" +
+                            "--enc\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--enc\r\n" +
+                            "Content-Type: application/octet-stream\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nbm90IHBncA==\r\n-----END PGP MESSAGE-----\r\n--enc--\r\n";
+            using var imap = new ImapTestServer(PlainReport(), Reply(), EncryptedReport(temp, keys.Team.Fingerprint, "<r5@research.example>"), huge, garbage, noSender, badPgp);
             vars["port"] = imap.Port;
             vars["pin"] = imap.CertificateThumbprint;
             string login = $"$login = [pscredential]::new('{ImapTestServer.User}', [Net.NetworkCredential]::new('', '{ImapTestServer.Password}').SecurePassword); ";
@@ -149,17 +156,34 @@ namespace SecurityOps.Tests.Intake
                              "Receive-VulnerabilityReport -ImapServer 127.0.0.1 -Port $port -Credential $login -CertificateThumbprint $pin -KeyPassphrase $pass -MaxMessageBytes 200000 -StatePath $state -Confirm:$false" +
                              "\n} finally { [SecurityOps.ModuleContext]::UseSystemTime() }";
 
-            // The message over the cap is refused by its size before it is read, with the mailbox and UID as target; the others go on.
+            // The message over the cap is refused by its size before it is read, the malformed ones as not readable, each
+            // with the mailbox and UID as target; the others go on.
             var first = ps.Run(receive, vars);
-            Assert.Equal(new[] { "ReportTooLarge," + Cmd }, first.ErrorIds);
-            Assert.StartsWith("imap:INBOX/", first.Errors[0].TargetObject.ToString());
+            Assert.Equal(new[] { "ReportTooLarge," + Cmd, "ReportNotReadable," + Cmd, "ReportNotReadable," + Cmd, "ReportNotReadable," + Cmd }, first.ErrorIds);
+            Assert.All(first.Errors, e => Assert.StartsWith("imap:INBOX/", e.TargetObject.ToString()));
+            Assert.Equal(new[] { "LimitsExceeded", "InvalidData", "InvalidData", "InvalidData" }, first.Errors.Select(e => e.CategoryInfo.Category.ToString()));
+            Assert.Contains("is not a mail message", first.Errors[1].ToString());
+            Assert.Contains("no sender address", first.Errors[2].ToString());
+            Assert.Contains("not an OpenPGP message", first.Errors[3].ToString());
+            Assert.Equal(4, first.Errors.Select(e => e.TargetObject.ToString()).Distinct().Count());
             Assert.Equal(new[] { "Created", "Attached", "Created" }, first.Objects<ReceivedReport>().Select(r => r.Action));
             Assert.All(first.Objects<ReceivedReport>(), r => Assert.StartsWith("imap:INBOX/", r.Source));
             Assert.Equal("Token written to logs", Case(state, "SEC-2026-0002").Summary);
             Assert.Equal(new[] { "AlreadyRead", "AlreadyRead", "AlreadyRead" }, ps.Run(receive, vars).Objects<ReceivedReport>().Select(r => r.Action));
 
-            // Read-only: the server still holds every message, none flagged as seen by us.
+            // Read-only: the server still holds every message, the refused ones too, and none is flagged as seen.
             Assert.DoesNotContain("expunged=1", imap.Log);
+            using (var check = new MailKit.Net.Imap.ImapClient())
+            {
+                check.ServerCertificateValidationCallback = (sender, certificate, chain, errors) => true;
+                check.Connect("127.0.0.1", imap.Port, MailKit.Security.SecureSocketOptions.StartTls);
+                check.Authenticate(ImapTestServer.User, ImapTestServer.Password);
+                check.Inbox.Open(MailKit.FolderAccess.ReadOnly);
+                var flags = check.Inbox.Fetch(0, -1, new MailKit.FetchRequest(MailKit.MessageSummaryItems.Flags | MailKit.MessageSummaryItems.UniqueId));
+                Assert.Equal(7, flags.Count);
+                Assert.All(flags, m => Assert.False(m.Flags.Value.HasFlag(MailKit.MessageFlags.Seen), $"UID {m.UniqueId} was marked seen"));
+                check.Disconnect(true);
+            }
 
             var badLogin = ps.Run(receive.Replace(ImapTestServer.Password, "wrong-imap-pw-1"), vars);
             Assert.Equal(new[] { "ImapLoginFailed," + Cmd }, badLogin.ErrorIds);
