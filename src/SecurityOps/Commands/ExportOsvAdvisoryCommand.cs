@@ -18,7 +18,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsData.Export, "OsvAdvisory", SupportsShouldProcess = true)]
     [OutputType(typeof(OsvAdvisoryFile))]
-    public sealed class ExportOsvAdvisoryCommand : DisclosureCmdlet
+    public sealed class ExportOsvAdvisoryCommand : StateCmdlet
     {
         private static readonly HashSet<string> ExportedStatuses = new HashSet<string>(StringComparer.Ordinal) { "tracked", "fixed" };
         private readonly List<string> caseIds = new List<string>();
@@ -60,19 +60,19 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                var settings = State.Config.Osv ?? new OsvSettings();
-                OsvExporter exporter = new PipelineEvents().Run(this, sink => Task.FromResult(new OsvExporter(settings, sink)));
+                var settings = Session.Config.Osv ?? new OsvSettings();
+                OsvExporter exporter = RunOnWorkers(sink => Task.FromResult(new OsvExporter(settings, sink)));
                 string folder = Path != null
                     ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path)
-                    : State.Files.FullPath(string.IsNullOrWhiteSpace(settings.Folder) ? "osv" : settings.Folder);
+                    : Session.State.Files.FullPath(string.IsNullOrWhiteSpace(settings.Folder) ? "osv" : settings.Folder);
                 bool chosen = caseIds.Count > 0 || cveIds.Count > 0;
-                DateTimeOffset now = Now;
+                DateTimeOffset now = Session.Now;
 
                 var documents = new List<OsvDocument>();
                 int leftOut = 0;
                 unnamed = 0;
                 selectedOnly = chosen;
-                List<VulnerabilityCase> allCases = Cases.All().ToList();
+                List<VulnerabilityCase> allCases = Session.Cases.All().ToList();
                 CveEmbargoes embargoes = PublicGate.Embargoes(allCases, now); // every case, also when only CVE ids were chosen
                 List<VulnerabilityCase> selected = caseIds.Count > 0
                     ? caseIds.Distinct().Select(id => allCases.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase)) ?? Missing<VulnerabilityCase>("VulnerabilityReportNotFound", id)).Where(c => c != null).ToList()
@@ -99,7 +99,7 @@ namespace SecurityOps.Commands
                 // A case piped in also binds its CveId: that CVE is the case's own advisory (or its refusal), not a lookup.
                 var selectedCaseCves = new HashSet<string>(selected.Where(c => c.CveId != null).Select(c => c.CveId), StringComparer.OrdinalIgnoreCase);
                 var covered = new HashSet<string>(documents.SelectMany(d => d.CveIds), StringComparer.Ordinal);
-                var database = new CveDatabase(State.Files);
+                var database = new CveDatabase(Session.State.Files);
                 IEnumerable<CveRecord> records = chosen
                     ? cveIds.Distinct().Where(id => !selectedCaseCves.Contains(id)).Select(id => database.Get(id) ?? Missing<CveRecord>("CveRecordNotFound", id)).Where(r => r != null)
                     : database.Query(new CveQuery { Statuses = ExportedStatuses }, ex => WriteFailure(ex));
@@ -196,7 +196,7 @@ namespace SecurityOps.Commands
 
         private T Missing<T>(string errorId, string id) where T : class
         {
-            WriteFailure(new SecurityOpsException(errorId, FailureKind.ObjectNotFound, id, $"There is no {id} in {State.Root}."));
+            WriteFailure(new SecurityOpsException(errorId, FailureKind.ObjectNotFound, id, $"There is no {id} in {Session.State.Root}."));
             return null;
         }
 

@@ -51,7 +51,7 @@ namespace SecurityOps.Commands
 
                 if (ch.Type == "mail" && mail == null)
                 {
-                    mail = new MailSender(MessagingCmdlet.SmtpWith(config, null, null), credential?.GetNetworkCredential());
+                    mail = new MailSender(CommandSession.SmtpWith(config, null, null), credential?.GetNetworkCredential());
                 }
 
                 AnnouncementResult r = new PipelineEvents().Run(cmdlet, sink => service.PostAsync(c, message, ch, webhooks, mail, sink, cancellationToken, action));

@@ -29,13 +29,13 @@ namespace SecurityOps.Commands
             TryRun(() =>
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);
-                var service = new AnnouncementService(State.Config, Templates);
-                using (State.Files.AcquireLock())
+                var service = new AnnouncementService(Session.Config, Session.Templates);
+                using (Session.State.Files.AcquireLock())
                 {
-                    VulnerabilityCase c = Cases.GetRequired(id);
+                    VulnerabilityCase c = Session.Cases.GetRequired(id);
 
                     // The one gate first: before the public date nothing about the case is looked at further.
-                    PublicGate.EnsurePublic(c, Now, AnnouncementService.RetrospectiveAction);
+                    PublicGate.EnsurePublic(c, Session.Now, AnnouncementService.RetrospectiveAction);
                     string relative = RetrospectiveBuilder.RelativePathFor(id);
                     if (c.Status != CaseStatus.RetrospectiveDone)
                     {
@@ -43,7 +43,7 @@ namespace SecurityOps.Commands
                             $"{id}'s retrospective is not marked done (the case is {c.Status}): hold it, then run Complete-SecurityRetrospective -Id {id}.");
                     }
 
-                    DisclosurePolicy policy = PolicyFor(c);
+                    DisclosurePolicy policy = Session.PolicyFor(c);
                     bool forced = false;
                     if (policy?.Retrospective?.Publish != true)
                     {
@@ -57,7 +57,7 @@ namespace SecurityOps.Commands
                         WriteWarning($"The policy '{policy?.Name ?? c.Policy}' does not publish retrospectives: posting {id}'s anyway (-Force); the case records the exception.");
                     }
 
-                    string text = State.Files.ReadText(relative);
+                    string text = Session.State.Files.ReadText(relative);
                     if (text == null)
                     {
                         throw new SecurityOpsException("RetrospectiveNotFound", FailureKind.ObjectNotFound, relative,
@@ -66,7 +66,7 @@ namespace SecurityOps.Commands
 
                     Dictionary<string, string> sections = PublicRetrospective.Sections(text);
                     bool namesPeople = policy?.Retrospective?.NamesPeople == true;
-                    List<string> named = PublicRetrospective.NamedPeople(sections, c, State.Config.Project?.SecurityContact, namesPeople);
+                    List<string> named = PublicRetrospective.NamedPeople(sections, c, Session.Config.Project?.SecurityContact, namesPeople);
                     if (named.Count > 0)
                     {
                         throw new SecurityOpsException("RetrospectiveNamesPeople", FailureKind.InvalidData, relative,
@@ -78,8 +78,8 @@ namespace SecurityOps.Commands
                         WriteWarning($"{relative} has nothing written under {string.Join(", ", PublicRetrospective.PublicSections.Select(x => "'## " + x + "'"))}: only the case's facts and milestones are posted.");
                     }
 
-                    var milestones = TimelineCalculator.Compute(c, policy, Now, DueSoonWindow);
-                    RenderedMessage message = service.RenderRetrospective(c, PublicRetrospective.Model(c, milestones, sections, Now, namesPeople), Now);
+                    var milestones = TimelineCalculator.Compute(c, policy, Session.Now, Session.DueSoonWindow);
+                    RenderedMessage message = service.RenderRetrospective(c, PublicRetrospective.Model(c, milestones, sections, Session.Now, namesPeople), Session.Now);
                     WriteVerbose($"{id}: the public retrospective takes {(sections.Count == 0 ? "no written section" : string.Join(", ", sections.Keys))} from {relative}, the milestones and links from the case; the people, the private timeline and other sections stay private.");
                     List<AnnouncementChannel> channels = PublicPosting.Select(service, Channel);
                     if (channels.Count == 0)
@@ -88,12 +88,12 @@ namespace SecurityOps.Commands
                         return;
                     }
 
-                    List<AnnouncementRecord> records = PublicPosting.Post(this, State.Config, service, c, message, channels, c.RetrospectivePosts, Resend, SmtpCredential,
-                        "retrospective", AnnouncementService.RetrospectiveAction, Now, CancellationToken);
+                    List<AnnouncementRecord> records = PublicPosting.Post(this, Session.Config, service, c, message, channels, c.RetrospectivePosts, Resend, SmtpCredential,
+                        "retrospective", AnnouncementService.RetrospectiveAction, Session.Now, CancellationToken);
                     if (records.Count > 0)
                     {
                         string note = forced ? $" (-Force: the policy '{policy?.Name ?? c.Policy}' does not publish retrospectives)" : null;
-                        Cases.Save(PublicPosting.Record(c, x => x.RetrospectivePosts, records, "retrospective-published", "Retrospective", note, ResolveActor(Actor), Now));
+                        Session.Cases.Save(PublicPosting.Record(c, x => x.RetrospectivePosts, records, "retrospective-published", "Retrospective", note, Session.Actor(Actor), Session.Now));
                     }
                 }
             });

@@ -16,7 +16,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "EmbargoNotice", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(EmbargoNoticeResult))]
-    public sealed class SendEmbargoNoticeCommand : EmbargoCmdlet
+    public sealed class SendEmbargoNoticeCommand : StateCmdlet
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -69,19 +69,19 @@ namespace SecurityOps.Commands
         private void Send()
         {
             string id = VulnerabilityCase.NormalizeId(Id) ?? throw Disclosure.CaseStore.InvalidId(Id);
-            DateTimeOffset now = Now;
-            var service = new EmbargoNoticeService(Distributors, Templates, State.Config);
-            var journal = new NoticeJournal(State.Files);
-            using (State.Files.AcquireLock())
+            DateTimeOffset now = Session.Now;
+            var service = new EmbargoNoticeService(Session.Distributors, Session.Templates, Session.Config);
+            var journal = new NoticeJournal(Session.State.Files);
+            using (Session.State.Files.AcquireLock())
             {
-                VulnerabilityCase c = Cases.GetRequired(id);
+                VulnerabilityCase c = Session.Cases.GetRequired(id);
                 if (journal.Entries(id).Count > 0)
                 {
                     // An earlier run stopped mid-batch: what it sent goes onto the case first, so it is not sent again.
-                    var (recovered, count) = journal.Recover(service, c, ResolveActor(Actor), now);
+                    var (recovered, count) = journal.Recover(service, c, Session.Actor(Actor), now);
                     if (ShouldProcess(id, $"Record on the case the {count} notice(s) an interrupted run sent"))
                     {
-                        Cases.Save(recovered);
+                        Session.Cases.Save(recovered);
                         journal.Clear(id);
                     }
 
@@ -89,7 +89,7 @@ namespace SecurityOps.Commands
                     WriteWarning($"{id}: an earlier Send-EmbargoNotice stopped mid-batch; {count} notice(s) it sent are recorded on the case and are not sent again.");
                 }
 
-                EmbargoNoticePlan plan = service.Plan(c, PolicyFor(c), Kind, Force, Resend, now);
+                EmbargoNoticePlan plan = service.Plan(c, Session.PolicyFor(c), Kind, Force, Resend, now);
                 WriteVerbose($"{id}: {plan.Kind} notice, revision {plan.Revision} (public date {plan.PublicDate:u}); {plan.ToSend.Count} member(s) to send to, {plan.Skipped.Count} skipped.");
                 if (plan.PolicyException != null)
                 {
@@ -143,8 +143,8 @@ namespace SecurityOps.Commands
                     return;
                 }
 
-                DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, SmtpCredential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
-                string actor = ResolveActor(Actor);
+                DistributorMailer mailer = Session.Mailer(SmtpCredential, SmtpServer, Port);
+                string actor = Session.Actor(Actor);
                 var events = new PipelineEvents();
                 CancellationToken token = CancellationToken;
 
@@ -154,8 +154,8 @@ namespace SecurityOps.Commands
                 mailer.Sender.Accepted = delivery => events.Invoke(_ => journal.Add(plan, delivery), token);
                 List<MailDelivery> deliveries = events.Run(this, sink => mailer.SendAsync(approved, sink, token));
                 var messages = approved.ToDictionary(a => a.Member.Id, a => a.Message, StringComparer.OrdinalIgnoreCase);
-                var (updated, results) = service.Record(plan, deliveries, messages, actor, Now);
-                Cases.Save(updated);
+                var (updated, results) = service.Record(plan, deliveries, messages, actor, Session.Now);
+                Session.Cases.Save(updated);
                 journal.Clear(id);
                 if (updated.Status != c.Status)
                 {

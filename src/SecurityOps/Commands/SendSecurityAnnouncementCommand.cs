@@ -24,11 +24,11 @@ namespace SecurityOps.Commands
             TryRun(() =>
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);
-                var service = new AnnouncementService(State.Config, Templates);
-                using (State.Files.AcquireLock())
+                var service = new AnnouncementService(Session.Config, Session.Templates);
+                using (Session.State.Files.AcquireLock())
                 {
-                    VulnerabilityCase c = Cases.GetRequired(id);
-                    RenderedMessage message = service.Render(c, Now, Disclosure.PolicyCatalog.Resolve(State, c.Policy));
+                    VulnerabilityCase c = Session.Cases.GetRequired(id);
+                    RenderedMessage message = service.Render(c, Session.Now, Disclosure.PolicyCatalog.Resolve(Session.State, c.Policy));
                     List<AnnouncementChannel> channels = PublicPosting.Select(service, Channel);
                     if (channels.Count == 0)
                     {
@@ -36,11 +36,11 @@ namespace SecurityOps.Commands
                         return;
                     }
 
-                    List<AnnouncementRecord> records = PublicPosting.Post(this, State.Config, service, c, message, channels, c.Announcements, Resend, SmtpCredential,
-                        "announcement", "post the security announcement", Now, CancellationToken);
+                    List<AnnouncementRecord> records = PublicPosting.Post(this, Session.Config, service, c, message, channels, c.Announcements, Resend, SmtpCredential,
+                        "announcement", "post the security announcement", Session.Now, CancellationToken);
                     if (records.Count > 0)
                     {
-                        Cases.Save(PublicPosting.Record(c, x => x.Announcements, records, "announcement", "Announcement", null, ResolveActor(Actor), Now));
+                        Session.Cases.Save(PublicPosting.Record(c, x => x.Announcements, records, "announcement", "Announcement", null, Session.Actor(Actor), Session.Now));
                     }
                 }
             });

@@ -78,17 +78,17 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
-            var database = new CveDatabase(State.Files);
+            var database = new CveDatabase(Session.State.Files);
             TryRun(() =>
             {
                 CveRecord record = database.Get(CveId) ?? throw new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, CveId,
                     $"No record for {CveId}; add it with Add-CveRecord first.");
-                DateTimeOffset now = ModuleContext.UtcNow;
+                DateTimeOffset now = Session.Now;
                 List<string> changes = CveRecordEditor.Apply(record, new CveRecordChange
                 {
                     Status = Status, FixedIn = FixedIn, Notes = Notes, AddNote = AddNote, EmbargoedUntil = EmbargoedUntil, LiftEmbargo = LiftEmbargo,
                     IssueNumber = IssueNumber, IssueRepository = Repository, IssueUrl = IssueUrl, CvssVector = CvssVector,
-                    Relevance = Relevance, RelevanceReason = RelevanceReason, Actor = Relevance == null ? null : ResolveActor(Actor),
+                    Relevance = Relevance, RelevanceReason = RelevanceReason, Actor = Relevance == null ? null : Session.Actor(Actor),
                 }, now);
 
                 if (changes.Count == 0)
@@ -97,7 +97,7 @@ namespace SecurityOps.Commands
                 }
                 else if (ShouldProcess(record.CveId, "Set " + string.Join(", ", changes)))
                 {
-                    var relevance = Relevance == null ? null : new RelevanceService(State.Files, State.Config);
+                    var relevance = Relevance == null ? null : new RelevanceService(Session.State.Files, Session.Config);
                     if (Relevance == CveRecordChange.AutomaticRelevance && relevance.Apply(record, now))
                     {
                         WriteVerbose($"{record.CveId}: the inventories decide: {record.Relevance}.");
@@ -105,7 +105,7 @@ namespace SecurityOps.Commands
 
                     database.Save(record);
                     WriteVerbose($"{record.CveId}: {string.Join(", ", changes)}.");
-                    if (relevance != null && record.Issue == null && relevance.ShouldFile(record) && new CveFilingQueue(State.Files).Add(new[] { record.CveId }))
+                    if (relevance != null && record.Issue == null && relevance.ShouldFile(record) && new CveFilingQueue(Session.State.Files).Add(new[] { record.CveId }))
                     {
                         WriteVerbose($"{record.CveId}: now to be filed; listed on {CveFilingQueue.RelativePath} for the next filing (Invoke-SecurityRunbook or New-CveIssue).");
                     }
