@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Text;
 using SecurityOps.Scoring;
 
@@ -10,7 +11,7 @@ namespace SecurityOps.Bench
     /// Scores 1,000,000 CVSS vectors per version (v3.0, v3.1, v4.0) through the public Cvss.Score (strict parse + score +
     /// result object) and reports vectors per second. Vectors are random and valid: all base metrics, each optional
     /// metric present with probability 0.3, cycled from a pool of 100,000 distinct strings.
-    /// Usage: cvss [count]
+    /// Usage: cvss [count] [split]  (split: parse and calculator timed apart)
     /// </summary>
     internal static class CvssBenchmark
     {
@@ -57,13 +58,54 @@ namespace SecurityOps.Bench
 
                 // Warm-up (JIT, tiering) on a tenth, then the measured run.
                 Score(pool, count / 10);
+                // CPU time beside wall time: on a busy machine the wall clock counts other processes' turns, while the
+                // process's CPU time (this thread, plus GC and the tiering JIT) is what one core spends on the work.
+                var process = Process.GetCurrentProcess();
+                TimeSpan cpuBefore = process.TotalProcessorTime;
                 var stopwatch = Stopwatch.StartNew();
                 double checksum = Score(pool, count);
                 stopwatch.Stop();
-                Console.WriteLine($"  CVSS {version}: {count:N0} in {stopwatch.Elapsed.TotalSeconds:0.00} s = {count / stopwatch.Elapsed.TotalSeconds:N0} vectors/s (mean score {checksum / count:0.000})");
+                process.Refresh();
+                double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+                Console.WriteLine($"  CVSS {version}: {count:N0} in {stopwatch.Elapsed.TotalSeconds:0.00} s = {count / stopwatch.Elapsed.TotalSeconds:N0} vectors/s wall; {cpu:0.00} s CPU = {count / cpu:N0} vectors/CPU-s (mean score {checksum / count:0.000})");
+            }
+
+            // "cvss N split": where the time goes, parse alone and the calculator alone (CPU time), to aim the next change.
+            if (args.Length > 1 && args[1] == "split")
+            {
+                foreach (string version in new[] { "3.1", "4.0" })
+                {
+                    string[] pool = Pool(version, 100_000, new Random(7));
+                    var parsed = pool.Select(CvssParser.Parse).ToArray();
+                    double parse = CpuSeconds(() =>
+                    {
+                        for (int i = 0; i < count; i++)
+                        {
+                            CvssParser.Parse(pool[i % pool.Length]);
+                        }
+                    });
+                    double compute = CpuSeconds(() =>
+                    {
+                        for (int i = 0; i < count; i++)
+                        {
+                            ParsedCvssVector p = parsed[i % pool.Length];
+                            _ = version == "4.0" ? Cvss4Calculator.Compute(p, baseOnly: false).Score : Cvss3Calculator.Compute(p.Values, v31: true).Base;
+                        }
+                    });
+                    Console.WriteLine($"  CVSS {version} split: parse {count / parse:N0}/CPU-s, calculator {count / compute:N0}/CPU-s");
+                }
             }
 
             return 0;
+        }
+
+        private static double CpuSeconds(Action work)
+        {
+            var process = Process.GetCurrentProcess();
+            TimeSpan before = process.TotalProcessorTime;
+            work();
+            process.Refresh();
+            return (process.TotalProcessorTime - before).TotalSeconds;
         }
 
         private static double Score(string[] pool, int count)

@@ -55,6 +55,9 @@ namespace SecurityOps.Scoring
 
         private static readonly double[] Lookup = BuildLookup();
 
+        // "000000".."212221": the MacroVector of each lookup index, so a score allocates no string for it.
+        private static readonly string[] MacroVectorNames = BuildMacroVectorNames();
+
         // Highest-severity vectors per EQ level (FIRST's max_composed.js), as metric values in a fixed order.
         private static readonly string[][] MaxEq1 = { new[] { "NNN" }, new[] { "ANN", "NLN", "NNP" }, new[] { "PNN", "ALP" } };        // AV PR UI
         private static readonly string[][] MaxEq2 = { new[] { "LN" }, new[] { "HN", "LP" } };                                          // AC AT
@@ -136,8 +139,7 @@ namespace SecurityOps.Scoring
             // EQ6: 0 a high requirement meets a high impact on the vulnerable system; 1 otherwise.
             eq6 = (m.CR == 'H' && m.VC == 'H') || (m.IR == 'H' && m.VI == 'H') || (m.AR == 'H' && m.VA == 'H') ? 0 : 1;
 
-            string macro = new string(new[] { (char)('0' + eq1), (char)('0' + eq2), (char)('0' + eq3), (char)('0' + eq4), (char)('0' + eq5), (char)('0' + eq6) });
-            var result = new Result { MacroVector = macro };
+            var result = new Result { MacroVector = MacroVectorNames[Index(eq1, eq2, eq3, eq4, eq5, eq6)] };
 
             // No impact on any system: 0.0 whatever the rest.
             if (m.VC == 'N' && m.VI == 'N' && m.VA == 'N' && m.SC == 'N' && m.SI == 'N' && m.SA == 'N')
@@ -175,31 +177,23 @@ namespace SecurityOps.Scoring
 
             // 1b. The severity distance from the first highest-severity vector of this MacroVector that the vector
             // does not exceed on any metric (as FIRST's calculator: the last one tried when none qualifies).
-            Distances d = default;
-            string[] eq3Eq6Maxes = MaxEq3Eq6[eq3][eq6];
-            foreach (string max1 in MaxEq1[eq1])
+            // The candidates' severity levels are computed once, at start-up (MaxCandidates).
+            double[] levels = m.Levels();
+            double[] max = null;
+            foreach (double[] candidate in MaxCandidates[(((((eq1 * 2) + eq2) * 3) + eq3) * 3 + eq4) * 2 + eq6])
             {
-                foreach (string max2 in MaxEq2[eq2])
+                max = candidate;
+                if (NotAbove(levels, candidate))
                 {
-                    foreach (string max36 in eq3Eq6Maxes)
-                    {
-                        foreach (string max4 in MaxEq4[eq4])
-                        {
-                            d = new Distances(m, max1, max2, max36, max4);
-                            if (d.AllNonNegative)
-                            {
-                                goto Found;
-                            }
-                        }
-                    }
+                    break;
                 }
             }
 
-        Found:
-            double currentEq1 = d.AV + d.PR + d.UI;
-            double currentEq2 = d.AC + d.AT;
-            double currentEq3Eq6 = d.VC + d.VI + d.VA + d.CR + d.IR + d.AR;
-            double currentEq4 = d.SC + d.SI + d.SA;
+            double currentEq1 = (levels[L_AV] - max[L_AV]) + (levels[L_PR] - max[L_PR]) + (levels[L_UI] - max[L_UI]);
+            double currentEq2 = (levels[L_AC] - max[L_AC]) + (levels[L_AT] - max[L_AT]);
+            double currentEq3Eq6 = (levels[L_VC] - max[L_VC]) + (levels[L_VI] - max[L_VI]) + (levels[L_VA] - max[L_VA]) +
+                                   (levels[L_CR] - max[L_CR]) + (levels[L_IR] - max[L_IR]) + (levels[L_AR] - max[L_AR]);
+            double currentEq4 = (levels[L_SC] - max[L_SC]) + (levels[L_SI] - max[L_SI]) + (levels[L_SA] - max[L_SA]);
 
             double availableEq1 = value - nextEq1;
             double availableEq2 = value - nextEq2;
@@ -273,7 +267,91 @@ namespace SecurityOps.Scoring
                 return double.NaN;
             }
 
-            return Lookup[(((((((((eq1 * 2) + eq2) * 3) + eq3) * 3) + eq4) * 3) + eq5) * 2) + eq6];
+            return Lookup[Index(eq1, eq2, eq3, eq4, eq5, eq6)];
+        }
+
+        private static int Index(int eq1, int eq2, int eq3, int eq4, int eq5, int eq6) =>
+            (((((((((eq1 * 2) + eq2) * 3) + eq3) * 3) + eq4) * 3) + eq5) * 2) + eq6;
+
+        // Positions in a severity-level array (Effective.Levels and MaxCandidates).
+        private const int L_AV = 0, L_PR = 1, L_UI = 2, L_AC = 3, L_AT = 4, L_VC = 5, L_VI = 6, L_VA = 7, L_SC = 8, L_SI = 9, L_SA = 10, L_CR = 11, L_IR = 12, L_AR = 13;
+
+        // Per (EQ1, EQ2, EQ3, EQ4, EQ6): the highest-severity vectors to try, in FIRST's order, as severity levels.
+        private static readonly double[][][] MaxCandidates = BuildMaxCandidates();
+
+        private static double[][][] BuildMaxCandidates()
+        {
+            var table = new double[3 * 2 * 3 * 3 * 2][][];
+            for (int eq1 = 0; eq1 < 3; eq1++)
+            {
+                for (int eq2 = 0; eq2 < 2; eq2++)
+                {
+                    for (int eq3 = 0; eq3 < 3; eq3++)
+                    {
+                        for (int eq4 = 0; eq4 < 3; eq4++)
+                        {
+                            for (int eq6 = 0; eq6 < 2; eq6++)
+                            {
+                                string[] eq3Eq6Maxes = MaxEq3Eq6[eq3][eq6];
+                                var list = new List<double[]>();
+                                foreach (string max1 in MaxEq1[eq1])
+                                {
+                                    foreach (string max2 in MaxEq2[eq2])
+                                    {
+                                        foreach (string max36 in eq3Eq6Maxes ?? new string[0])
+                                        {
+                                            foreach (string max4 in MaxEq4[eq4])
+                                            {
+                                                list.Add(new[]
+                                                {
+                                                    LevelAV(max1[0]), LevelPR(max1[1]), LevelUI(max1[2]), LevelAC(max2[0]), LevelAT(max2[1]),
+                                                    LevelImpact(max36[0]), LevelImpact(max36[1]), LevelImpact(max36[2]),
+                                                    LevelSubsequentConfidentiality(max4[0]), LevelSubsequent(max4[1]), LevelSubsequent(max4[2]),
+                                                    LevelRequirement(max36[3]), LevelRequirement(max36[4]), LevelRequirement(max36[5]),
+                                                });
+                                            }
+                                        }
+                                    }
+                                }
+
+                                table[(((((eq1 * 2) + eq2) * 3) + eq3) * 3 + eq4) * 2 + eq6] = list.ToArray();
+                            }
+                        }
+                    }
+                }
+            }
+
+            return table;
+        }
+
+        /// <summary>True when the vector's severity distance from the candidate is non-negative on every metric.</summary>
+        private static bool NotAbove(double[] levels, double[] max)
+        {
+            for (int i = 0; i < levels.Length; i++)
+            {
+                if (levels[i] - max[i] < 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static string[] BuildMacroVectorNames()
+        {
+            var names = new string[Lookup.Length];
+            for (int eq1 = 0; eq1 < 3; eq1++)
+            for (int eq2 = 0; eq2 < 2; eq2++)
+            for (int eq3 = 0; eq3 < 3; eq3++)
+            for (int eq4 = 0; eq4 < 3; eq4++)
+            for (int eq5 = 0; eq5 < 3; eq5++)
+            for (int eq6 = 0; eq6 < 2; eq6++)
+            {
+                names[Index(eq1, eq2, eq3, eq4, eq5, eq6)] = string.Concat(eq1, eq2, eq3, eq4, eq5, eq6);
+            }
+
+            return names;
         }
 
         /// <summary>The number of MacroVectors in FIRST's table (270).</summary>
@@ -342,58 +420,42 @@ namespace SecurityOps.Scoring
             {
                 // Field names shadow the position constants here: the constants are qualified.
                 int[] v = vector.Values;
-                char[] values = new char[Cvss4Calculator.SA + 1];
-                for (int p = 0; p <= Cvss4Calculator.SA; p++)
+                CvssMetricDefinition[] metrics = vector.Definition.Metrics;
+
+                // A modified metric's value list is "X" followed by the base values, so its first letter is the effective one.
+                char Pick(int p)
                 {
                     int modified = Cvss4Calculator.MAV + p;
-                    values[p] = !baseOnly && v[modified] > 0 ? vector.Value(modified)[0] : vector.Value(p)[0];
+                    return !baseOnly && v[modified] > 0 ? metrics[modified].Values[v[modified]][0] : metrics[p].Values[v[p]][0];
                 }
 
-                AV = values[Cvss4Calculator.AV];
-                AC = values[Cvss4Calculator.AC];
-                AT = values[Cvss4Calculator.AT];
-                PR = values[Cvss4Calculator.PR];
-                UI = values[Cvss4Calculator.UI];
-                VC = values[Cvss4Calculator.VC];
-                VI = values[Cvss4Calculator.VI];
-                VA = values[Cvss4Calculator.VA];
-                SC = values[Cvss4Calculator.SC];
-                SI = values[Cvss4Calculator.SI];
-                SA = values[Cvss4Calculator.SA];
-                E = baseOnly || v[Cvss4Calculator.E] <= 0 ? 'A' : vector.Value(Cvss4Calculator.E)[0];
-                CR = baseOnly || v[Cvss4Calculator.CR] <= 0 ? 'H' : vector.Value(Cvss4Calculator.CR)[0];
-                IR = baseOnly || v[Cvss4Calculator.IR] <= 0 ? 'H' : vector.Value(Cvss4Calculator.IR)[0];
-                AR = baseOnly || v[Cvss4Calculator.AR] <= 0 ? 'H' : vector.Value(Cvss4Calculator.AR)[0];
-                MSI = baseOnly || v[Cvss4Calculator.MSI] <= 0 ? 'X' : vector.Value(Cvss4Calculator.MSI)[0];
-                MSA = baseOnly || v[Cvss4Calculator.MSA] <= 0 ? 'X' : vector.Value(Cvss4Calculator.MSA)[0];
+                char Optional(int p, char notDefined) => baseOnly || v[p] <= 0 ? notDefined : metrics[p].Values[v[p]][0];
+
+                AV = Pick(Cvss4Calculator.AV);
+                AC = Pick(Cvss4Calculator.AC);
+                AT = Pick(Cvss4Calculator.AT);
+                PR = Pick(Cvss4Calculator.PR);
+                UI = Pick(Cvss4Calculator.UI);
+                VC = Pick(Cvss4Calculator.VC);
+                VI = Pick(Cvss4Calculator.VI);
+                VA = Pick(Cvss4Calculator.VA);
+                SC = Pick(Cvss4Calculator.SC);
+                SI = Pick(Cvss4Calculator.SI);
+                SA = Pick(Cvss4Calculator.SA);
+                E = Optional(Cvss4Calculator.E, 'A');
+                CR = Optional(Cvss4Calculator.CR, 'H');
+                IR = Optional(Cvss4Calculator.IR, 'H');
+                AR = Optional(Cvss4Calculator.AR, 'H');
+                MSI = Optional(Cvss4Calculator.MSI, 'X');
+                MSA = Optional(Cvss4Calculator.MSA, 'X');
             }
-        }
 
-        private struct Distances
-        {
-            public double AV, PR, UI, AC, AT, VC, VI, VA, SC, SI, SA, CR, IR, AR;
-
-            public Distances(Effective m, string eq1, string eq2, string eq3Eq6, string eq4)
+            /// <summary>The severity level of each metric, in the order of the L_ positions.</summary>
+            public double[] Levels() => new[]
             {
-                AV = LevelAV(m.AV) - LevelAV(eq1[0]);
-                PR = LevelPR(m.PR) - LevelPR(eq1[1]);
-                UI = LevelUI(m.UI) - LevelUI(eq1[2]);
-                AC = LevelAC(m.AC) - LevelAC(eq2[0]);
-                AT = LevelAT(m.AT) - LevelAT(eq2[1]);
-                VC = LevelImpact(m.VC) - LevelImpact(eq3Eq6[0]);
-                VI = LevelImpact(m.VI) - LevelImpact(eq3Eq6[1]);
-                VA = LevelImpact(m.VA) - LevelImpact(eq3Eq6[2]);
-                SC = LevelSubsequentConfidentiality(m.SC) - LevelSubsequentConfidentiality(eq4[0]);
-                SI = LevelSubsequent(m.SI) - LevelSubsequent(eq4[1]);
-                SA = LevelSubsequent(m.SA) - LevelSubsequent(eq4[2]);
-                CR = LevelRequirement(m.CR) - LevelRequirement(eq3Eq6[3]);
-                IR = LevelRequirement(m.IR) - LevelRequirement(eq3Eq6[4]);
-                AR = LevelRequirement(m.AR) - LevelRequirement(eq3Eq6[5]);
-            }
-
-            public bool AllNonNegative =>
-                AV >= 0 && PR >= 0 && UI >= 0 && AC >= 0 && AT >= 0 && VC >= 0 && VI >= 0 && VA >= 0 &&
-                SC >= 0 && SI >= 0 && SA >= 0 && CR >= 0 && IR >= 0 && AR >= 0;
+                LevelAV(AV), LevelPR(PR), LevelUI(UI), LevelAC(AC), LevelAT(AT), LevelImpact(VC), LevelImpact(VI), LevelImpact(VA),
+                LevelSubsequentConfidentiality(SC), LevelSubsequent(SI), LevelSubsequent(SA), LevelRequirement(CR), LevelRequirement(IR), LevelRequirement(AR),
+            };
         }
     }
 }

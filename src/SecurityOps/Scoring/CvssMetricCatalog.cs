@@ -3,6 +3,26 @@ using System.Collections.Generic;
 
 namespace SecurityOps.Scoring
 {
+    internal static class CvssText
+    {
+        /// <summary>
+        /// True when <paramref name="text"/> holds <paramref name="word"/> at <paramref name="start"/> (the caller checked
+        /// the length). Metric names and values are one to five letters: a plain loop beats string.CompareOrdinal's setup.
+        /// </summary>
+        public static bool SameAt(string word, string text, int start)
+        {
+            for (int k = 0; k < word.Length; k++)
+            {
+                if (word[k] != text[start + k])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>One metric of a CVSS version: its abbreviation, full name, group and allowed values (with their names).</summary>
     internal sealed class CvssMetricDefinition
     {
@@ -43,7 +63,7 @@ namespace SecurityOps.Scoring
         {
             for (int i = 0; i < Values.Length; i++)
             {
-                if (Values[i].Length == length && string.CompareOrdinal(Values[i], 0, text, start, length) == 0)
+                if (Values[i].Length == length && CvssText.SameAt(Values[i], text, start))
                 {
                     return i;
                 }
@@ -97,12 +117,24 @@ namespace SecurityOps.Scoring
         public CvssMetricDefinition Find(string abbreviation) =>
             byName.TryGetValue(abbreviation, out CvssMetricDefinition metric) ? metric : null;
 
-        /// <summary>The metric whose abbreviation is written at text[start, start+length), or null; compares in place.</summary>
-        public CvssMetricDefinition Find(string text, int start, int length)
+        /// <summary>
+        /// The metric whose abbreviation is written at text[start, start+length), or null; compares in place. The search
+        /// begins at position <paramref name="from"/> and wraps around: vectors are almost always written in the
+        /// specification's order, so the metric after the previous one is found at the first or second try.
+        /// </summary>
+        public CvssMetricDefinition Find(string text, int start, int length, int from = 0)
         {
-            foreach (CvssMetricDefinition metric in Metrics)
+            CvssMetricDefinition[] metrics = Metrics;
+            for (int n = 0, i = from; n < metrics.Length; n++, i++)
             {
-                if (metric.Abbreviation.Length == length && string.CompareOrdinal(metric.Abbreviation, 0, text, start, length) == 0)
+                if (i == metrics.Length)
+                {
+                    i = 0;
+                }
+
+                CvssMetricDefinition metric = metrics[i];
+                string abbreviation = metric.Abbreviation;
+                if (abbreviation.Length == length && CvssText.SameAt(abbreviation, text, start))
                 {
                     return metric;
                 }

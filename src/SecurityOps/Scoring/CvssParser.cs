@@ -95,10 +95,22 @@ namespace SecurityOps.Scoring
             int start = slash + 1;
             while (start <= text.Length)
             {
-                int end = text.IndexOf('/', start);
-                if (end < 0)
+                // One pass over the pair: where its colon is (the first one), whether there is a second, and where it ends.
+                int colon = -1, end = start;
+                bool extraColon = false;
+                for (; end < text.Length; end++)
                 {
-                    end = text.Length;
+                    char c = text[end];
+                    if (c == '/')
+                    {
+                        break;
+                    }
+
+                    if (c == ':')
+                    {
+                        extraColon |= colon >= 0;
+                        colon = colon < 0 ? end : colon;
+                    }
                 }
 
                 if (end == start)
@@ -107,13 +119,12 @@ namespace SecurityOps.Scoring
                     throw Fail(vector, $"Empty metric after '{after}' (a doubled or trailing '/').");
                 }
 
-                int colon = text.IndexOf(':', start, end - start);
-                if (colon <= start || colon == end - 1 || text.IndexOf(':', colon + 1, end - colon - 1) >= 0)
+                if (colon <= start || colon == end - 1 || extraColon)
                 {
                     throw Fail(vector, $"'{text.Substring(start, end - start)}' is not a metric:value pair.");
                 }
 
-                CvssMetricDefinition metric = definition.Find(text, start, colon - start);
+                CvssMetricDefinition metric = definition.Find(text, start, colon - start, previous == null ? 0 : (previous.Position + 1) % definition.Metrics.Length);
                 if (metric == null)
                 {
                     throw Fail(vector, $"Unknown metric '{text.Substring(start, colon - start)}' for CVSS {definition.Version}.");
