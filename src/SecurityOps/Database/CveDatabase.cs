@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using SecurityOps.Model;
 using SecurityOps.Scoring;
 using SecurityOps.State;
@@ -26,8 +27,9 @@ namespace SecurityOps.Database
         /// <summary>
         /// Starts a batch of <see cref="Record"/> calls (a feed's thousands of items): past the first few, a known record
         /// whose file is unchanged since the last full read is taken from the parsed-record cache instead of parsing its
-        /// YAML. Dispose ends it. (The state lock is still taken per record: a batch lives across a pipeline, and the
-        /// cmdlets upstream of it write the state from their own threads.)
+        /// YAML. The state's lock file is held once for the whole batch (other processes wait for it as a whole); within
+        /// this process each record still takes its turn, since a batch lives across a pipeline whose upstream cmdlets
+        /// write the state from their own threads. Dispose ends it.
         /// </summary>
         public IDisposable BeginBatch()
         {
@@ -36,7 +38,7 @@ namespace SecurityOps.Database
                 throw new InvalidOperationException("A batch is already open on this database.");
             }
 
-            batch = new Batch(this);
+            batch = new Batch(this, files.HoldLockForBatch());
             return batch;
         }
 
@@ -233,8 +235,13 @@ namespace SecurityOps.Database
             private readonly CveDatabase database;
             private Dictionary<string, CveIndexCache.Entry> cached;
             private int reads;
+            private IDisposable heldLock;
 
-            public Batch(CveDatabase database) => this.database = database;
+            public Batch(CveDatabase database, IDisposable heldLock)
+            {
+                this.database = database;
+                this.heldLock = heldLock;
+            }
 
             /// <summary>The record from the cache when its file is exactly as cached; null to read the YAML.</summary>
             public CveRecord Read(string id)
@@ -269,6 +276,7 @@ namespace SecurityOps.Database
             {
                 database.batch = null;
                 cached = null;
+                Interlocked.Exchange(ref heldLock, null)?.Dispose();
             }
         }
 

@@ -207,6 +207,19 @@ namespace SecurityOps.State
             return new Releaser(holder);
         }
 
+        /// <summary>
+        /// One lock for a batch (a pipeline of records): the state's lock file stays held from the first record to the
+        /// last, so other processes wait for the batch as a whole and each record costs no file open. Threads of this
+        /// process still take turns per write through <see cref="AcquireLock"/>: a batch that spans a pipeline whose
+        /// upstream cmdlet writes the state from its workers (Get-SecurityFeed | Add-CveRecord) cannot deadlock.
+        /// </summary>
+        public IDisposable HoldLockForBatch()
+        {
+            LockHolder holder = Locks.GetOrAdd(Root, r => new LockHolder(r));
+            holder.HoldFile(LockTimeout);
+            return new BatchReleaser(holder);
+        }
+
         private static void CheckSchemaVersion(object value, string path)
         {
             if (value is IVersionedDocument doc && doc.SchemaVersion > CurrentSchemaVersion)
@@ -239,13 +252,50 @@ namespace SecurityOps.State
             }
         }
 
-        /// <summary>An OS-level exclusive file lock plus an in-process monitor so one process can hold it re-entrantly.</summary>
+        private sealed class BatchReleaser : IDisposable
+        {
+            private LockHolder holder;
+
+            public BatchReleaser(LockHolder holder) => this.holder = holder;
+
+            public void Dispose()
+            {
+                Interlocked.Exchange(ref holder, null)?.ReleaseFile();
+            }
+        }
+
+        /// <summary>
+        /// An OS-level exclusive file lock plus an in-process monitor so one process can hold it re-entrantly. The file is
+        /// open while a thread holds the monitor (<see cref="Enter"/>) or while a batch holds it (<see cref="HoldFile"/>).
+        /// </summary>
         private sealed class LockHolder
         {
             private readonly string root;
             private readonly object gate = new object();
             private FileStream file;
             private int depth;
+            private int batchHolds;
+
+            /// <summary>Opens the lock file for a batch (if it is not open already) without keeping the monitor.</summary>
+            public void HoldFile(TimeSpan timeout)
+            {
+                Enter(timeout);
+                batchHolds++;
+                Exit();
+            }
+
+            public void ReleaseFile()
+            {
+                Monitor.Enter(gate);
+                batchHolds--;
+                if (depth == 0 && batchHolds == 0)
+                {
+                    file?.Dispose();
+                    file = null;
+                }
+
+                Monitor.Exit(gate);
+            }
 
             public LockHolder(string root) => this.root = root;
 
@@ -259,7 +309,7 @@ namespace SecurityOps.State
 
                 try
                 {
-                    if (depth == 0)
+                    if (depth == 0 && file == null)
                     {
                         string path = Path.Combine(root, LockFileName);
                         Directory.CreateDirectory(root);
@@ -292,7 +342,7 @@ namespace SecurityOps.State
 
             public void Exit()
             {
-                if (--depth == 0)
+                if (--depth == 0 && batchHolds == 0)
                 {
                     file?.Dispose();
                     file = null;

@@ -171,6 +171,39 @@ namespace SecurityOps.Tests.State
             Assert.True(File.Exists(Path.Combine(temp.Path, "x.yaml")));
         }
 
+        /// <summary>
+        /// One lock per batch: while a batch holds the state, another process cannot take the lock file, yet other threads
+        /// of this process still write (one at a time), so a pipeline whose upstream writes from workers cannot deadlock.
+        /// </summary>
+        [Fact]
+        public void ABatchHoldsTheLockFileForOtherProcessesWhileThisProcessKeepsWriting()
+        {
+            using var temp = new TempFolder();
+            var repo = new StateRepository(temp.Path);
+            string lockFile = Path.Combine(temp.Path, StateRepository.LockFileName);
+            int OtherProcessTakesTheLock()
+            {
+                using var probe = Process.Start(new ProcessStartInfo("flock", $"-n -x \"{lockFile}\" true") { UseShellExecute = false });
+                probe.WaitForExit();
+                return probe.ExitCode;
+            }
+
+            using (repo.HoldLockForBatch())
+            {
+                Assert.NotEqual(0, OtherProcessTakesTheLock());
+
+                // A worker thread writes while the pipeline thread's batch is open, as Get-SecurityFeed does upstream.
+                Task.Run(() => repo.WriteTextAtomic("feeds/state.yaml", "a: 1\n")).Wait(TimeSpan.FromSeconds(5));
+                Assert.True(File.Exists(Path.Combine(temp.Path, "feeds", "state.yaml")));
+                repo.WriteTextAtomic("cves/x.yaml", "b: 2\n");
+
+                // After the nested writes the batch still holds the file.
+                Assert.NotEqual(0, OtherProcessTakesTheLock());
+            }
+
+            Assert.Equal(0, OtherProcessTakesTheLock());
+        }
+
         [Fact]
         public void AnotherProcessHoldingTheLockBlocksWrites()
         {
