@@ -63,6 +63,9 @@ namespace SecurityOps.GitHub
 
         public GitHubStatistics Statistics { get; } = new GitHubStatistics();
 
+        /// <summary>Net's retry loop that every wait of this gateway goes through (rate limits, pacing, backoff).</summary>
+        internal RetryLoop Retry => http.Retry;
+
         /// <summary>The repository's visibility.</summary>
         public Task<GitHubRepositoryInfo> GetRepositoryAsync(GitHubRepositoryName repo, CancellationToken token = default) =>
             Call($"GET {repo}", repo, async () =>
@@ -284,7 +287,7 @@ namespace SecurityOps.GitHub
                     }
 
                     ExceptionDispatchInfo lost = ExceptionDispatchInfo.Capture(ex);
-                    return RetryStep<T>.Backoff($"'{what}' was lost and not found; sending it again, retry {attempt} of {http.Retry.MaxAttempts - 1}", () =>
+                    return RetryStep<T>.Backoff($"{what}: the answer was lost and the result not found; sending it again, retry {attempt} of {http.Retry.MaxAttempts - 1}", () =>
                     {
                         lost.Throw();
                         return null;
