@@ -48,8 +48,7 @@ namespace SecurityOps.Advisories
 
         private DateTimeOffset Now => clock.GetUtcNow();
 
-        private AdvisoryApi Api => api ?? throw new SecurityOpsException("GitHubTokenNotFound", FailureKind.AuthenticationError, GitHubToken.GitHubTokenVariable,
-            "This step reads GitHub, so it needs a token even with -WhatIf: pass -Token or -Credential, or set $env:GITHUB_TOKEN.");
+        private AdvisoryApi Api => api ?? throw GitHubToken.NotFound("This step reads GitHub, so it needs a token even with -WhatIf");
 
         /// <summary>A repository's advisories and private reports, filtered; each names the case that holds it.</summary>
         public async Task<IReadOnlyList<SecurityAdvisory>> ListAsync(GitHubRepositoryName repo, string state = null, string severity = null, string cveId = null, CancellationToken token = default, int pageSize = 100)

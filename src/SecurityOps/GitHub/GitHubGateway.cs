@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -61,6 +62,9 @@ namespace SecurityOps.GitHub
         public Uri ApiUrl => Options.ApiUrl;
 
         public GitHubStatistics Statistics { get; } = new GitHubStatistics();
+
+        /// <summary>Net's retry loop that every wait of this gateway goes through (rate limits, pacing, backoff).</summary>
+        internal RetryLoop Retry => http.Retry;
 
         /// <summary>The repository's visibility.</summary>
         public Task<GitHubRepositoryInfo> GetRepositoryAsync(GitHubRepositoryName repo, CancellationToken token = default) =>
@@ -261,14 +265,16 @@ namespace SecurityOps.GitHub
         /// <summary>A request body as <see cref="SendAsync{T}"/> sends it (snake_case, nulls left out; a string as is): for -WhatIf.</summary>
         public static string ToJson(object body) => body == null ? null : body as string ?? JsonSerializer.Serialize(body, body.GetType(), Json);
 
-        /// <summary>Runs a POST exactly once: when its answer is lost, <paramref name="find"/> looks for its effect first.</summary>
-        private async Task<T> WriteOnce<T>(string what, object target, Func<Task<T>> send, Func<Task<T>> find) where T : class
-        {
-            for (int attempt = 1; ; attempt++)
+        /// <summary>
+        /// Runs a POST exactly once: when its answer is lost, <paramref name="find"/> looks for its effect first, and only
+        /// when nothing is found is it sent again, after the gateway's backoff (through the same retry loop as every request).
+        /// </summary>
+        private Task<T> WriteOnce<T>(string what, object target, Func<Task<T>> send, Func<Task<T>> find) where T : class =>
+            http.Retry.RunAsync<T>(async attempt =>
             {
                 try
                 {
-                    return await Call(what, target, send).ConfigureAwait(false);
+                    return RetryStep<T>.Done(await Call(what, target, send).ConfigureAwait(false));
                 }
                 catch (GitHubWriteOutcomeUnknownException ex) when (find != null)
                 {
@@ -277,20 +283,17 @@ namespace SecurityOps.GitHub
                     if (existing != null)
                     {
                         Options.Events.Verbose($"GitHub: found the result of '{what}'; not sending it again.");
-                        return existing;
+                        return RetryStep<T>.Done(existing);
                     }
 
-                    if (attempt >= Options.MaxAttempts)
+                    ExceptionDispatchInfo lost = ExceptionDispatchInfo.Capture(ex);
+                    return RetryStep<T>.Backoff($"{what}: the answer was lost and the result not found; sending it again, retry {attempt} of {http.Retry.MaxAttempts - 1}", () =>
                     {
-                        throw;
-                    }
-
-                    TimeSpan backoff = TimeSpan.FromTicks(Options.InitialBackoff.Ticks * (1L << Math.Min(attempt - 1, 10)));
-                    Statistics.CountRetry();
-                    await (Options.Delay ?? ((t, c) => Task.Delay(t, c)))(backoff, CancellationToken.None).ConfigureAwait(false);
+                        lost.Throw();
+                        return null;
+                    });
                 }
-            }
-        }
+            }, CancellationToken.None, (attempt, wait, reason) => Statistics.CountRetry());
 
         /// <summary>Runs one Octokit call, turning its exceptions into SecurityOps errors (no token in any message).</summary>
         private static async Task<T> Call<T>(string what, object target, Func<Task<T>> action)

@@ -1,4 +1,5 @@
 using System;
+using SecurityOps.Net;
 
 namespace SecurityOps.GitHub
 {
@@ -8,8 +9,8 @@ namespace SecurityOps.GitHub
     /// </summary>
     public sealed class GitHubToken
     {
-        public const string GitHubTokenVariable = "GITHUB_TOKEN";
-        public const string GhTokenVariable = "GH_TOKEN";
+        public const string GitHubTokenVariable = GitHubTokenLookup.GitHubTokenVariable;
+        public const string GhTokenVariable = GitHubTokenLookup.GhTokenVariable;
 
         private GitHubToken(string value, string source)
         {
@@ -26,7 +27,8 @@ namespace SecurityOps.GitHub
             string.IsNullOrWhiteSpace(value) ? null : new GitHubToken(value.Trim(), source);
 
         /// <summary>
-        /// The explicit token when given, else $env:GITHUB_TOKEN, else $env:GH_TOKEN; null when none is set.
+        /// The explicit token when given, else $env:GITHUB_TOKEN, else $env:GH_TOKEN (Net's one lookup, which the
+        /// github-advisories feed uses too); null when none is set.
         /// </summary>
         public static GitHubToken TryResolve(GitHubToken explicitToken, Func<string, string> environment = null)
         {
@@ -35,18 +37,17 @@ namespace SecurityOps.GitHub
                 return explicitToken;
             }
 
-            environment ??= Environment.GetEnvironmentVariable;
-            return FromValue(environment(GitHubTokenVariable), GitHubTokenVariable)
-                ?? FromValue(environment(GhTokenVariable), GhTokenVariable);
+            return GitHubTokenLookup.Find(environment) is { } found ? new GitHubToken(found.Value, found.Variable) : null;
         }
 
         /// <summary>As <see cref="TryResolve"/>, but a missing token is a GitHubTokenNotFound error.</summary>
         public static GitHubToken Resolve(GitHubToken explicitToken, Func<string, string> environment = null) =>
             TryResolve(explicitToken, environment) ?? throw NotFound();
 
-        public static SecurityOpsException NotFound() =>
+        /// <summary>The one missing-token error, naming every place a token is looked for; <paramref name="why"/> replaces "No GitHub token".</summary>
+        public static SecurityOpsException NotFound(string why = null) =>
             new SecurityOpsException("GitHubTokenNotFound", FailureKind.AuthenticationError, GitHubTokenVariable,
-                "No GitHub token: pass -Token (a SecureString) or -Credential, or set $env:GITHUB_TOKEN or $env:GH_TOKEN.");
+                $"{why ?? "No GitHub token"}: pass -Token (a SecureString) or -Credential, or set $env:GITHUB_TOKEN or $env:GH_TOKEN.");
 
         public override string ToString() => $"GitHub token from {Source}";
     }

@@ -13,7 +13,9 @@ using SecurityOps.Net;
 namespace SecurityOps.GitHub
 {
     /// <summary>
-    /// The one road to GitHub: Octokit's connection sends every request through this client, which
+    /// The one road to GitHub: Octokit's connection sends every request through this client. It decides what is
+    /// GitHub's own, and leaves the loop, the backoff, the Retry-After reading and the waiting to Net's
+    /// <see cref="RetryLoop"/> (the same loop as every other road out):
     /// - waits until x-ratelimit-reset when the primary limit is spent (before sending, and on a 403/429 that says so),
     /// - honours secondary limits (403/429 with Retry-After; without it, one minute as GitHub asks) and sends again,
     /// - paces writes (anything but GET/HEAD) through the <see cref="WritePacer"/>,
@@ -39,28 +41,44 @@ namespace SecurityOps.GitHub
             this.options = options;
             this.statistics = statistics;
             pacer = options.Pacer ?? WritePacer.For(options.ApiUrl, options.WritesPerMinute, options.WritesPerHour);
+
+            // The backoff doubles from InitialBackoff up to 1024 times it; a rate limit's wait is GitHub's, capped by MaxWait.
+            Retry = new RetryLoop(options.MaxAttempts, RetryLoop.ExponentialBackoff(options.InitialBackoff, TimeSpan.FromTicks(options.InitialBackoff.Ticks * 1024)))
+            {
+                MaxServerWait = options.MaxWait,
+                Delay = options.Delay,
+                ProgressStep = TimeSpan.FromSeconds(5),
+                Waiting = (wait, reason) =>
+                {
+                    statistics.AddWait(wait);
+                    Events.Verbose($"GitHub: {reason}; waiting {wait.TotalSeconds:0.#} s.");
+                },
+                WaitProgress = ReportWait,
+            };
         }
+
+        /// <summary>The retry loop every wait of the gateway goes through (rate limits, pacing, backoff, a lost write's retry).</summary>
+        internal RetryLoop Retry { get; }
 
         private TimeProvider Clock => options.Clock ?? ModuleContext.Time;
 
         private IEventSink Events => options.Events ?? NullEventSink.Instance;
 
-        public async Task<IResponse> Send(IRequest request, CancellationToken cancellationToken, Func<object, object> preprocessResponseBody = null)
+        public Task<IResponse> Send(IRequest request, CancellationToken cancellationToken, Func<object, object> preprocessResponseBody = null)
         {
             bool isWrite = request.Method != HttpMethod.Get && request.Method != HttpMethod.Head;
             bool idempotent = request.Method != HttpMethod.Post;
             string what = $"{request.Method} {request.Endpoint}";
-            int attempt = 0;
-            while (true)
+
+            async Task<RetryStep<IResponse>> Attempt(int attempt)
             {
-                attempt++;
                 await WaitForPrimaryLimitAsync(cancellationToken).ConfigureAwait(false);
                 if (isWrite)
                 {
                     TimeSpan pace = pacer.Reserve(Clock.GetUtcNow());
                     if (pace > TimeSpan.Zero)
                     {
-                        await WaitAsync(pace, $"pacing writes (at most {pacer.PerMinute} a minute and {pacer.PerHour} an hour)", cancellationToken).ConfigureAwait(false);
+                        await Retry.WaitAsync(pace, $"pacing writes (at most {pacer.PerMinute} a minute and {pacer.PerHour} an hour)", cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -77,28 +95,18 @@ namespace SecurityOps.GitHub
                         throw new GitHubWriteOutcomeUnknownException(what, $"The connection failed during {what} ({ex.GetType().Name}); GitHub may or may not have done it.", ex);
                     }
 
-                    if (attempt >= options.MaxAttempts)
-                    {
+                    return RetryStep<IResponse>.Backoff(RetryReason($"{what}: connection fault", attempt), () =>
                         throw new SecurityOpsException("GitHubConnectionFailed", FailureKind.ConnectionError, request.Endpoint?.ToString(),
-                            $"{what} failed {attempt} times: {Redact.Urls(ex.Message)}", ex);
-                    }
-
-                    await BackoffAsync(attempt, $"{what}: connection fault", cancellationToken).ConfigureAwait(false);
-                    continue;
+                            $"{what} failed {attempt} times: {Redact.Urls(ex.Message)}", ex));
                 }
 
                 Observe(response);
                 var (wait, reason) = RateLimitWait(response);
                 if (wait != null)
                 {
-                    if (attempt >= options.MaxAttempts || wait.Value > options.MaxWait)
-                    {
-                        return response; // Octokit raises its exception; the gateway maps it to GitHubRateLimited
-                    }
-
-                    statistics.CountRetry();
-                    await WaitAsync(wait.Value, reason, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    // Spent attempts or a wait over MaxWait: the answer goes back, Octokit raises its exception and the
+                    // gateway maps it to GitHubRateLimited.
+                    return RetryStep<IResponse>.After(wait.Value, reason, () => response);
                 }
 
                 if ((int)response.StatusCode >= 500)
@@ -108,15 +116,13 @@ namespace SecurityOps.GitHub
                         throw new GitHubWriteOutcomeUnknownException(what, $"GitHub answered {(int)response.StatusCode} to {what}; it may or may not have done it.", null);
                     }
 
-                    if (attempt < options.MaxAttempts)
-                    {
-                        await BackoffAsync(attempt, $"{what}: HTTP {(int)response.StatusCode}", cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
+                    return RetryStep<IResponse>.Backoff(RetryReason($"{what}: HTTP {(int)response.StatusCode}", attempt), () => response);
                 }
 
-                return response;
+                return RetryStep<IResponse>.Done(response);
             }
+
+            return Retry.RunAsync(Attempt, cancellationToken, (attempt, wait, reason) => statistics.CountRetry());
         }
 
         public void SetRequestTimeout(TimeSpan timeout) => inner.SetRequestTimeout(timeout);
@@ -165,7 +171,7 @@ namespace SecurityOps.GitHub
                         $"GitHub's rate limit is spent until {resetAt:u}, longer than the {options.MaxWait.TotalMinutes:0} minutes this run may wait.");
                 }
 
-                await WaitAsync(wait, "primary rate limit spent (x-ratelimit-remaining: 0), waiting for x-ratelimit-reset", token).ConfigureAwait(false);
+                await Retry.WaitAsync(wait, "primary rate limit spent (x-ratelimit-remaining: 0), waiting for x-ratelimit-reset", token).ConfigureAwait(false);
             }
         }
 
@@ -204,31 +210,19 @@ namespace SecurityOps.GitHub
             return (null, null); // a plain 403: permissions, not limits
         }
 
-        private Task BackoffAsync(int attempt, string reason, CancellationToken token)
-        {
-            statistics.CountRetry();
-            TimeSpan delay = RetryTiming.Exponential(options.InitialBackoff, Math.Min(attempt, 11));
-            return WaitAsync(delay, $"{reason}; retry {attempt} of {options.MaxAttempts - 1}", token);
-        }
+        private string RetryReason(string reason, int attempt) => $"{reason}; retry {attempt} of {Retry.MaxAttempts - 1}";
 
-        /// <summary>Waits, reporting progress every few seconds so that a long wait is visible.</summary>
-        private async Task WaitAsync(TimeSpan wait, string reason, CancellationToken token)
+        /// <summary>Progress every few seconds of a wait, so that a long wait is visible.</summary>
+        private void ReportWait(TimeSpan wait, TimeSpan left, string reason)
         {
-            statistics.AddWait(wait);
-            Events.Verbose($"GitHub: {reason}; waiting {wait.TotalSeconds:0.#} s.");
-            var delay = options.Delay ?? ((t, c) => Task.Delay(t, c));
-            TimeSpan left = wait;
-            TimeSpan step = TimeSpan.FromSeconds(5);
-            while (left > TimeSpan.Zero)
+            if (left <= TimeSpan.Zero)
             {
-                int percent = (int)Math.Round(100 * (1 - left.TotalMilliseconds / wait.TotalMilliseconds));
-                Events.Progress(new ProgressInfo("Waiting for GitHub", reason, percent, id: 71) { SecondsRemaining = (int)Math.Ceiling(left.TotalSeconds) });
-                TimeSpan now = left < step ? left : step;
-                await delay(now, token).ConfigureAwait(false);
-                left -= now;
+                Events.Progress(new ProgressInfo("Waiting for GitHub", "done", 100, id: 71, completed: true));
+                return;
             }
 
-            Events.Progress(new ProgressInfo("Waiting for GitHub", "done", 100, id: 71, completed: true));
+            int percent = (int)Math.Round(100 * (1 - left.TotalMilliseconds / wait.TotalMilliseconds));
+            Events.Progress(new ProgressInfo("Waiting for GitHub", reason, percent, id: 71) { SecondsRemaining = (int)Math.Ceiling(left.TotalSeconds) });
         }
 
         private static string Header(IResponse response, string name)

@@ -37,7 +37,8 @@ namespace SecurityOps.Messaging
     /// <summary>
     /// Sends a batch of messages over one SMTP connection with MailKit. TLS is required unless the config says
     /// security: none; a server without STARTTLS is an error, never a silent plaintext send. A 4xx reply or a dropped
-    /// connection is retried with backoff (reconnecting when needed); a 5xx fails that recipient and the batch goes on.
+    /// connection is retried with backoff (reconnecting when needed) through Net's <see cref="RetryLoop"/>, the same
+    /// loop as every road out; a 5xx fails that recipient and the batch goes on.
     /// Every message gets a <see cref="MailDelivery"/> saying exactly what happened.
     /// </summary>
     internal sealed class MailSender
@@ -56,7 +57,7 @@ namespace SecurityOps.Messaging
             }
         }
 
-        /// <summary>Delays between attempts; tests shorten them.</summary>
+        /// <summary>The delay after failed attempt n; null: messaging.smtp.retryDelaySeconds, doubling. Tests shorten it.</summary>
         public Func<int, TimeSpan> Backoff { get; set; }
 
         /// <summary>
@@ -70,6 +71,7 @@ namespace SecurityOps.Messaging
         {
             sink = sink ?? NullEventSink.Instance;
             var results = new List<MailDelivery>();
+            RetryLoop retry = NewRetryLoop();
             SmtpClient client = null;
             bool connectedOnce = false;
             try
@@ -95,10 +97,9 @@ namespace SecurityOps.Messaging
                     }
 
                     var watch = Stopwatch.StartNew();
-                    int maxAttempts = Math.Max(1, settings.MaxAttempts);
-                    for (int attempt = 1; attempt <= maxAttempts; attempt++)
+                    int index = i;
+                    bool batchGoesOn = await retry.RunAsync(async attempt =>
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
                         delivery.Attempts = attempt;
                         try
                         {
@@ -116,67 +117,45 @@ namespace SecurityOps.Messaging
                             delivery.ErrorId = null;
                             delivery.Error = null;
                             sink.Verbose($"{mail.MemberId}: sent {mail.Message.MessageId} to {mail.Recipient}{(attempt > 1 ? $" (attempt {attempt})" : string.Empty)}.");
-                            break;
+                            return RetryStep<bool>.Done(true);
                         }
                         catch (ServiceNotAuthenticatedException ex)
                         {
                             throw new SecurityOpsException("SmtpAuthenticationRequired", FailureKind.AuthenticationError, $"{settings.Host}:{settings.Port}",
                                 $"{settings.Host}:{settings.Port} requires authentication: pass -Credential. {(results.Count(r => r.Status == "Sent") == 0 ? "Nothing was sent." : string.Empty)}", ex);
                         }
-                        catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 400 && (int)ex.StatusCode < 500 && attempt < maxAttempts)
+                        catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 400 && (int)ex.StatusCode < 500)
                         {
-                            sink.Verbose($"{mail.MemberId}: the server answered {(int)ex.StatusCode} ({ex.Message.Trim()}); retrying.");
-                            await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
+                            return RetryStep<bool>.Backoff($"the server answered {(int)ex.StatusCode} ({ex.Message.Trim()}); retrying", () => Refused(delivery, mail, ex));
                         }
                         catch (SmtpCommandException ex)
                         {
-                            delivery.Status = "Failed";
-                            delivery.ErrorId = (int)ex.StatusCode >= 500 ? "SmtpRecipientRejected" : "SmtpTransientFailure";
-                            delivery.Error = $"The server refused the message to {mail.Recipient}: {(int)ex.StatusCode} {ex.Message.Trim()}";
-                            break;
+                            return RetryStep<bool>.Done(Refused(delivery, mail, ex));
                         }
-                        catch (SecurityOpsException ex) when (connectedOnce && ex.ErrorId == "SmtpConnectFailed" && attempt < maxAttempts)
+                        catch (SecurityOpsException ex) when (connectedOnce && ex.ErrorId == "SmtpConnectFailed")
                         {
-                            sink.Verbose($"{mail.MemberId}: reconnecting failed ({ex.Message}); retrying.");
-                            await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
+                            return RetryStep<bool>.Backoff($"reconnecting failed ({ex.Message}); retrying", () => ServerWentAway(results, delivery, batch, index, ex));
                         }
                         catch (SecurityOpsException ex) when (connectedOnce)
                         {
-                            // The server went away mid-batch: this and every later message are failed, and the results say
-                            // exactly who got what, so a rerun sends only to the rest.
-                            delivery.Status = "Failed";
-                            delivery.ErrorId = ex.ErrorId;
-                            delivery.Error = ex.Message;
-                            for (int j = i + 1; j < batch.Count; j++)
-                            {
-                                results.Add(new MailDelivery
-                                {
-                                    MemberId = batch[j].MemberId,
-                                    Recipient = batch[j].Recipient,
-                                    MessageId = batch[j].Message?.MessageId,
-                                    Status = batch[j].Refusal != null ? "Refused" : "Failed",
-                                    ErrorId = batch[j].Refusal?.ErrorId ?? ex.ErrorId,
-                                    Error = batch[j].Refusal?.Message ?? "Not attempted: " + ex.Message,
-                                });
-                            }
-
-                            return results;
-                        }
-                        catch (Exception ex) when (IsConnectionLoss(ex) && attempt < maxAttempts)
-                        {
-                            sink.Verbose($"{mail.MemberId}: the connection was lost ({ex.Message.Trim()}); reconnecting.");
-                            client?.Dispose();
-                            client = null;
-                            await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
+                            return RetryStep<bool>.Done(ServerWentAway(results, delivery, batch, index, ex));
                         }
                         catch (Exception ex) when (IsConnectionLoss(ex))
                         {
                             client?.Dispose();
                             client = null;
-                            delivery.Status = "Failed";
-                            delivery.ErrorId = "SmtpConnectionLost";
-                            delivery.Error = $"The connection to {settings.Host}:{settings.Port} was lost {attempt} time(s) sending to {mail.Recipient}: {ex.Message.Trim()}";
+                            return RetryStep<bool>.Backoff($"the connection was lost ({ex.Message.Trim()}); reconnecting", () =>
+                            {
+                                delivery.Status = "Failed";
+                                delivery.ErrorId = "SmtpConnectionLost";
+                                delivery.Error = $"The connection to {settings.Host}:{settings.Port} was lost {attempt} time(s) sending to {mail.Recipient}: {ex.Message.Trim()}";
+                                return true;
+                            });
                         }
+                    }, cancellationToken, (attempt, wait, reason) => sink.Verbose($"{mail.MemberId}: {reason}.")).ConfigureAwait(false);
+                    if (!batchGoesOn)
+                    {
+                        return results;
                     }
 
                     delivery.SendSeconds = watch.Elapsed.TotalSeconds;
@@ -301,12 +280,42 @@ namespace SecurityOps.Messaging
         private static bool IsConnectionLoss(Exception ex) =>
             ex is IOException || ex is SocketException || ex is ServiceNotConnectedException || ex is SmtpProtocolException;
 
-        private Task DelayAsync(int attempt, CancellationToken cancellationToken)
+        /// <summary>The attempts and backoff of one message (a 4xx reply, a lost connection, a failed reconnect), as the config or a test says.</summary>
+        private RetryLoop NewRetryLoop() =>
+            new RetryLoop(settings.MaxAttempts, Backoff ?? RetryLoop.ExponentialBackoff(TimeSpan.FromSeconds(Math.Max(0, settings.RetryDelaySeconds))));
+
+        /// <summary>The server refused this message (5xx, or a 4xx that outlived the retries): it fails, the batch goes on.</summary>
+        private static bool Refused(MailDelivery delivery, OutgoingMail mail, SmtpCommandException ex)
         {
-            TimeSpan delay = Backoff != null
-                ? Backoff(attempt)
-                : RetryTiming.Exponential(TimeSpan.FromSeconds(Math.Max(0, settings.RetryDelaySeconds)), attempt);
-            return delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, cancellationToken);
+            delivery.Status = "Failed";
+            delivery.ErrorId = (int)ex.StatusCode >= 500 ? "SmtpRecipientRejected" : "SmtpTransientFailure";
+            delivery.Error = $"The server refused the message to {mail.Recipient}: {(int)ex.StatusCode} {ex.Message.Trim()}";
+            return true;
+        }
+
+        /// <summary>
+        /// The server went away mid-batch: this and every later message are failed, and the results say exactly who got
+        /// what, so a rerun sends only to the rest. False: the batch stops.
+        /// </summary>
+        private static bool ServerWentAway(List<MailDelivery> results, MailDelivery delivery, IReadOnlyList<OutgoingMail> batch, int index, SecurityOpsException ex)
+        {
+            delivery.Status = "Failed";
+            delivery.ErrorId = ex.ErrorId;
+            delivery.Error = ex.Message;
+            for (int j = index + 1; j < batch.Count; j++)
+            {
+                results.Add(new MailDelivery
+                {
+                    MemberId = batch[j].MemberId,
+                    Recipient = batch[j].Recipient,
+                    MessageId = batch[j].Message?.MessageId,
+                    Status = batch[j].Refusal != null ? "Refused" : "Failed",
+                    ErrorId = batch[j].Refusal?.ErrorId ?? ex.ErrorId,
+                    Error = batch[j].Refusal?.Message ?? "Not attempted: " + ex.Message,
+                });
+            }
+
+            return false;
         }
     }
 }

@@ -27,6 +27,9 @@ namespace SecurityOps.Net
         /// <summary>The longest single wait, Retry-After included: a server asking for longer fails the request.</summary>
         public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>How to wait between attempts; null means Task.Delay. Tests pass one that records the waits instead of sleeping.</summary>
+        public Func<TimeSpan, CancellationToken, Task> Delay { get; set; }
+
         /// <summary>Responses larger than this are refused (by Content-Length before reading, else while streaming).</summary>
         public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
 
@@ -124,7 +127,7 @@ namespace SecurityOps.Net
 
     /// <summary>
     /// The one road out for HTTP: a shared HttpClient with per-attempt timeouts, retries with exponential backoff and
-    /// jitter (honouring Retry-After), conditional GET, a size cap enforced while streaming, cancellation, a
+    /// jitter (honouring Retry-After) through the one <see cref="RetryLoop"/>, conditional GET, a size cap enforced while streaming, cancellation, a
     /// User-Agent, and file:// URLs and plain paths served through the same call. Every message names the location
     /// with user info and secret query values removed.
     /// Errors: HttpRequestFailed (final status not 2xx/304), HttpConnectionFailed (no answer after the retries),
@@ -135,9 +138,6 @@ namespace SecurityOps.Net
         private static readonly Lazy<HttpMessageHandler> SharedHandler = new Lazy<HttpMessageHandler>(() => CreateHandler());
 
         private static readonly Lazy<HttpPipeline> SharedPipeline = new Lazy<HttpPipeline>(() => new HttpPipeline(new HttpPipelineOptions()));
-
-        [ThreadStatic]
-        private static Random jitterRandom;
 
         private readonly HttpClient client;
         private readonly bool ownsClient;
@@ -274,18 +274,19 @@ namespace SecurityOps.Net
             return result;
         }
 
-        private async Task<HttpFetchResult> GetHttpAsync(Uri uri, HttpFetchRequest request, long cap, CancellationToken cancellationToken)
+        private Task<HttpFetchResult> GetHttpAsync(Uri uri, HttpFetchRequest request, long cap, CancellationToken cancellationToken)
         {
             string shown = request.DisplayName ?? Display(uri.OriginalString);
             string verb = (request.Method ?? "GET").ToUpperInvariant();
             string Clean(string text) => request.DisplayName == null ? Redact.Urls(text) : HideLocation(text, uri, request.DisplayName);
-            HttpFetchResult lastAnswer = null;
-            for (int attempt = 1; ; attempt++)
+
+            // One attempt: an answer to return, or why to try again and what to say when the attempts or the patience run out.
+            async Task<RetryStep<HttpFetchResult>> Attempt(int attempt)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 string retryReason;
                 TimeSpan? retryAfter = null;
-                lastAnswer = null;
+                HttpFetchResult lastAnswer = null;
+                bool timedOut = false;
                 using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
                     attemptCts.CancelAfter(Options.Timeout);
@@ -297,13 +298,13 @@ namespace SecurityOps.Net
                             int status = (int)response.StatusCode;
                             if (status == 304 || (status >= 200 && status < 300))
                             {
-                                return await ReadResponseAsync(uri, response, cap, attempt, shown, attemptCts.Token).ConfigureAwait(false);
+                                return RetryStep<HttpFetchResult>.Done(await ReadResponseAsync(uri, response, cap, attempt, shown, attemptCts.Token).ConfigureAwait(false));
                             }
 
                             if (!IsRetryable(status))
                             {
-                                return Fail(new HttpFetchResult { Uri = uri, StatusCode = status, Attempts = attempt }, request, "HttpRequestFailed", FailureKind.ConnectionError, shown,
-                                    $"{verb} {shown} answered {status} {Reason(response)}.");
+                                return RetryStep<HttpFetchResult>.Done(Fail(new HttpFetchResult { Uri = uri, StatusCode = status, Attempts = attempt }, request, "HttpRequestFailed", FailureKind.ConnectionError, shown,
+                                    $"{verb} {shown} answered {status} {Reason(response)}."));
                             }
 
                             retryReason = $"{status} {Reason(response)}";
@@ -318,11 +319,7 @@ namespace SecurityOps.Net
                     catch (OperationCanceledException)
                     {
                         retryReason = $"no complete answer within {Options.Timeout.TotalSeconds:0.###} s";
-                        if (attempt > Options.MaxRetries)
-                        {
-                            throw new SecurityOpsException("HttpTimeout", FailureKind.OperationTimeout, shown,
-                                $"{verb} {shown}: {retryReason} (tried {attempt} times).");
-                        }
+                        timedOut = true;
                     }
                     catch (HttpRequestException ex)
                     {
@@ -334,35 +331,41 @@ namespace SecurityOps.Net
                     }
                 }
 
-                if (attempt > Options.MaxRetries)
+                string spentMessage = $"{verb} {shown}: {retryReason} (tried {attempt} times).";
+                Func<HttpFetchResult> whenSpent;
+                if (timedOut)
                 {
-                    string message = $"{verb} {shown}: {retryReason} (tried {attempt} times).";
-                    if (lastAnswer != null)
-                    {
-                        return Fail(lastAnswer, request, "HttpRequestFailed", FailureKind.ConnectionError, shown, message);
-                    }
-
-                    throw new SecurityOpsException(retryReason.StartsWith("connection", StringComparison.Ordinal) ? "HttpConnectionFailed" : "HttpRequestFailed",
-                        FailureKind.ConnectionError, shown, message);
+                    whenSpent = () => throw new SecurityOpsException("HttpTimeout", FailureKind.OperationTimeout, shown, spentMessage);
+                }
+                else if (lastAnswer != null)
+                {
+                    whenSpent = () => Fail(lastAnswer, request, "HttpRequestFailed", FailureKind.ConnectionError, shown, spentMessage);
+                }
+                else
+                {
+                    string errorId = retryReason.StartsWith("connection", StringComparison.Ordinal) ? "HttpConnectionFailed" : "HttpRequestFailed";
+                    whenSpent = () => throw new SecurityOpsException(errorId, FailureKind.ConnectionError, shown, spentMessage);
                 }
 
-                TimeSpan delay = Backoff(attempt);
-                if (retryAfter.HasValue)
-                {
-                    if (retryAfter.Value > Options.MaxDelay)
-                    {
-                        return Fail(lastAnswer, request, "HttpRetryAfterTooLong", FailureKind.LimitsExceeded, shown,
-                            $"{verb} {shown}: {retryReason}, and the server asks to wait {retryAfter.Value.TotalSeconds:0} s (more than the {Options.MaxDelay.TotalSeconds:0} s allowed).");
-                    }
-
-                    delay = retryAfter.Value > delay ? retryAfter.Value : delay;
-                }
-
-                Retrying?.Invoke(shown, attempt, delay, retryReason);
-                request.Retrying?.Invoke(attempt, delay, retryReason);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                Func<HttpFetchResult> whenTooLong = retryAfter == null ? null : () => Fail(lastAnswer, request, "HttpRetryAfterTooLong", FailureKind.LimitsExceeded, shown,
+                    $"{verb} {shown}: {retryReason}, and the server asks to wait {retryAfter.Value.TotalSeconds:0} s (more than the {Options.MaxDelay.TotalSeconds:0} s allowed).");
+                return RetryStep<HttpFetchResult>.Backoff(retryReason, whenSpent, retryAfter, whenTooLong);
             }
+
+            return NewRetryLoop().RunAsync(Attempt, cancellationToken, (attempt, delay, reason) =>
+            {
+                Retrying?.Invoke(shown, attempt, delay, reason);
+                request.Retrying?.Invoke(attempt, delay, reason);
+            });
         }
+
+        /// <summary>The retry loop as the options say now (they may be changed between requests).</summary>
+        private RetryLoop NewRetryLoop() =>
+            new RetryLoop(Options.MaxRetries + 1, RetryLoop.ExponentialBackoff(Options.BaseDelay, Options.MaxDelay, jitter: true))
+            {
+                MaxServerWait = Options.MaxDelay,
+                Delay = Options.Delay,
+            };
 
         private HttpRequestMessage BuildRequest(Uri uri, HttpFetchRequest request)
         {
@@ -526,11 +529,5 @@ namespace SecurityOps.Net
             response.Headers.TryGetValues("Retry-After", out var values)
                 ? RetryTiming.RetryAfter(string.Join(",", values), ModuleContext.UtcNow)
                 : null;
-
-        private TimeSpan Backoff(int attempt)
-        {
-            jitterRandom = jitterRandom ?? new Random(Guid.NewGuid().GetHashCode());
-            return RetryTiming.Exponential(Options.BaseDelay, attempt, Options.MaxDelay, jitterRandom);
-        }
     }
 }

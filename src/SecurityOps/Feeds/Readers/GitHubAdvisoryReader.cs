@@ -14,13 +14,19 @@ namespace SecurityOps.Feeds.Readers
     /// github-advisories: the global advisory database, GET {url}/advisories with filters, through the HTTP pipeline
     /// (not Octokit, which has no client for it). Options: any of GitHub's filters (type, ecosystem, severity, cwes,
     /// affects, cve_id, published, updated, modified, is_withdrawn), perPage, maxPages (default 5), and tokenVariable:
-    /// the environment variable holding a token (default GITHUB_TOKEN, then GH_TOKEN; none is needed for public data).
+    /// the environment variable holding a token, looked in before GITHUB_TOKEN and GH_TOKEN by the module's one token
+    /// lookup (<see cref="GitHubTokenLookup"/>, the gateway's too); none is needed for public data.
     /// Without an explicit updated filter, a source read before asks only for what changed since its last read.
     /// </summary>
     internal sealed class GitHubAdvisoryReader : ISecurityFeedReader
     {
         private static readonly string[] Filters = { "type", "ecosystem", "severity", "cwes", "affects", "cve_id", "ghsa_id", "published", "updated", "modified", "is_withdrawn", "sort", "direction" };
         private static readonly Regex NextLink = new Regex(@"<([^>]+)>\s*;\s*rel=""?next""?", RegexOptions.Compiled);
+
+        private readonly Func<string, string> environment;
+
+        /// <param name="environment">Reads an environment variable; null means the process environment (tests pass their own).</param>
+        public GitHubAdvisoryReader(Func<string, string> environment = null) => this.environment = environment;
 
         public string Type => "github-advisories";
 
@@ -32,7 +38,7 @@ namespace SecurityOps.Feeds.Readers
             {
                 ["X-GitHub-Api-Version"] = "2022-11-28",
             };
-            string token = Token(context.Source);
+            string token = Token(context.Source, environment);
             if (token != null && !baseUri.IsFile)
             {
                 headers["Authorization"] = "Bearer " + token;
@@ -110,19 +116,9 @@ namespace SecurityOps.Feeds.Readers
                 : null;
         }
 
-        private static string Token(SecuritySource source)
-        {
-            foreach (string name in new[] { source.Option("tokenVariable"), "GITHUB_TOKEN", "GH_TOKEN" })
-            {
-                string value = string.IsNullOrEmpty(name) ? null : Environment.GetEnvironmentVariable(name);
-                if (!string.IsNullOrWhiteSpace(value))
-                {
-                    return value.Trim();
-                }
-            }
-
-            return null;
-        }
+        /// <summary>The source's token: its tokenVariable, then GITHUB_TOKEN, then GH_TOKEN; null when none is set.</summary>
+        internal static string Token(SecuritySource source, Func<string, string> environment = null) =>
+            GitHubTokenLookup.Find(environment, source.Option("tokenVariable"))?.Value;
 
         /// <summary>The advisory's CVSS vector: cvss_severities' v3, then its v4, then the older cvss field; null when none.</summary>
         internal static string Vector(JsonElement advisory)
