@@ -32,8 +32,8 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                VulnerabilityCase c = Cases.GetRequired(Id);
-                string actor = ResolveActor(Actor);
+                VulnerabilityCase c = Session.Cases.GetRequired(Id);
+                string actor = Session.Actor(Actor);
                 IEnumerable<string> roster = ApprovedBy == null ? null : RosterHandles();
                 if (Run(s => s.PlanCollaboratorsAsync(c, User, Team, ApprovedBy, actor, CancellationToken, roster), out var call))
                 {
@@ -49,7 +49,7 @@ namespace SecurityOps.Commands
         /// <summary>The roster's members (the security team); none when the state has no roster yet.</summary>
         private IEnumerable<string> RosterHandles()
         {
-            var store = new RosterStore(State.Files);
+            var store = new RosterStore(Session.State.Files);
             if (!System.IO.File.Exists(store.FilePath))
             {
                 WriteVerbose($"No roster at {store.FilePath}: -ApprovedBy is checked against the configured team (advisories.team) only.");

@@ -12,7 +12,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "CaseNote", SupportsShouldProcess = true)]
     [OutputType(typeof(CaseEvent))]
-    public sealed class AddCaseNoteCommand : EmbargoCmdlet
+    public sealed class AddCaseNoteCommand : StateCmdlet
     {
         public static readonly string[] Kinds = { "distributor-review", "note", "leak-retrospective", "decision" };
 
@@ -50,7 +50,7 @@ namespace SecurityOps.Commands
                 string member = null;
                 if (!string.IsNullOrWhiteSpace(Member))
                 {
-                    member = Distributors.Get(Member.Trim()).Id;
+                    member = Session.Distributors.Get(Member.Trim()).Id;
                 }
                 else if (Kind == "distributor-review")
                 {
@@ -58,11 +58,11 @@ namespace SecurityOps.Commands
                         "A distributor review needs -Member: who reviewed or tested the patch.");
                 }
 
-                using (State.Files.AcquireLock())
+                using (Session.State.Files.AcquireLock())
                 {
-                    VulnerabilityCase c = CaseStore.Clone(Cases.GetRequired(id));
-                    DateTimeOffset now = Now;
-                    var e = new CaseEvent { At = now, Actor = ResolveActor(Actor), Kind = Kind, Member = member, What = Text.Trim() };
+                    VulnerabilityCase c = CaseStore.Clone(Session.Cases.GetRequired(id));
+                    DateTimeOffset now = Session.Now;
+                    var e = new CaseEvent { At = now, Actor = Session.Actor(Actor), Kind = Kind, Member = member, What = Text.Trim() };
                     if (!ShouldProcess(id, $"Add a {Kind} note{(member != null ? " about " + member : string.Empty)}: {e.What}"))
                     {
                         return;
@@ -78,7 +78,7 @@ namespace SecurityOps.Commands
                         }
                     }
 
-                    Cases.Save(c);
+                    Session.Cases.Save(c);
                     WriteVerbose($"{id}: {Kind} recorded.");
                     WriteObject(e);
                 }

@@ -74,7 +74,7 @@ namespace SecurityOps.Commands
 
         protected override void BeginProcessing()
         {
-            database = new CveDatabase(State.Files);
+            database = new CveDatabase(Session.State.Files);
             // Known records come from the parsed-record cache when their files are unchanged.
             batch = database.BeginBatch();
         }
@@ -112,7 +112,7 @@ namespace SecurityOps.Commands
                     continue;
                 }
 
-                if (!ShouldProcess($"{id} in {State.Root}", database.Exists(id) ? "Merge into the CVE record" : "Create the CVE record"))
+                if (!ShouldProcess($"{id} in {Session.State.Root}", database.Exists(id) ? "Merge into the CVE record" : "Create the CVE record"))
                 {
                     continue;
                 }
@@ -167,14 +167,14 @@ namespace SecurityOps.Commands
                     RelevanceService relevance;
                     try
                     {
-                        relevance = new RelevanceService(State.Files, State.Config);
+                        relevance = new RelevanceService(Session.State.Files, Session.Config);
                     }
                     catch (SecurityOpsException)
                     {
                         relevance = null;
                     }
 
-                    new CveTriageList(State.Files, relevance).Add(database, newRecords);
+                    new CveTriageList(Session.State.Files, relevance).Add(database, newRecords);
                 });
             }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Security;
 using System.Threading.Tasks;
 using SecurityOps.Advisories;
 using SecurityOps.GitHub;
@@ -9,83 +8,23 @@ using SecurityOps.Model;
 namespace SecurityOps.Commands
 {
     /// <summary>
-    /// Shared plumbing of the GitHub advisory cmdlets: the token (-Token, -Credential, $env:GITHUB_TOKEN, $env:GH_TOKEN),
-    /// the API root, the actor on the timeline, one gateway per command, and sending a planned call behind ShouldProcess
-    /// (-WhatIf shows the exact request; no token is ever shown).
+    /// The GitHub advisory cmdlets: the GitHub parameters, the actor on the timeline, the advisory service over the
+    /// session's gateway, and sending a planned call behind ShouldProcess (-WhatIf shows the exact request; no token is
+    /// ever shown).
     /// </summary>
-    public abstract class AdvisoryCmdlet : DisclosureCmdlet
+    public abstract class AdvisoryCmdlet : GitHubCmdlet
     {
-        private readonly EventRelay relay = new EventRelay();
-        private GitHubGateway gateway;
-        private AdvisoryService service;
-
-        /// <summary>The REST API root, used as given (GitHub Enterprise: https://HOST/api/v3/).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string ApiUrl { get; set; }
-
-        /// <summary>A GitHub token; default $env:GITHUB_TOKEN, then $env:GH_TOKEN.</summary>
-        [Parameter]
-        public SecureString Token { get; set; }
-
-        /// <summary>A credential whose password is the GitHub token.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential Credential { get; set; }
-
         /// <summary>Who is recorded on the case's timeline (default: $env:USER or git's user.name).</summary>
         [Parameter]
         public string Actor { get; set; }
 
-        protected AdvisorySettings Settings => State.Config.Advisories ?? new AdvisorySettings();
+        private protected AdvisorySettings Settings => Session.AdvisorySettings;
+
+        /// <summary>The advisory service of the session, with a gateway when a token is found; without one only -WhatIf may go on (planning offline).</summary>
+        private protected AdvisoryService Service => Session.Advisories(GitHubAccess, offlineAllowed: GitHubCmdletSupport.IsWhatIf(this));
 
         /// <summary>The command's one gateway (null when planning offline without a token).</summary>
-        private protected GitHubGateway Gateway
-        {
-            get
-            {
-                _ = Service;
-                return gateway;
-            }
-        }
-
-        /// <summary>The command's events on the pipeline thread (for services that are not the advisory service).</summary>
-        private protected IEventSink Events => relay;
-
-        /// <summary>The service, with a gateway when a token is found; without one only -WhatIf may go on (planning offline).</summary>
-        private protected AdvisoryService Service
-        {
-            get
-            {
-                if (service == null)
-                {
-                    GitHubSettings github = State.Config.GitHub ?? new GitHubSettings();
-                    GitHubToken token = null;
-                    Uri apiUrl = null;
-                    try
-                    {
-                        apiUrl = GitHubGatewayOptions.ParseApiUrl(ApiUrl ?? github.ApiUrl);
-                        token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, Credential));
-                    }
-                    catch (SecurityOpsException ex)
-                    {
-                        ThrowFailure(ex);
-                    }
-
-                    if (token == null && !GitHubCmdletSupport.IsWhatIf(this))
-                    {
-                        ThrowFailure(GitHubToken.NotFound());
-                    }
-
-                    WriteVerbose(token == null ? "No GitHub token: planning offline." : $"GitHub at {apiUrl} with the {token}.");
-                    relay.Target = new PipelineThreadSink(this);
-                    gateway = token == null ? null : GitHubCmdletSupport.CreateGateway(github, apiUrl, token, relay);
-                    service = new AdvisoryService(Cases, gateway == null ? null : new AdvisoryApi(gateway), Settings, relay);
-                }
-
-                return service;
-            }
-        }
+        private protected GitHubGateway Gateway => Session.OpenGitHub(GitHubAccess, offlineAllowed: true);
 
         /// <summary>-Repository, else the case's advisory's repository, else advisories.repository; null when none.</summary>
         private protected GitHubRepositoryName RepositoryFor(string explicitRepository, VulnerabilityCase c = null)
@@ -98,9 +37,7 @@ namespace SecurityOps.Commands
         private protected bool Run<T>(Func<AdvisoryService, Task<T>> work, out T result)
         {
             AdvisoryService s = Service;
-            bool ok = RunStep(relay, sink => work(s), out result);
-            relay.Target = new PipelineThreadSink(this);
-            return ok;
+            return RunStep(sink => work(s), out result);
         }
 
         /// <summary>Sends a planned call when ShouldProcess agrees (its target is the exact request) and writes the result.</summary>
@@ -117,24 +54,8 @@ namespace SecurityOps.Commands
                 return null;
             }
 
-            string actor = ResolveActor(Actor);
+            string actor = Session.Actor(Actor);
             return Run(s => s.ExecuteAsync(call, actor, CancellationToken), out object result) ? result : null;
-        }
-
-        protected override void EndProcessing()
-        {
-            DisposeGateway();
-            base.EndProcessing();
-        }
-
-        private void DisposeGateway()
-        {
-            if (gateway != null)
-            {
-                WriteVerbose($"GitHub: {gateway.Statistics.Requests} request(s), {gateway.Statistics.Writes} write(s), {gateway.Statistics.Retries} retried, {gateway.Statistics.Waited.TotalSeconds:0} s waited.");
-                gateway.Dispose();
-                gateway = null;
-            }
         }
     }
 

@@ -25,9 +25,9 @@ namespace SecurityOps.Commands
 
             TryRun(() =>
             {
-                MembershipDecision decision = Membership.Approve(Id, Force);
+                MembershipDecision decision = Session.Membership.Approve(Id, Force);
                 WriteVerbose($"'{decision.MemberId}' is now an active member; the welcome message to {decision.Message.To} is in the output's Message.");
-                SendIfAsked(decision, Distributors.Get(decision.MemberId).PublicKey);
+                SendIfAsked(decision, Session.Distributors.Get(decision.MemberId).PublicKey);
 
                 WriteObject(decision);
             });

@@ -12,7 +12,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Complete, "SecurityRetrospective", SupportsShouldProcess = true)]
     [OutputType(typeof(SecurityRetrospective))]
-    public sealed class CompleteSecurityRetrospectiveCommand : DisclosureCmdlet
+    public sealed class CompleteSecurityRetrospectiveCommand : StateCmdlet
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -34,10 +34,10 @@ namespace SecurityOps.Commands
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);
                 string relative = RetrospectiveBuilder.RelativePathFor(id);
-                using (State.Files.AcquireLock())
+                using (Session.State.Files.AcquireLock())
                 {
-                    VulnerabilityCase current = Cases.GetRequired(id);
-                    string text = State.Files.ReadText(relative);
+                    VulnerabilityCase current = Session.Cases.GetRequired(id);
+                    string text = Session.State.Files.ReadText(relative);
                     if (text == null)
                     {
                         throw new SecurityOpsException("RetrospectiveNotFound", FailureKind.ObjectNotFound, relative,
@@ -51,11 +51,11 @@ namespace SecurityOps.Commands
                     }
 
                     var change = new CaseChange { Status = CaseStatus.RetrospectiveDone, Note = $"Retrospective held: {relative}." };
-                    VulnerabilityCase updated = CaseWorkflow.Apply(current, change, ResolveActor(Actor), Now);
+                    VulnerabilityCase updated = CaseWorkflow.Apply(current, change, Session.Actor(Actor), Session.Now);
                     if (ShouldProcess(id, $"Mark the retrospective done ({current.Status} -> {CaseStatus.RetrospectiveDone})"))
                     {
-                        Cases.Save(updated);
-                        WriteVerbose($"{id}: retrospective done; the SLA reminder stops." + (PolicyFor(updated)?.Retrospective?.Publish == true
+                        Session.Cases.Save(updated);
+                        WriteVerbose($"{id}: retrospective done; the SLA reminder stops." + (Session.PolicyFor(updated)?.Retrospective?.Publish == true
                             ? $" The policy publishes retrospectives: Publish-SecurityRetrospective -Id {id} posts its public sections to the announcement channels (after the public date)."
                             : " The policy keeps retrospectives private."));
                         current = updated;
@@ -67,7 +67,7 @@ namespace SecurityOps.Commands
                         {
                             CaseId = id,
                             RelativePath = relative,
-                            Path = State.Files.FullPath(relative),
+                            Path = Session.State.Files.FullPath(relative),
                             Status = current.Status == CaseStatus.RetrospectiveDone ? "done" : "edited",
                             Markdown = text,
                         });

@@ -11,7 +11,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Confirm, "DistributorTestMessage", SupportsShouldProcess = true)]
     [OutputType(typeof(DistributorMember))]
-    public sealed class ConfirmDistributorTestMessageCommand : MessagingCmdlet
+    public sealed class ConfirmDistributorTestMessageCommand : StateCmdlet
     {
         /// <summary>The member id.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -30,14 +30,14 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                var codes = new TestMessageCodes(Distributors);
-                DistributorMember member = codes.Check(Member, Code, ModuleContext.UtcNow);
+                var codes = new TestMessageCodes(Session.Distributors);
+                DistributorMember member = codes.Check(Member, Code, Session.Now);
                 if (!ShouldProcess($"member '{member.Id}'", "Record that the member confirmed its latest test message's code"))
                 {
                     return;
                 }
 
-                DistributorMember confirmed = codes.Confirm(member.Id, Code, ModuleContext.UtcNow);
+                DistributorMember confirmed = codes.Confirm(member.Id, Code, Session.Now);
                 WriteVerbose($"{confirmed.Id} confirmed the test message sent {confirmed.TestMessageSent:u}; recorded at {confirmed.LastConfirmed:u}.");
                 WriteObject(confirmed);
             });

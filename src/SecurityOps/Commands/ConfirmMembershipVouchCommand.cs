@@ -11,7 +11,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Confirm, "MembershipVouch", SupportsShouldProcess = true)]
     [OutputType(typeof(MembershipRequest))]
-    public sealed class ConfirmMembershipVouchCommand : MessagingCmdlet
+    public sealed class ConfirmMembershipVouchCommand : StateCmdlet
     {
         /// <summary>The membership request's id.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -29,14 +29,14 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                MembershipRequest request = Distributors.GetRequest(Request);
-                VoucherResolution vouch = Membership.CheckVouchConfirmation(request, By);
+                MembershipRequest request = Session.Distributors.GetRequest(Request);
+                VoucherResolution vouch = Session.Membership.CheckVouchConfirmation(request, By);
                 if (!ShouldProcess($"request '{request.Id}'", $"Record that {vouch.Describe()} confirmed the vouch"))
                 {
                     return;
                 }
 
-                MembershipRequest confirmed = Membership.ConfirmVouch(request.Id, By);
+                MembershipRequest confirmed = Session.Membership.ConfirmVouch(request.Id, By);
                 WriteVerbose($"{confirmed.VouchConfirmedBy} of {confirmed.VouchConfirmedMember} confirmed the vouch for '{confirmed.Id}' at {confirmed.VouchConfirmed:u}.");
                 WriteObject(confirmed);
             });

@@ -25,8 +25,8 @@ namespace SecurityOps.Commands
 
             TryRun(() =>
             {
-                string key = Distributors.GetRequest(Id).PublicKey;
-                MembershipDecision decision = Membership.Deny(Id, Reason);
+                string key = Session.Distributors.GetRequest(Id).PublicKey;
+                MembershipDecision decision = Session.Membership.Deny(Id, Reason);
                 SendIfAsked(decision, key);
 
                 WriteObject(decision);

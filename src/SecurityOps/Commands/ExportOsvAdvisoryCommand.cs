@@ -16,7 +16,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsData.Export, "OsvAdvisory", SupportsShouldProcess = true)]
     [OutputType(typeof(OsvAdvisoryFile))]
-    public sealed class ExportOsvAdvisoryCommand : DisclosureCmdlet
+    public sealed class ExportOsvAdvisoryCommand : StateCmdlet
     {
         private readonly List<string> caseIds = new List<string>();
         private readonly List<string> cveIds = new List<string>();
@@ -53,7 +53,7 @@ namespace SecurityOps.Commands
 
         protected override void EndProcessing()
         {
-            TryRun(() => new OsvExportService(State.Files, State.Config).Export(new OsvExportRequest
+            TryRun(() => new OsvExportService(Session.State.Files, Session.Config).Export(new OsvExportRequest
             {
                 CaseIds = caseIds,
                 CveIds = cveIds,
@@ -61,7 +61,7 @@ namespace SecurityOps.Commands
                 Approve = (target, action) => ShouldProcess(target, action),
                 Output = file => WriteObject(file),
                 Error = WriteFailure,
-                Events = new PipelineThreadSink(this),
+                Events = Session.Events,
             }));
         }
     }

@@ -47,7 +47,7 @@ namespace SecurityOps.Commands
 
         protected override void EndProcessing()
         {
-            DateTimeOffset now = ModuleContext.UtcNow;
+            DateTimeOffset now = Session.Now;
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             string directory = System.IO.Path.GetDirectoryName(path);
             if (!Directory.Exists(directory))
@@ -62,7 +62,7 @@ namespace SecurityOps.Commands
             {
                 if (Weeks > 0)
                 {
-                    RotationSchedule schedule = new RosterStore(State.Files).Load();
+                    RotationSchedule schedule = new RosterStore(Session.State.Files).Load();
                     DateTime from = Date == null ? now.UtcDateTime.Date : RotationDates.Day(Date.Value);
                     if (schedule.WeekNumberOf(from) < 0)
                     {
@@ -74,15 +74,15 @@ namespace SecurityOps.Commands
 
                 if (Meetings > 0)
                 {
-                    MeetingSettings settings = State.Config.Meetings;
+                    MeetingSettings settings = Session.Config.Meetings;
                     if (settings?.First == null)
                     {
-                        WriteWarning($"No meetings are configured (meetings: first: in {State.Files.FullPath(StateRepository.ConfigFileName)}); the calendar holds duty weeks only.");
+                        WriteWarning($"No meetings are configured (meetings: first: in {Session.State.Files.FullPath(StateRepository.ConfigFileName)}); the calendar holds duty weeks only.");
                     }
                     else
                     {
                         DateTimeOffset after = Date == null ? now : RotationDates.Instant(Date.Value);
-                        meetings.AddRange(MeetingSchedule.Create(settings, State.Config.Project?.Name, State.Files.FullPath(StateRepository.ConfigFileName)).Next(after, Meetings));
+                        meetings.AddRange(MeetingSchedule.Create(settings, Session.Config.Project?.Name, Session.State.Files.FullPath(StateRepository.ConfigFileName)).Next(after, Meetings));
                     }
                 }
             }
@@ -96,18 +96,18 @@ namespace SecurityOps.Commands
             {
                 TryRun(() =>
                 {
-                    MeetingSchedule schedule = MeetingSchedule.Create(State.Config.Meetings, State.Config.Project?.Name, State.Files.FullPath(StateRepository.ConfigFileName));
+                    MeetingSchedule schedule = MeetingSchedule.Create(Session.Config.Meetings, Session.Config.Project?.Name, Session.State.Files.FullPath(StateRepository.ConfigFileName));
                     SecurityMeeting first = meetings[0];
-                    int cadence = Math.Max(1, State.Config.Meetings.CadenceDays);
+                    int cadence = Math.Max(1, Session.Config.Meetings.CadenceDays);
                     SecurityMeeting previous = schedule.Before(first);
                     DateTimeOffset until = meetings.Count > 1 ? meetings[1].Start : first.Start.AddDays(cadence);
-                    SecurityMeetingAgenda agenda = Runbook.MeetingAgendaBuilder.Build(State, first, previous?.Start ?? first.Start.AddDays(-cadence), until, now);
+                    SecurityMeetingAgenda agenda = Runbook.MeetingAgendaBuilder.Build(Session.State, first, previous?.Start ?? first.Start.AddDays(-cadence), until, now);
                     descriptions[first.Uid] = agenda.Markdown;
                     WriteWarning($"The agenda of the meeting at {first.Start.UtcDateTime:yyyy-MM-dd HH:mm} UTC is attached: it holds embargoed detail, so keep {Path} within the team.");
                 });
             }
 
-            string text = SecurityCalendar.Build(State.Config.Project?.Name, slots, meetings, now, descriptions);
+            string text = SecurityCalendar.Build(Session.Config.Project?.Name, slots, meetings, now, descriptions);
             if (!ShouldProcess(path, $"Write an iCalendar file with {slots.Count} duty week(s) and {meetings.Count} meeting(s)"))
             {
                 return;

@@ -60,8 +60,8 @@ namespace SecurityOps.Commands
             {
                 string root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
                 var sink = new PipelineThreadSink(this, writeProgress: true); // the site is built on this thread, as it is enumerated
-                var builder = new ReportSiteBuilder(State, sink);
-                DateTimeOffset now = ModuleContext.UtcNow;
+                var builder = new ReportSiteBuilder(Session.State, sink);
+                DateTimeOffset now = Session.Now;
                 WriteVerbose(Public
                     ? $"The public page of {root}: published advisories only (the public gate), with an Atom feed."
                     : $"The team's private view in {root}: it names embargoed cases; keep it out of public places.");

@@ -32,9 +32,9 @@ namespace SecurityOps.Commands
             TryRun(() =>
             {
                 string keyPath = KeyPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyPath);
-                TeamKey team = TeamKey.FromConfig(State.Files, State.Config, keyPath);
+                TeamKey team = TeamKey.FromConfig(Session.State.Files, Session.Config, keyPath);
                 WriteVerbose($"Read the team's key {team.Fingerprint} from {team.Source}{(team.SecretRing == null ? " (a public key block)" : " (its public half only)")}.");
-                TeamPublicKey key = team.Describe(ModuleContext.UtcNow);
+                TeamPublicKey key = team.Describe(Session.Now);
                 if (Path != null)
                 {
                     string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);

@@ -52,9 +52,9 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                DateTimeOffset now = ModuleContext.UtcNow;
+                DateTimeOffset now = Session.Now;
                 string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-                var inventories = new InventoryStore(State.Files).All()
+                var inventories = new InventoryStore(Session.State.Files).All()
                     .Where(i => Inventory == null || Inventory.Any(p => new WildcardPattern(p, WildcardOptions.IgnoreCase).IsMatch(i.Name))).ToList();
                 if (inventories.Count == 0)
                 {
@@ -63,12 +63,12 @@ namespace SecurityOps.Commands
                 }
 
                 var patterns = cveIds.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
-                var records = new CveDatabase(State.Files).Query(new CveQuery(), ex => WriteFailure(ex))
+                var records = new CveDatabase(Session.State.Files).Query(new CveQuery(), ex => WriteFailure(ex))
                     .Where(r => patterns.Count == 0 ? r.Relevance != null || r.Status == "fixed" || r.Status == "not-affected" : patterns.Any(p => p.IsMatch(r.CveId)))
                     .ToList();
-                CveEmbargoes gate = PublicGate.Embargoes(new CaseStore(State.Files).All(), now);
-                string project = State.Config.Project?.Name ?? "project";
-                string author = Author ?? $"{project} security team" + (string.IsNullOrWhiteSpace(State.Config.Project?.SecurityContact) ? string.Empty : $" <{State.Config.Project.SecurityContact.Trim()}>");
+                CveEmbargoes gate = PublicGate.Embargoes(new CaseStore(Session.State.Files).All(), now);
+                string project = Session.Config.Project?.Name ?? "project";
+                string author = Author ?? $"{project} security team" + (string.IsNullOrWhiteSpace(Session.Config.Project?.SecurityContact) ? string.Empty : $" <{Session.Config.Project.SecurityContact.Trim()}>");
                 string previous = File.Exists(path) ? File.ReadAllText(path) : null;
                 WriteVerbose($"{records.Count} CVE record(s) x {inventories.Count} product(s) ({string.Join(", ", inventories.Select(i => i.Name))}); products are {VexDocumentBuilder.ProductId(project, "<inventory>")}.");
                 VexDocumentFile document = VexDocumentBuilder.Build(records, inventories, gate, project, author, now, previous);

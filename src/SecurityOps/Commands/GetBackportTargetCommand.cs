@@ -71,7 +71,7 @@ namespace SecurityOps.Commands
                 return PolicyCatalog.Preset(name);
             }
 
-            return PolicyCatalog.Resolve(State, Policy);
+            return PolicyCatalog.Resolve(Session.State, Policy);
         }
     }
 }

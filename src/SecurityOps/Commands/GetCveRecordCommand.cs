@@ -42,7 +42,7 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
-            var database = new CveDatabase(State.Files);
+            var database = new CveDatabase(Session.State.Files);
 
             // Exact ids are looked up by file name: no other record is read.
             if (Id != null && Id.All(i => !WildcardPattern.ContainsWildcardCharacters(i)))
@@ -61,7 +61,7 @@ namespace SecurityOps.Commands
                         CveRecord record = database.Get(id);
                         if (record == null)
                         {
-                            WriteFailure(new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, id, $"No record for {id} in {State.Root}."));
+                            WriteFailure(new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, id, $"No record for {id} in {Session.State.Root}."));
                         }
                         else if (Matches(record))
                         {

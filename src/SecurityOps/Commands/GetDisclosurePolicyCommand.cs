@@ -106,7 +106,7 @@ namespace SecurityOps.Commands
                 return null;
             }
 
-            return State;
+            return Session.State;
         }
     }
 }

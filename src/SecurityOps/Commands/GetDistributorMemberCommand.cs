@@ -8,7 +8,7 @@ namespace SecurityOps.Commands
     /// <summary>Get-DistributorMember: lists the distributors list's members, filtered by id, status or organisation.</summary>
     [Cmdlet(VerbsCommon.Get, "DistributorMember")]
     [OutputType(typeof(DistributorMember))]
-    public sealed class GetDistributorMemberCommand : MessagingCmdlet
+    public sealed class GetDistributorMemberCommand : StateCmdlet
     {
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(DistributorMemberCompleter))]
@@ -32,7 +32,7 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                var members = Distributors.Load().Members;
+                var members = Session.Distributors.Load().Members;
                 WriteVerbose($"distributors.yaml holds {members.Count} member(s).");
                 var org = string.IsNullOrEmpty(Organisation) ? null : new WildcardPattern(Organisation, WildcardOptions.IgnoreCase);
                 foreach (string id in Id ?? new[] { "*" })

@@ -9,7 +9,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MembershipRequestForm")]
     [OutputType(typeof(string))]
-    public sealed class GetMembershipRequestFormCommand : MessagingCmdlet
+    public sealed class GetMembershipRequestFormCommand : StateCmdlet
     {
         /// <summary>The criteria: a policy's name (oci, kubeedge, the state's own); default messaging.membershipCriteria.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -18,7 +18,7 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
-            TryRun(() => WriteObject(Membership.RequestForm(Criteria)));
+            TryRun(() => WriteObject(Session.Membership.RequestForm(Criteria)));
         }
     }
 }

@@ -28,7 +28,7 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                var store = new InventoryStore(State.Files);
+                var store = new InventoryStore(Session.State.Files);
                 var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
                 foreach (string name in store.Names().Where(n => patterns.Any(p => p.IsMatch(n))))
                 {

@@ -7,7 +7,7 @@ namespace SecurityOps.Commands
     /// <summary>Get-ReleaseWindow: release times a case's policy allows; when none fits, which rule removed which day.</summary>
     [Cmdlet(VerbsCommon.Get, "ReleaseWindow")]
     [OutputType(typeof(ReleaseCandidate))]
-    public sealed class GetReleaseWindowCommand : DisclosureCmdlet
+    public sealed class GetReleaseWindowCommand : StateCmdlet
     {
         /// <summary>The case id.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -30,10 +30,10 @@ namespace SecurityOps.Commands
             TryRun(() =>
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);
-                VulnerabilityCase c = Cases.GetRequired(id);
-                DisclosurePolicy policy = PolicyFor(c);
-                var holidays = ReleaseWindowPlanner.ParseHolidays(State.Config.Disclosure?.Holidays);
-                ReleaseWindowPlan plan = ReleaseWindowPlanner.Plan(c, policy, Now, holidays, Count, HorizonDays);
+                VulnerabilityCase c = Session.Cases.GetRequired(id);
+                DisclosurePolicy policy = Session.PolicyFor(c);
+                var holidays = ReleaseWindowPlanner.ParseHolidays(Session.Config.Disclosure?.Holidays);
+                ReleaseWindowPlan plan = ReleaseWindowPlanner.Plan(c, policy, Session.Now, holidays, Count, HorizonDays);
                 WriteVerbose($"{id} ({policy.Name}): {plan.Explain()}");
                 foreach (string note in plan.Notes)
                 {

@@ -30,11 +30,11 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
-            DateTimeOffset now = ModuleContext.UtcNow;
+            DateTimeOffset now = Session.Now;
             RotationSchedule schedule = null;
             try
             {
-                schedule = new RosterStore(State.Files).Load();
+                schedule = new RosterStore(Session.State.Files).Load();
             }
             catch (SecurityOpsException ex)
             {

@@ -72,7 +72,7 @@ namespace SecurityOps.Commands
             {
                 try
                 {
-                    service = new FeedService(State.Config, new FeedStateStore(State.Files));
+                    service = new FeedService(Session.Config, new FeedStateStore(Session.State.Files));
                     sources = SourceSelection.Select(this, service, Source);
                 }
                 catch (SecurityOpsException ex)

@@ -35,18 +35,18 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                DateTimeOffset now = ModuleContext.UtcNow;
-                MeetingSchedule schedule = MeetingSchedule.Create(State.Config.Meetings, State.Config.Project?.Name, State.Files.FullPath(StateRepository.ConfigFileName));
+                DateTimeOffset now = Session.Now;
+                MeetingSchedule schedule = MeetingSchedule.Create(Session.Config.Meetings, Session.Config.Project?.Name, Session.State.Files.FullPath(StateRepository.ConfigFileName));
                 DateTimeOffset after = Meeting == null ? now : new DateTimeOffset(RotationDates.Day(Meeting.Value), TimeSpan.Zero);
                 SecurityMeeting meeting = schedule.Next(after, 1).First();
                 SecurityMeeting previous = schedule.Before(meeting);
                 SecurityMeeting next = schedule.Next(meeting.End, 1).FirstOrDefault();
-                int cadence = Math.Max(1, State.Config.Meetings.CadenceDays);
+                int cadence = Math.Max(1, Session.Config.Meetings.CadenceDays);
                 DateTimeOffset since = previous?.Start ?? meeting.Start.AddDays(-cadence);
                 DateTimeOffset until = next?.Start ?? meeting.Start.AddDays(cadence);
                 WriteVerbose($"Agenda of the meeting at {meeting.Start.UtcDateTime:yyyy-MM-dd HH:mm} UTC: CVEs first seen since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC (the previous meeting), " +
                              $"embargoes ending before {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC (the next one), clocks as they stand at {(meeting.Start > now ? "the meeting's start" : "now")}.");
-                SecurityMeetingAgenda agenda = MeetingAgendaBuilder.Build(State, meeting, since, until, now, Weeks);
+                SecurityMeetingAgenda agenda = MeetingAgendaBuilder.Build(Session.State, meeting, since, until, now, Weeks);
                 WriteVerbose($"{agenda.OpenCases.Count} open case(s), {agenda.NewCves.Count} new CVE(s), {agenda.EmbargoesEnding.Count} embargo(es) ending, {agenda.Reminders.Count} reminder(s).");
                 if (AsMarkdown)
                 {

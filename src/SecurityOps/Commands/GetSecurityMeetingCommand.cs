@@ -23,18 +23,18 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
-            DateTimeOffset after = After == null ? ModuleContext.UtcNow : RotationDates.Instant(After.Value);
+            DateTimeOffset after = After == null ? Session.Now : RotationDates.Instant(After.Value);
             MeetingSchedule schedule = null;
             try
             {
-                schedule = MeetingSchedule.Create(State.Config.Meetings, State.Config.Project?.Name, State.Files.FullPath(StateRepository.ConfigFileName));
+                schedule = MeetingSchedule.Create(Session.Config.Meetings, Session.Config.Project?.Name, Session.State.Files.FullPath(StateRepository.ConfigFileName));
             }
             catch (SecurityOpsException ex)
             {
                 ThrowFailure(ex);
             }
 
-            MeetingSettings settings = State.Config.Meetings;
+            MeetingSettings settings = Session.Config.Meetings;
             WriteVerbose($"Meetings every {settings.CadenceDays} day(s) from {settings.First.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC" +
                          $"{(string.IsNullOrEmpty(settings.TimeZone) ? string.Empty : $", keeping the local time in {settings.TimeZone}")}, " +
                          $"{settings.Cancelled?.Count ?? 0} cancelled date(s); listing {Count} not ended at {after.UtcDateTime:yyyy-MM-dd HH:mm} UTC.");

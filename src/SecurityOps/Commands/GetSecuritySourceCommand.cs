@@ -26,7 +26,7 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                var service = new FeedService(State.Config, new FeedStateStore(State.Files));
+                var service = new FeedService(Session.Config, new FeedStateStore(Session.State.Files));
                 var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
                 foreach (SecuritySource source in service.DescribeSources())
                 {

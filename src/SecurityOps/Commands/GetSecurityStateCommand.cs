@@ -12,7 +12,7 @@ namespace SecurityOps.Commands
         {
             try
             {
-                WriteObject(State.Describe());
+                WriteObject(Session.State.Describe());
             }
             catch (SecurityOpsException ex)
             {

@@ -14,7 +14,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsData.Import, "DistributorList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(DistributorMember))]
-    public sealed class ImportDistributorListCommand : MessagingCmdlet
+    public sealed class ImportDistributorListCommand : StateCmdlet
     {
         /// <summary>The list file.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -37,7 +37,7 @@ namespace SecurityOps.Commands
                     throw new SecurityOpsException("DistributorListFileNotFound", FailureKind.ObjectNotFound, path, $"{path} does not exist.");
                 }
 
-                DistributorImportPlan plan = DistributorListImporter.Plan(path, Format, Distributors.Load(), ModuleContext.UtcNow);
+                DistributorImportPlan plan = DistributorListImporter.Plan(path, Format, Session.Distributors.Load(), Session.Now);
                 foreach (string warning in plan.Warnings)
                 {
                     WriteWarning(warning);
@@ -71,7 +71,7 @@ namespace SecurityOps.Commands
                     return;
                 }
 
-                Distributors.Update(list =>
+                Session.Distributors.Update(list =>
                 {
                     // Checked again under the lock: a member added since the file was read is not added twice.
                     foreach (ImportedMember imported in chosen)

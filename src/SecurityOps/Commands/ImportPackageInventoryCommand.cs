@@ -48,17 +48,17 @@ namespace SecurityOps.Commands
 
                 string format = Format ?? InventoryImporter.Detect(path);
                 var packages = InventoryImporter.Read(path, format, Ecosystem, WriteWarning);
-                var inventory = new PackageInventory { Name = Name, Format = format, Source = path, ImportedAt = ModuleContext.UtcNow, Packages = packages.ToList() };
+                var inventory = new PackageInventory { Name = Name, Format = format, Source = path, ImportedAt = Session.Now, Packages = packages.ToList() };
                 WriteVerbose($"{path} ({format}): {packages.Count} package version(s) for inventory '{Name}'.");
                 if (!ShouldProcess($"inventory/{Name}.yaml", $"Write {packages.Count} package version(s) read from {path} ({format}) and decide every CVE record's relevance again"))
                 {
                     return;
                 }
 
-                var store = new InventoryStore(State.Files);
+                var store = new InventoryStore(Session.State.Files);
                 store.Save(inventory);
-                var database = new CveDatabase(State.Files);
-                var changed = new RelevanceService(State.Files, State.Config).ReevaluateAll(database, new CveFilingQueue(State.Files), ModuleContext.UtcNow);
+                var database = new CveDatabase(Session.State.Files);
+                var changed = new RelevanceService(Session.State.Files, Session.Config).ReevaluateAll(database, new CveFilingQueue(Session.State.Files), Session.Now);
                 WriteVerbose($"Relevance decided again: {changed.Count} record(s) changed; those now affected and without an issue are on the filing list.");
                 WriteObject(inventory);
             });

@@ -56,7 +56,7 @@ namespace SecurityOps.Commands
 
                 if (Member != null)
                 {
-                    Roster roster = new Rotation.RosterStore(SecurityState.Open(result.Root).Files).StartTeam(Member, ModuleContext.UtcNow);
+                    Roster roster = new Rotation.RosterStore(SecurityState.Open(result.Root).Files).StartTeam(Member, Session.Now);
                     WriteVerbose($"roster.yaml: the team is {string.Join(", ", roster.Members.Select(m => m.Handle))}; the rotation starts the week of {roster.Start:yyyy-MM-dd}.");
                 }
 

@@ -17,7 +17,7 @@ namespace SecurityOps.Commands
     /// failure AFTER the state is committed and the result is written: $? is false, and a step run with
     /// $ErrorActionPreference = 'Stop' (GitHub's shell: pwsh) fails at that point.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SecurityRunbook", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "SecurityRunbook", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(SecurityRunbookResult))]
     public sealed class InvokeSecurityRunbookCommand : CveIssueCmdlet
     {
@@ -49,7 +49,7 @@ namespace SecurityOps.Commands
 
         protected override void EndProcessing()
         {
-            var state = State;
+            var state = Session.State;
             List<SecuritySource> sources = null;
             try
             {
@@ -83,7 +83,7 @@ namespace SecurityOps.Commands
                 Push = Push,
                 Repository = Repository,
                 ApiUrl = ApiUrl,
-                Token = ExplicitToken(),
+                Token = GitHubAccess.ExplicitToken,
             };
 
             var events = new PipelineEvents();

@@ -18,7 +18,7 @@ namespace SecurityOps.Commands
         protected override void ProcessRecord()
         {
             VulnerabilityCase c = null;
-            if (!TryRun(() => c = Cases.GetRequired(VulnerabilityCase.NormalizeId(Id) ?? throw Disclosure.CaseStore.InvalidId(Id))))
+            if (!TryRun(() => c = Session.Cases.GetRequired(VulnerabilityCase.NormalizeId(Id) ?? throw Disclosure.CaseStore.InvalidId(Id))))
             {
                 return;
             }
@@ -28,7 +28,7 @@ namespace SecurityOps.Commands
                 ThrowFailure(GitHubToken.NotFound());
             }
 
-            if (!Run(_ => ForkMerge.CheckAsync(c, new PullRequestApi(Gateway), Now, CancellationToken), out ForkMergeResult result))
+            if (!Run(_ => ForkMerge.CheckAsync(c, new PullRequestApi(Gateway), Session.Now, CancellationToken), out ForkMergeResult result))
             {
                 return;
             }
@@ -44,9 +44,9 @@ namespace SecurityOps.Commands
                 {
                     TryRun(() =>
                     {
-                        VulnerabilityCase current = Cases.GetRequired(c.Id);
-                        current.Timeline.Add(ForkMerge.Event(result, merged, ResolveActor(Actor), Now));
-                        Cases.Save(current);
+                        VulnerabilityCase current = Session.Cases.GetRequired(c.Id);
+                        current.Timeline.Add(ForkMerge.Event(result, merged, Session.Actor(Actor), Session.Now));
+                        Session.Cases.Save(current);
                     });
                 }
                 else

@@ -22,7 +22,7 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                VulnerabilityCase c = Cases.GetRequired(Id);
+                VulnerabilityCase c = Session.Cases.GetRequired(Id);
                 var call = Service.PlanFork(c);
                 if (call != null && Perform(call) == null)
                 {
@@ -31,14 +31,14 @@ namespace SecurityOps.Commands
 
                 if (NoWait)
                 {
-                    var advisory = Cases.GetRequired(Id).Advisory;
+                    var advisory = Session.Cases.GetRequired(Id).Advisory;
                     advisory.CaseId = Id;
                     WriteObject(advisory);
                     return;
                 }
 
                 var timeout = TimeSpan.FromSeconds(TimeoutSeconds ?? Settings.ForkTimeoutSeconds);
-                string actor = ResolveActor(Actor);
+                string actor = Session.Actor(Actor);
                 WriteVerbose($"Waiting up to {timeout.TotalSeconds:0} s for the private fork of {c.Id}.");
                 if (Run(s => s.WaitForForkAsync(c.Id, actor, timeout, CancellationToken), out var ready))
                 {

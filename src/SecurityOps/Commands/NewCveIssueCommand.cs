@@ -15,7 +15,7 @@ namespace SecurityOps.Commands
     /// New-CveIssue: files CVE records from the pipeline as advisory issues on GitHub (Flatcar's format by default),
     /// exactly once: a package with an open issue gets the CVE appended and a comment; the record keeps the issue number.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "CveIssue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
+    [Cmdlet(VerbsCommon.New, "CveIssue", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(CveIssueResult))]
     public sealed class NewCveIssueCommand : CveIssueCmdlet
     {
@@ -52,7 +52,7 @@ namespace SecurityOps.Commands
             CveIssueTarget target = null;
             try
             {
-                target = CveIssueTarget.Resolve(State.Config.GitHub, Repository, ApiUrl, ExplicitToken(), State.Files.ReadText);
+                target = CveIssueTarget.Resolve(Session.Config.GitHub, Repository, ApiUrl, GitHubAccess.ExplicitToken, Session.State.Files.ReadText);
             }
             catch (SecurityOpsException ex)
             {
@@ -70,7 +70,7 @@ namespace SecurityOps.Commands
                 ? $"No GitHub token: planning offline for {repo}."
                 : $"Filing in {repo} through {target.ApiUrl} with the {token}.");
 
-            var database = new CveDatabase(State.Files);
+            var database = new CveDatabase(Session.State.Files);
             var records = new List<CveRecord>();
             foreach (string id in ids)
             {
@@ -93,10 +93,9 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            var relay = new EventRelay();
-            using GitHubGateway gateway = target.CreateGateway(relay);
-            CveIssuePublisher filer = CveIssuePublisher.Create(target, gateway, State, relay);
-            if (!RunStep(relay, sink => filer.PublishAsync(records, item => Decide((PipelineEvents)sink, item, repo), 0, CancellationToken,
+            using GitHubGateway gateway = target.CreateGateway(Session.Events);
+            CveIssuePublisher filer = CveIssuePublisher.Create(target, gateway, Session.State, Session.Events);
+            if (!RunStep(sink => filer.PublishAsync(records, item => Decide((PipelineEvents)sink, item, repo), 0, CancellationToken,
                     results => ((PipelineEvents)sink).Post(c => c.WriteObject(results, enumerateCollection: true))), out CveIssueWalk walk))
             {
                 return;

@@ -8,7 +8,7 @@ namespace SecurityOps.Commands
     /// <summary>New-MembershipRequest: records a request to join the distributors list, from parameters or a request mail.</summary>
     [Cmdlet(VerbsCommon.New, "MembershipRequest", SupportsShouldProcess = true)]
     [OutputType(typeof(MembershipRequest))]
-    public sealed class NewMembershipRequestCommand : MessagingCmdlet
+    public sealed class NewMembershipRequestCommand : StateCmdlet
     {
         /// <summary>The request's id, which becomes the member's handle; default: from the organisation.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -68,19 +68,19 @@ namespace SecurityOps.Commands
                 }
             }
 
-            if (!ShouldProcess($"membership/{Id ?? Organisation ?? "(from the mail)"}.yaml in {State.Root}", "Record the membership request"))
+            if (!ShouldProcess($"membership/{Id ?? Organisation ?? "(from the mail)"}.yaml in {Session.State.Root}", "Record the membership request"))
             {
                 return;
             }
 
             TryRun(() =>
             {
-                MembershipRequest saved = Membership.CreateRequest(request, MailText);
+                MembershipRequest saved = Session.Membership.CreateRequest(request, MailText);
                 string voucher = saved.VouchedByPerson == null && saved.VouchedByEmail == null ? "nobody found" : $"{Messaging.Vouchers.Format(new MemberPerson { Name = saved.VouchedByPerson, Email = saved.VouchedByEmail })} of {saved.VouchedBy} (to be confirmed: Confirm-MembershipVouch)";
                 WriteVerbose($"Recorded request '{saved.Id}' from {saved.Organisation}: {saved.Answers.Count} answer(s), key {(saved.PublicKey == null ? "missing" : "attached")}, vouched by {voucher}.");
                 if (saved.VouchedBy == null && saved.Vouch != null)
                 {
-                    WriteWarning($"Request '{saved.Id}': {Messaging.MembershipService.Voucher(saved, Distributors.Load()).Problem}");
+                    WriteWarning($"Request '{saved.Id}': {Messaging.MembershipService.Voucher(saved, Session.Distributors.Load()).Problem}");
                 }
 
                 WriteObject(saved);

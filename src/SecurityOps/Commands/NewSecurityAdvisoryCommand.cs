@@ -17,7 +17,7 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                VulnerabilityCase c = Cases.GetRequired(Id);
+                VulnerabilityCase c = Session.Cases.GetRequired(Id);
                 var call = Service.PlanCreate(c, RepositoryFor(Repository, c), Content());
                 if (call != null)
                 {

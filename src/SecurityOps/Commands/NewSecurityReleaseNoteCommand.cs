@@ -16,7 +16,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "SecurityReleaseNote", SupportsShouldProcess = true)]
     [OutputType(typeof(ReleaseNote))]
-    public sealed class NewSecurityReleaseNoteCommand : DisclosureCmdlet
+    public sealed class NewSecurityReleaseNoteCommand : StateCmdlet
     {
         /// <summary>The release version (as recorded in FixedIn).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -41,13 +41,13 @@ namespace SecurityOps.Commands
             TryRun(() =>
             {
                 string release = Release?.Trim();
-                var records = new CveDatabase(State.Files).Query(new CveQuery(), ex => WriteFailure(ex))
+                var records = new CveDatabase(Session.State.Files).Query(new CveQuery(), ex => WriteFailure(ex))
                     .Where(r => r.FixedIn == release).ToList();
-                var cases = Cases.All().Where(c => c.FixedIn == release).ToList();
+                var cases = Session.Cases.All().Where(c => c.FixedIn == release).ToList();
                 WriteVerbose($"{release}: {records.Count} CVE record(s) and {cases.Count} case(s) have FixedIn = {release}.");
-                string project = State.Config.Project?.Name ?? "The project";
-                ReleaseNote note = new PipelineEvents().Run(this, sink =>
-                    Task.FromResult(ReleaseNoteBuilder.Build(release, records, cases, Now, Format, project, sink, Format == ReleaseNoteFormat.Policy ? PolicyCatalog.Current(State) : null)));
+                string project = Session.Config.Project?.Name ?? "The project";
+                ReleaseNote note = RunOnWorkers(sink =>
+                    Task.FromResult(ReleaseNoteBuilder.Build(release, records, cases, Session.Now, Format, project, sink, Format == ReleaseNoteFormat.Policy ? PolicyCatalog.Current(Session.State) : null)));
 
                 if (Path != null)
                 {

@@ -12,7 +12,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "SecurityRetrospective", SupportsShouldProcess = true)]
     [OutputType(typeof(SecurityRetrospective))]
-    public sealed class NewSecurityRetrospectiveCommand : DisclosureCmdlet
+    public sealed class NewSecurityRetrospectiveCommand : StateCmdlet
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -28,12 +28,12 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                VulnerabilityCase c = Cases.GetRequired(VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id));
-                DisclosurePolicy policy = PolicyFor(c);
-                var milestones = TimelineCalculator.Compute(c, policy, Now, DueSoonWindow);
-                string markdown = RetrospectiveBuilder.Build(c, policy, milestones, Now, out int met, out int missed);
+                VulnerabilityCase c = Session.Cases.GetRequired(VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id));
+                DisclosurePolicy policy = Session.PolicyFor(c);
+                var milestones = TimelineCalculator.Compute(c, policy, Session.Now, Session.DueSoonWindow);
+                string markdown = RetrospectiveBuilder.Build(c, policy, milestones, Session.Now, out int met, out int missed);
                 string relative = RetrospectiveBuilder.RelativePathFor(c.Id);
-                string existing = State.Files.ReadText(relative);
+                string existing = Session.State.Files.ReadText(relative);
                 if (existing != null && !RetrospectiveBuilder.IsUntouchedDraft(existing) && !Force)
                 {
                     throw new SecurityOpsException("RetrospectiveEdited", FailureKind.ResourceExists, relative,
@@ -44,7 +44,7 @@ namespace SecurityOps.Commands
                 {
                     CaseId = c.Id,
                     RelativePath = relative,
-                    Path = State.Files.FullPath(relative),
+                    Path = Session.State.Files.FullPath(relative),
                     Status = c.Status == CaseStatus.RetrospectiveDone ? "done" : "draft",
                     MilestonesMet = met,
                     MilestonesMissed = missed,
@@ -53,7 +53,7 @@ namespace SecurityOps.Commands
                 string action = existing == null ? "Write the retrospective draft" : "Replace the retrospective draft";
                 if (ShouldProcess(relative, $"{action} for {c.Id} ({met} milestone(s) met, {missed} missed)"))
                 {
-                    State.Files.WriteTextAtomic(relative, markdown);
+                    Session.State.Files.WriteTextAtomic(relative, markdown);
                     WriteVerbose($"{c.Id}: wrote {relative}. Fill in what went well, what did not and the follow-ups, then run Complete-SecurityRetrospective.");
                 }
 

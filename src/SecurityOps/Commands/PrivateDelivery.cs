@@ -48,7 +48,7 @@ namespace SecurityOps.Commands
             }
             else if (to.Count > 0 && cmdlet.ShouldProcess(string.Join(", ", to), "Mail " + what))
             {
-                var sender = new MailSender(MessagingCmdlet.SmtpWith(config, null, null), credential?.GetNetworkCredential());
+                var sender = new MailSender(CommandSession.SmtpWith(config, null, null), credential?.GetNetworkCredential());
                 string from = config.Messaging?.From ?? config.Project?.SecurityContact;
                 var batch = to.Select(address => PlainMail.Build(address, from, address, message.Subject, message.Body)).ToList();
                 foreach (MailDelivery d in new PipelineEvents().Run(cmdlet, sink => sender.SendAsync(batch, sink, cancellationToken)))

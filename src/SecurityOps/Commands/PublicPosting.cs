@@ -43,7 +43,7 @@ namespace SecurityOps.Commands
 
                 cmdlet.WriteObject(result);
             },
-            Events = new PipelineThreadSink(cmdlet),
+            Events = cmdlet.Session.Events,
             Run = work => new PipelineEvents().Run(cmdlet, work),
             CancellationToken = cancellationToken,
         };

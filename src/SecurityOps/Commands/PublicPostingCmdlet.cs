@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace SecurityOps.Commands
 {
     /// <summary>The parameters of the cmdlets that post a case's public message to the announcement channels (see <see cref="PublicPosting"/>).</summary>
-    public abstract class PublicPostingCmdlet : EmbargoCmdlet
+    public abstract class PublicPostingCmdlet : StateCmdlet
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

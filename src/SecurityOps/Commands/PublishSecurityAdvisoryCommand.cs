@@ -12,7 +12,7 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                VulnerabilityCase c = Cases.GetRequired(Id);
+                VulnerabilityCase c = Session.Cases.GetRequired(Id);
                 object result = Perform(Service.PlanPublish(c));
                 if (result != null)
                 {

@@ -23,8 +23,8 @@ namespace SecurityOps.Commands
         protected override void ProcessRecord()
         {
             RefuseCredentialAsMailLogin(Credential);
-            TryRun(() => new RetrospectivePublisher(Cases, State.Config, Templates).Publish(Id, Force,
-                PublicPosting.Request(this, ResolveActor(Actor), PolicyFor, CancellationToken)));
+            TryRun(() => new RetrospectivePublisher(Session.Cases, Session.Config, Session.Templates).Publish(Id, Force,
+                PublicPosting.Request(this, Session.Actor(Actor), Session.PolicyFor, CancellationToken)));
         }
     }
 }

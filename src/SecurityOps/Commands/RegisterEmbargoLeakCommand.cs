@@ -15,7 +15,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "EmbargoLeak", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(EmbargoLeakResult))]
-    public sealed class RegisterEmbargoLeakCommand : EmbargoCmdlet
+    public sealed class RegisterEmbargoLeakCommand : StateCmdlet
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -83,14 +83,14 @@ namespace SecurityOps.Commands
                     return;
                 }
 
-                OnDutyTeam team = OnDuty(Primary, Secondary);
+                OnDutyTeam team = Session.OnDuty(Primary, Secondary);
                 string primary = team.Primary, secondary = team.Secondary;
-                using (State.Files.AcquireLock())
+                using (Session.State.Files.AcquireLock())
                 {
-                    VulnerabilityCase current = Cases.GetRequired(id);
-                    var service = new LeakService(State.Files, Distributors, Templates, State.Config);
-                    var (updated, result) = service.Register(current, PolicyFor(current), Member.Trim(), What, ToWhom, When, Prevention, primary, secondary, ResolveActor(Actor), Now);
-                    Cases.Save(updated);
+                    VulnerabilityCase current = Session.Cases.GetRequired(id);
+                    var service = new LeakService(Session.State.Files, Session.Distributors, Session.Templates, Session.Config);
+                    var (updated, result) = service.Register(current, Session.PolicyFor(current), Member.Trim(), What, ToWhom, When, Prevention, primary, secondary, Session.Actor(Actor), Session.Now);
+                    Session.Cases.Save(updated);
                     if (team.PrimaryEmail != null)
                     {
                         result.Report.To = team.PrimaryEmail;
@@ -105,17 +105,17 @@ namespace SecurityOps.Commands
                     {
                         WriteVerbose("-NoNotify: the leak report is recorded and returned in .Report, not delivered.");
                     }
-                    else if (!PrivateDelivery.AnyPlace(State.Config, team))
+                    else if (!PrivateDelivery.AnyPlace(Session.Config, team))
                     {
                         WriteWarning("No private place is configured for the leak report (messaging.smtp.host with an address of the Primary or reminders.mailTo; reminders.slack): deliver .Report yourself.");
                     }
                     else
                     {
-                        PrivateDelivery.Deliver(this, State.Config, team, result.Report, $"the leak report of {id}", SmtpCredential, CancellationToken, result.Delivered, result.Failed);
+                        PrivateDelivery.Deliver(this, Session.Config, team, result.Report, $"the leak report of {id}", SmtpCredential, CancellationToken, result.Delivered, result.Failed);
                         if (result.Delivered.Count > 0 || result.Failed.Count > 0)
                         {
-                            updated = LeakService.RecordDelivery(updated, result, ResolveActor(Actor), Now);
-                            Cases.Save(updated);
+                            updated = LeakService.RecordDelivery(updated, result, Session.Actor(Actor), Session.Now);
+                            Session.Cases.Save(updated);
                         }
                     }
 

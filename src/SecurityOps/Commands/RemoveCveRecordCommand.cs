@@ -14,7 +14,7 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
-            var database = new CveDatabase(State.Files);
+            var database = new CveDatabase(Session.State.Files);
             foreach (string id in CveId)
             {
                 TryRun(() =>

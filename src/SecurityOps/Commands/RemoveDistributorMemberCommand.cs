@@ -27,8 +27,8 @@ namespace SecurityOps.Commands
 
             TryRun(() =>
             {
-                string key = Distributors.Get(Id).PublicKey;
-                MembershipDecision decision = Membership.Remove(Id, Reason);
+                string key = Session.Distributors.Get(Id).PublicKey;
+                MembershipDecision decision = Session.Membership.Remove(Id, Reason);
                 WriteVerbose($"'{Id}' removed ({Reason}); the record is kept with status removed.");
                 SendIfAsked(decision, key);
                 WriteObject(decision);

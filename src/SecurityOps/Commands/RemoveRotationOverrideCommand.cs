@@ -21,7 +21,7 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
-            var store = new RosterStore(State.Files);
+            var store = new RosterStore(Session.State.Files);
             foreach (string id in Id)
             {
                 RotationOverride removed = null;

@@ -16,7 +16,7 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                object result = Perform(Service.PlanCveRequest(Cases.GetRequired(Id), Force));
+                object result = Perform(Service.PlanCveRequest(Session.Cases.GetRequired(Id), Force));
                 if (result != null)
                 {
                     WriteObject(result);

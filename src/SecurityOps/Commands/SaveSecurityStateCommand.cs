@@ -14,7 +14,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsData.Save, "SecurityState", SupportsShouldProcess = true)]
     [OutputType(typeof(StateCommit))]
-    public sealed class SaveSecurityStateCommand : StateCmdlet
+    public sealed class SaveSecurityStateCommand : GitHubCmdlet
     {
         /// <summary>The commit message; by default one is written from the changes.</summary>
         [Parameter(Position = 0)]
@@ -24,13 +24,9 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter Push { get; set; }
 
-        /// <summary>The GitHub token -Push uses to ask whether a GitHub remote is private (default: GITHUB_TOKEN / GH_TOKEN).</summary>
-        [Parameter]
-        public SecureString Token { get; set; }
-
         protected override void EndProcessing()
         {
-            var state = State;
+            var state = Session.State;
             StateCommit commit = null;
             try
             {
@@ -64,9 +60,9 @@ namespace SecurityOps.Commands
             {
                 try
                 {
-                    GitHubToken token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, null));
-                    new PipelineEvents().Run(this, sink => StateCommitter.PushAsync(state,
-                        () => StatePushGuard.EnsurePushAllowedAsync(state, ModuleContext.UtcNow, token, null, sink, CancellationToken), sink, CancellationToken));
+                    GitHubToken token = Session.ResolveGitHubToken(GitHubAccess);
+                    RunOnWorkers(sink => StateCommitter.PushAsync(state,
+                        () => StatePushGuard.EnsurePushAllowedAsync(state, Session.Now, token, ApiUrl, sink, CancellationToken), sink, CancellationToken));
                     commit.Pushed = commit.CommitId != null;
                 }
                 catch (SecurityOpsException ex)

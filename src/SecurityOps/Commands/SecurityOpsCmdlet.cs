@@ -1,16 +1,38 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
+using SecurityOps.State;
 
 namespace SecurityOps.Commands
 {
     /// <summary>
-    /// The shared plumbing of every SecurityOps cmdlet: cancellation on Ctrl+C, and turning the parts'
+    /// The one base of every SecurityOps cmdlet: the command's <see cref="CommandSession"/> (state, config, clock, events,
+    /// actor, cases, GitHub, SMTP, built on first use), cancellation on Ctrl+C, and turning the parts'
     /// <see cref="SecurityOpsException"/>s into ErrorRecords with a stable id, a category and the offending value.
+    /// The classes between this one and a cmdlet only declare shared parameter groups (-StatePath; the GitHub
+    /// parameters; a case id); services come from the session, not from inheritance.
     /// </summary>
     public abstract class SecurityOpsCmdlet : PSCmdlet, IDisposable
     {
+        public const string StateEnvironmentVariable = "SECURITYOPS_STATE";
+
         private CancellationTokenSource cancellation = new CancellationTokenSource();
+        private CommandSession session;
+
+        /// <summary>What this command works with, built on first use.</summary>
+        internal CommandSession Session => session ??= new CommandSession(this);
+
+        /// <summary>The -StatePath the user gave (declared by <see cref="StateCmdlet"/>); null when none.</summary>
+        internal virtual string ExplicitStatePath => null;
+
+        /// <summary>-StatePath, else $env:SECURITYOPS_STATE, else the nearest folder at or above the current location that holds securityops.yaml.</summary>
+        internal string ResolveStateRoot()
+        {
+            string explicitPath = ExplicitStatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ExplicitStatePath);
+            return StateRepository.Locate(explicitPath,
+                Environment.GetEnvironmentVariable(StateEnvironmentVariable),
+                SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        }
 
         /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing); every network call gets it.</summary>
         protected CancellationToken CancellationToken => cancellation.Token;
@@ -24,6 +46,8 @@ namespace SecurityOps.Commands
         public void Dispose()
         {
             ReleaseResources();
+            session?.Dispose();
+            session = null;
             cancellation?.Dispose();
             cancellation = null;
             GC.SuppressFinalize(this);
@@ -35,10 +59,94 @@ namespace SecurityOps.Commands
         }
 
         /// <summary>A non-terminating error: this item failed, the pipeline goes on.</summary>
-        protected void WriteFailure(SecurityOpsException ex) => WriteError(ToErrorRecord(ex));
+        protected internal void WriteFailure(SecurityOpsException ex) => WriteError(ToErrorRecord(ex));
 
         /// <summary>A terminating error: the command cannot go on.</summary>
-        protected void ThrowFailure(SecurityOpsException ex) => ThrowTerminatingError(ToErrorRecord(ex));
+        protected internal void ThrowFailure(SecurityOpsException ex) => ThrowTerminatingError(ToErrorRecord(ex));
+
+        protected override void EndProcessing()
+        {
+            session?.CloseGitHub();
+            base.EndProcessing();
+        }
+
+        /// <summary>
+        /// Runs async work on workers while this (the pipeline) thread writes what it reports; the session's event sink
+        /// (which the GitHub gateway and the services were given) points at the work's queue meanwhile. Errors propagate.
+        /// </summary>
+        private protected T RunOnWorkers<T>(Func<IEventSink, System.Threading.Tasks.Task<T>> work)
+        {
+            EventRelay events = Session.Events;
+            IEventSink before = events.Target;
+            try
+            {
+                return new PipelineEvents().Run(this, sink =>
+                {
+                    events.Target = sink;
+                    return work(sink);
+                });
+            }
+            finally
+            {
+                events.Target = before;
+            }
+        }
+
+        private protected void RunOnWorkers(Func<IEventSink, System.Threading.Tasks.Task> work) =>
+            RunOnWorkers(async sink =>
+            {
+                await work(sink).ConfigureAwait(false);
+                return true;
+            });
+
+        /// <summary>As <see cref="RunOnWorkers{T}"/>, a failure being a non-terminating error. True when it succeeded.</summary>
+        private protected bool RunStep<T>(Func<IEventSink, System.Threading.Tasks.Task<T>> work, out T result)
+        {
+            T value = default;
+            bool ok = TryRun(() => value = RunOnWorkers(work));
+            result = value;
+            return ok;
+        }
+
+        /// <summary>
+        /// Runs the work for one item (one CVE id, one record) of a batch: any SecurityOps error, a broken state file of
+        /// that item included, is a non-terminating error for it and the batch goes on. The item's file is read before
+        /// anything is written, so a file that cannot be read is never written over.
+        /// </summary>
+        protected bool TryRunItem(Action action)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (SecurityOpsException ex)
+            {
+                WriteFailure(ex);
+                return false;
+            }
+        }
+
+        /// <summary>Runs an action, turning a SecurityOpsException into a non-terminating error; true when it succeeded.</summary>
+        protected bool TryRun(Action action)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (StateFileException ex)
+            {
+                // A broken state file stops the command: going on could overwrite what a person must fix by hand.
+                ThrowFailure(ex);
+                return false;
+            }
+            catch (SecurityOpsException ex)
+            {
+                WriteFailure(ex);
+                return false;
+            }
+        }
 
         /// <summary>
         /// -Credential means a GitHub token on every SecurityOps cmdlet; the mail cmdlets take their SMTP login as

@@ -14,7 +14,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "DistributorTestMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MailDelivery))]
-    public sealed class SendDistributorTestMessageCommand : MessagingCmdlet
+    public sealed class SendDistributorTestMessageCommand : StateCmdlet
     {
         private readonly List<string> ids = new List<string>();
 
@@ -52,7 +52,7 @@ namespace SecurityOps.Commands
         {
             var patterns = ids.Select(i => new WildcardPattern(i, WildcardOptions.IgnoreCase)).ToList();
             List<DistributorMember> members = null;
-            TryRun(() => members = Distributors.Load().Members.Where(m => m.IsActive && patterns.Any(p => p.IsMatch(m.Id))).ToList());
+            TryRun(() => members = Session.Distributors.Load().Members.Where(m => m.IsActive && patterns.Any(p => p.IsMatch(m.Id))).ToList());
             if (members == null)
             {
                 return;
@@ -65,7 +65,7 @@ namespace SecurityOps.Commands
                 RenderedMessage message = null;
                 if (!TryRun(() =>
                     {
-                        var (rendered, codeHash) = DistributorMailer.RenderTestMessage(Membership, Templates, member);
+                        var (rendered, codeHash) = DistributorMailer.RenderTestMessage(Session.Membership, Session.Templates, member);
                         message = rendered;
                         codeHashes[member.Id] = codeHash;
                     }))
@@ -85,18 +85,18 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            SmtpSettings settings = SmtpWith(State.Config, SmtpServer, Port);
+            SmtpSettings settings = CommandSession.SmtpWith(Session.Config, SmtpServer, Port);
             NetworkCredential credential = SmtpCredential?.GetNetworkCredential();
             List<MailDelivery> deliveries = null;
             try
             {
-                DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, credential, settings);
+                DistributorMailer mailer = DistributorMailer.FromConfig(Session.State.Files, Session.Config, credential, settings);
                 var events = new PipelineEvents();
-                var codes = new TestMessageCodes(Distributors);
+                var codes = new TestMessageCodes(Session.Distributors);
 
                 // As the server accepts each message, its code's hash and the time go onto the member (distributors.yaml,
                 // one atomic write on the pipeline thread), so Confirm-DistributorTestMessage can check the code later.
-                mailer.Sender.Accepted = delivery => events.Invoke(_ => codes.RecordSent(delivery.MemberId, codeHashes[delivery.MemberId], delivery.SentAt ?? ModuleContext.UtcNow), CancellationToken);
+                mailer.Sender.Accepted = delivery => events.Invoke(_ => codes.RecordSent(delivery.MemberId, codeHashes[delivery.MemberId], delivery.SentAt ?? Session.Now), CancellationToken);
                 deliveries = events.Run(this, sink => mailer.SendAsync(items, sink, CancellationToken));
             }
             catch (SecurityOpsException ex)

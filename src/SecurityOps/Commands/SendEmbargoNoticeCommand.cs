@@ -16,7 +16,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "EmbargoNotice", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(EmbargoNoticeResult))]
-    public sealed class SendEmbargoNoticeCommand : EmbargoCmdlet
+    public sealed class SendEmbargoNoticeCommand : StateCmdlet
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -63,13 +63,13 @@ namespace SecurityOps.Commands
         protected override void ProcessRecord()
         {
             RefuseCredentialAsMailLogin(Credential);
-            TryRun(() => new EmbargoNoticeService(Distributors, Templates, State.Config, Cases).Send(Id, new NoticeRequest
+            TryRun(() => new EmbargoNoticeService(Session.Distributors, Session.Templates, Session.Config, Session.Cases).Send(Id, new NoticeRequest
             {
                 Kind = Kind,
                 Force = Force,
                 Resend = Resend,
-                Actor = ResolveActor(Actor),
-                Policy = PolicyFor,
+                Actor = Session.Actor(Actor),
+                Policy = Session.PolicyFor,
                 Approve = (target, action) => ShouldProcess(target, action),
                 ApproveNotice = notice => ShouldProcess(notice, notice, MyInvocation.MyCommand.Name),
                 Output = (result, error) =>
@@ -81,7 +81,7 @@ namespace SecurityOps.Commands
 
                     WriteObject(result);
                 },
-                Events = new PipelineThreadSink(this),
+                Events = Session.Events,
             }, Deliver));
         }
 
@@ -91,7 +91,7 @@ namespace SecurityOps.Commands
         /// </summary>
         private List<MailDelivery> Deliver(IReadOnlyList<(DistributorMember Member, RenderedMessage Message)> notices, Action<MailDelivery> accepted)
         {
-            DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, SmtpCredential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
+            DistributorMailer mailer = Session.Mailer(SmtpCredential, SmtpServer, Port);
             var events = new PipelineEvents();
             CancellationToken token = CancellationToken;
             mailer.Sender.Accepted = delivery => events.Invoke(_ => accepted(delivery), token);

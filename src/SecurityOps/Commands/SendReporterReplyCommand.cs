@@ -15,7 +15,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "ReporterReply", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MailDelivery))]
-    public sealed class SendReporterReplyCommand : DisclosureCmdlet
+    public sealed class SendReporterReplyCommand : StateCmdlet
     {
         /// <summary>The case (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -55,18 +55,18 @@ namespace SecurityOps.Commands
             TryRun(() =>
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);
-                VulnerabilityCase c = Cases.GetRequired(id);
-                var templates = new TemplateRenderer(State.Files);
-                RenderedMessage message = ReporterReplies.Render(templates, State.Config, c, Kind, Note);
-                string key = ReporterReplies.ReporterKey(State.Files, message.To);
+                VulnerabilityCase c = Session.Cases.GetRequired(id);
+                var templates = new TemplateRenderer(Session.State.Files);
+                RenderedMessage message = ReporterReplies.Render(templates, Session.Config, c, Kind, Note);
+                string key = ReporterReplies.ReporterKey(Session.State.Files, message.To);
                 if (!ShouldProcess($"{message.To} ({id})", $"Send the {Kind} reply{(key != null ? ", encrypted to the reporter's key" : " in the clear (no key of the reporter in keys/reporters)")}:\nSubject: {message.Subject}\n{message.Body}"))
                 {
                     return;
                 }
 
-                DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, SmtpCredential?.GetNetworkCredential(), MessagingCmdlet.SmtpWith(State.Config, SmtpServer, Port));
+                DistributorMailer mailer = Session.Mailer(SmtpCredential, SmtpServer, Port);
                 var (mail, encrypted) = mailer.PrepareDirectMail(id, message.To, key, message);
-                List<MailDelivery> deliveries = new PipelineEvents().Run(this, sink => mailer.Sender.SendAsync(new[] { mail }, sink, CancellationToken));
+                List<MailDelivery> deliveries = RunOnWorkers(sink => mailer.Sender.SendAsync(new[] { mail }, sink, CancellationToken));
                 MailDelivery delivery = deliveries.Single();
                 if (delivery.Status != "Sent")
                 {
@@ -76,10 +76,10 @@ namespace SecurityOps.Commands
                     return;
                 }
 
-                using (State.Files.AcquireLock())
+                using (Session.State.Files.AcquireLock())
                 {
-                    VulnerabilityCase current = Cases.GetRequired(id);
-                    Cases.Save(ReporterReplies.Record(current, Kind, delivery, encrypted, ResolveActor(Actor), Now));
+                    VulnerabilityCase current = Session.Cases.GetRequired(id);
+                    Session.Cases.Save(ReporterReplies.Record(current, Kind, delivery, encrypted, Session.Actor(Actor), Session.Now));
                 }
 
                 WriteVerbose($"{id}: the {Kind} reply went to {message.To}{(encrypted ? ", encrypted" : string.Empty)}; recorded on the timeline.");

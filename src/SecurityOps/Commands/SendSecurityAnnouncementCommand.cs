@@ -16,8 +16,8 @@ namespace SecurityOps.Commands
         protected override void ProcessRecord()
         {
             RefuseCredentialAsMailLogin(Credential);
-            TryRun(() => new AnnouncementService(State.Config, Templates, Cases).Announce(Id,
-                PublicPosting.Request(this, ResolveActor(Actor), c => Disclosure.PolicyCatalog.Resolve(State, c.Policy), CancellationToken)));
+            TryRun(() => new AnnouncementService(Session.Config, Session.Templates, Session.Cases).Announce(Id,
+                PublicPosting.Request(this, Session.Actor(Actor), c => Session.Policy(c.Policy), CancellationToken)));
         }
     }
 }

@@ -19,7 +19,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "TeamReminder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(TeamReminder))]
-    public sealed class SendTeamReminderCommand : EmbargoCmdlet
+    public sealed class SendTeamReminderCommand : GitHubCmdlet
     {
         /// <summary>The on-duty Primary (default: the rotation's Primary, else reminders.primary). A handle of the roster or an address also gets the mail.</summary>
         [Parameter]
@@ -43,34 +43,25 @@ namespace SecurityOps.Commands
         [Credential]
         public PSCredential SmtpCredential { get; set; }
 
-        /// <summary>The GitHub token for the reminder issue as a credential (its password), like -Token.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential Credential { get; set; }
-
         /// <summary>The private repository (owner/name) that keeps the reminder issue (default: reminders.issueRepository).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string IssueRepository { get; set; }
 
-        /// <summary>The GitHub token for the reminder issue (default: GITHUB_TOKEN / GH_TOKEN).</summary>
-        [Parameter]
-        public SecureString Token { get; set; }
-
         protected override void EndProcessing()
         {
-            if (string.IsNullOrWhiteSpace(IssueRepository ?? State.Config.Reminders?.IssueRepository))
+            if (string.IsNullOrWhiteSpace(IssueRepository ?? Session.Config.Reminders?.IssueRepository))
             {
                 RefuseCredentialAsMailLogin(Credential); // no reminder issue: a -Credential here can only be an old script's mail login
             }
 
             TryRun(() =>
             {
-                OnDutyTeam team = OnDuty(Primary, Secondary);
+                OnDutyTeam team = Session.OnDuty(Primary, Secondary);
                 string primary = team.Primary, secondary = team.Secondary;
-                DateTimeOffset now = Now;
-                var service = new ReminderService(State, Templates);
-                TimeSpan window = WithinHours != null ? TimeSpan.FromHours(WithinHours.Value) : DueSoonWindow;
+                DateTimeOffset now = Session.Now;
+                var service = new ReminderService(Session.State, Session.Templates);
+                TimeSpan window = WithinHours != null ? TimeSpan.FromHours(WithinHours.Value) : Session.DueSoonWindow;
                 var reminder = new TeamReminder { At = now, Primary = primary, Secondary = secondary, Items = service.Collect(now, window) };
                 reminder.Markdown = ReminderService.Markdown(reminder);
                 if (team.Slot?.ExampleRoster == true)
@@ -88,7 +79,7 @@ namespace SecurityOps.Commands
                 }
 
                 RenderedMessage message = service.Render(reminder);
-                PrivateDelivery.Deliver(this, State.Config, team, message, "the team reminder", SmtpCredential, CancellationToken, reminder.Delivered, reminder.Failed);
+                PrivateDelivery.Deliver(this, Session.Config, team, message, "the team reminder", SmtpCredential, CancellationToken, reminder.Delivered, reminder.Failed);
                 KeepIssue(reminder);
                 WriteObject(reminder);
             });
@@ -97,7 +88,7 @@ namespace SecurityOps.Commands
         /// <summary>Creates, updates or closes the one reminder issue in the private repository, through the GitHub gateway.</summary>
         private void KeepIssue(TeamReminder reminder)
         {
-            string repoText = IssueRepository ?? State.Config.Reminders?.IssueRepository;
+            string repoText = IssueRepository ?? Session.Config.Reminders?.IssueRepository;
             if (string.IsNullOrWhiteSpace(repoText))
             {
                 return;
@@ -112,12 +103,9 @@ namespace SecurityOps.Commands
             try
             {
                 GitHubRepositoryName repo = GitHubRepositoryName.Parse(repoText);
-                GitHubToken token = GitHubToken.TryResolve(GitHubCmdletSupport.ExplicitToken(Token, Credential))
-                    ?? throw GitHubToken.NotFound();
-                var events = new PipelineEvents();
-                using GitHubGateway gateway = GitHubCmdletSupport.CreateGateway(State.Config.GitHub, null, token, events);
-                var issue = new ReminderIssue(gateway, repo, State.Config.Reminders?.IssueLabel, State.Config);
-                ReminderIssueOutcome outcome = events.Run(this, async sink =>
+                _ = Session.ResolveGitHubToken(GitHubAccess) ?? throw GitHubToken.NotFound();
+                var issue = new ReminderIssue(Session.OpenGitHub(GitHubAccess), repo, Session.Config.Reminders?.IssueLabel, Session.Config);
+                ReminderIssueOutcome outcome = RunOnWorkers(async sink =>
                 {
                     await issue.EnsurePrivateAsync(CancellationToken).ConfigureAwait(false);
                     return await issue.SyncAsync(reminder, CancellationToken).ConfigureAwait(false);

@@ -82,12 +82,12 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                CveRecordEdit edit = new CveRecordEditor(State.Files, () => new RelevanceService(State.Files, State.Config)).Edit(CveId, new CveRecordChange
+                CveRecordEdit edit = new CveRecordEditor(Session.State.Files, () => new RelevanceService(Session.State.Files, Session.Config)).Edit(CveId, new CveRecordChange
                 {
                     Status = Status, FixedIn = FixedIn, Notes = Notes, AddNote = AddNote, EmbargoedUntil = EmbargoedUntil, LiftEmbargo = LiftEmbargo,
                     IssueNumber = IssueNumber, IssueRepository = Repository, IssueUrl = IssueUrl, CvssVector = CvssVector,
-                    Relevance = Relevance, RelevanceReason = RelevanceReason, Actor = Relevance == null ? null : ResolveActor(Actor),
-                }, (target, action) => ShouldProcess(target, action), new PipelineThreadSink(this));
+                    Relevance = Relevance, RelevanceReason = RelevanceReason, Actor = Relevance == null ? null : Session.Actor(Actor),
+                }, (target, action) => ShouldProcess(target, action), Session.Events);
 
                 if (PassThru)
                 {

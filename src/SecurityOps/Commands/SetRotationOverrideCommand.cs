@@ -55,7 +55,7 @@ namespace SecurityOps.Commands
             var entry = new RotationOverride
             {
                 Reason = string.IsNullOrWhiteSpace(Reason) ? null : Reason,
-                Recorded = ModuleContext.UtcNow,
+                Recorded = Session.Now,
             };
             if (ParameterSetName == SwapSet)
             {
@@ -69,7 +69,7 @@ namespace SecurityOps.Commands
                 entry.To = new DateTimeOffset(RotationDates.Day(To), TimeSpan.Zero);
             }
 
-            var store = new RosterStore(State.Files);
+            var store = new RosterStore(Session.State.Files);
             bool written = false;
             TryRun(() =>
             {

@@ -16,7 +16,7 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                VulnerabilityCase c = Cases.GetRequired(Id);
+                VulnerabilityCase c = Session.Cases.GetRequired(Id);
                 object result = Perform(Close ? Service.PlanClose(c) : Service.PlanUpdate(c, Content()));
                 if (result != null)
                 {

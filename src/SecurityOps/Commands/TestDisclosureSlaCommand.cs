@@ -10,7 +10,7 @@ namespace SecurityOps.Commands
     /// <summary>Test-DisclosureSla: the overdue and due-soon milestones of every open case, with who is on duty.</summary>
     [Cmdlet(VerbsDiagnostic.Test, "DisclosureSla")]
     [OutputType(typeof(DisclosureMilestone))]
-    public sealed class TestDisclosureSlaCommand : DisclosureCmdlet
+    public sealed class TestDisclosureSlaCommand : StateCmdlet
     {
         /// <summary>"Due soon" means due within this window: a TimeSpan ('2.00:00:00') or a number of hours (default: the config's disclosure.dueSoonHours).</summary>
         [Parameter(Position = 0)]
@@ -20,12 +20,12 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                TimeSpan window = Within == null ? DueSoonWindow : ParseWindow(Within);
-                DateTimeOffset now = Now;
-                string onDuty = OnDutySlot?.Primary;
-                var cases = Cases.All().Where(c => !c.IsClosed).ToList();
+                TimeSpan window = Within == null ? Session.DueSoonWindow : ParseWindow(Within);
+                DateTimeOffset now = Session.Now;
+                string onDuty = Session.OnDutySlot?.Primary;
+                var cases = Session.Cases.All().Where(c => !c.IsClosed).ToList();
                 WriteVerbose($"Checking {cases.Count} open case(s) at {now:u}; due soon = within {window.TotalHours:0.##} h.{(onDuty == null ? " No rotation is available: OnDuty stays empty." : $" On duty: {onDuty}.")}");
-                foreach (DisclosureMilestone m in TimelineCalculator.Alerts(cases.Select(c => (c, PolicyFor(c))), now, window))
+                foreach (DisclosureMilestone m in TimelineCalculator.Alerts(cases.Select(c => (c, Session.PolicyFor(c))), now, window))
                 {
                     m.OnDuty = onDuty;
                     WriteObject(m);

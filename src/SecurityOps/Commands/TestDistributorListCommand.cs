@@ -7,7 +7,7 @@ namespace SecurityOps.Commands
     /// <summary>Test-DistributorList: the list's health (keys expiring or expired, swapped keys, unusable keys, removals due).</summary>
     [Cmdlet(VerbsDiagnostic.Test, "DistributorList")]
     [OutputType(typeof(DistributorHealthFinding))]
-    public sealed class TestDistributorListCommand : MessagingCmdlet
+    public sealed class TestDistributorListCommand : StateCmdlet
     {
         /// <summary>Warn about keys expiring within this many days; default messaging.keyExpiryWarningDays (30).</summary>
         [Parameter]
@@ -18,8 +18,8 @@ namespace SecurityOps.Commands
         {
             TryRun(() =>
             {
-                int days = WarningDays ?? State.Config.Messaging?.KeyExpiryWarningDays ?? 30;
-                var findings = Membership.Health(days);
+                int days = WarningDays ?? Session.Config.Messaging?.KeyExpiryWarningDays ?? 30;
+                var findings = Session.Membership.Health(days);
                 WriteVerbose($"Distributors list: {findings.Count(f => f.Severity == "error")} error(s), {findings.Count(f => f.Severity != "error")} warning(s) (keys checked for expiry within {days} days).");
                 WriteObject(findings, true);
             });

@@ -48,7 +48,7 @@ namespace SecurityOps.Commands
         protected override void ProcessRecord()
         {
             VulnerabilityCase c = null;
-            if (!TryRun(() => c = Id == null ? null : Cases.GetRequired(VulnerabilityCase.NormalizeId(Id) ?? throw Disclosure.CaseStore.InvalidId(Id))))
+            if (!TryRun(() => c = Id == null ? null : Session.Cases.GetRequired(VulnerabilityCase.NormalizeId(Id) ?? throw Disclosure.CaseStore.InvalidId(Id))))
             {
                 return;
             }
@@ -78,7 +78,7 @@ namespace SecurityOps.Commands
             }
 
             WriteVerbose($"Checking the release {Tag} of {repo}{(Asset == null ? string.Empty : $" for {string.Join(", ", Asset)}")}: published, checksums, signatures.");
-            var checker = new ReleaseArtifactChecker(Gateway, new HttpPipeline(new HttpPipelineOptions()), Events);
+            var checker = new ReleaseArtifactChecker(Gateway, new HttpPipeline(new HttpPipelineOptions()), Session.Events);
             if (!Run(_ => checker.CheckAsync(repo, Tag, Asset ?? Array.Empty<string>(), keys, CancellationToken), out var outcome))
             {
                 return;
@@ -100,9 +100,9 @@ namespace SecurityOps.Commands
                 {
                     TryRun(() =>
                     {
-                        VulnerabilityCase current = Cases.GetRequired(c.Id);
-                        current.Timeline.Add(new CaseEvent { At = Now, Actor = ResolveActor(Actor), Kind = passed ? "release-artifacts-verified" : "release-artifacts-failed", What = what });
-                        Cases.Save(current);
+                        VulnerabilityCase current = Session.Cases.GetRequired(c.Id);
+                        current.Timeline.Add(new CaseEvent { At = Session.Now, Actor = Session.Actor(Actor), Kind = passed ? "release-artifacts-verified" : "release-artifacts-failed", What = what });
+                        Session.Cases.Save(current);
                     });
                 }
             }
@@ -112,7 +112,7 @@ namespace SecurityOps.Commands
         {
             IEnumerable<string> paths = SigningKeyPath != null
                 ? SigningKeyPath.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p))
-                : (State.Config.Releases?.SigningKeys ?? new List<string>()).Select(p => State.Files.FullPath(p));
+                : (Session.Config.Releases?.SigningKeys ?? new List<string>()).Select(p => Session.State.Files.FullPath(p));
             var texts = new List<string>();
             foreach (string path in paths)
             {

@@ -6,7 +6,7 @@ namespace SecurityOps.Commands
     /// <summary>Update-DistributorKey: records a member's new (or changed) key once a person has confirmed its fingerprint.</summary>
     [Cmdlet(VerbsData.Update, "DistributorKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(DistributorMember))]
-    public sealed class UpdateDistributorKeyCommand : MessagingCmdlet
+    public sealed class UpdateDistributorKeyCommand : StateCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(DistributorMemberCompleter))]
@@ -29,7 +29,7 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            TryRun(() => WriteObject(Membership.ConfirmKey(Id, PublicKey, Fingerprint)));
+            TryRun(() => WriteObject(Session.Membership.ConfirmKey(Id, PublicKey, Fingerprint)));
         }
     }
 }

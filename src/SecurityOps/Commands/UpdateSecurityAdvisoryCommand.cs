@@ -32,7 +32,7 @@ namespace SecurityOps.Commands
         {
             if (ShouldProcess(ids.Count == 0 ? "every case with a pending CVE request" : string.Join(", ", ids), "Check GitHub for assigned CVE ids and record them on the cases"))
             {
-                string actor = ResolveActor(Actor);
+                string actor = Session.Actor(Actor);
                 if (Run(s => s.RefreshPendingCveRequestsAsync(actor, ids.Count == 0 ? null : ids, CancellationToken), out var updated))
                 {
                     WriteObject(updated, enumerateCollection: true);

@@ -70,7 +70,7 @@ namespace SecurityOps.Intake
             {
                 // The server's words only: the login and its password never go into an error.
                 throw new SecurityOpsException("ImapLoginFailed", FailureKind.AuthenticationError, $"{host}:{port}",
-                    $"The IMAP server {host}:{port} refused the login (-Credential): {ex.Message}", ex);
+                    $"The IMAP server {host}:{port} refused the login (-ImapCredential): {ex.Message}", ex);
             }
         }
 

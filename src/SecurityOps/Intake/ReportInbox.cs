@@ -73,6 +73,9 @@ namespace SecurityOps.Intake
         private readonly List<PgpPublicKeyRing> reporterKeys;
         private readonly PgpPublicKey teamEncryptionKey;
 
+        // Message-ID → case id of every mail the cases hold, read once per run (not once per message) and kept current.
+        private Dictionary<string, string> threads;
+
         public ReportInbox(StateRepository files, TeamKey team, DisclosurePolicy policy, InboxSettings settings)
         {
             this.files = files;
@@ -137,15 +140,14 @@ namespace SecurityOps.Intake
             result.From = message.From.Mailboxes.FirstOrDefault()?.Address;
             result.ReceivedAt = message.Date == DateTimeOffset.MinValue ? (DateTimeOffset?)null : message.Date.ToUniversalTime();
 
-            List<VulnerabilityCase> all = cases.All().ToList();
-            VulnerabilityCase known = all.FirstOrDefault(c => c.MailThread.Contains(messageId, StringComparer.Ordinal));
+            threads ??= LoadThreads();
             string stored = $"{MailFolder}/{{0}}/{hash.Substring(0, 24)}.eml.asc";
-            if (known != null)
+            if (threads.TryGetValue(messageId, out string knownId))
             {
                 result.Action = "AlreadyRead";
-                result.CaseId = known.Id;
+                result.CaseId = knownId;
                 result.Subject = message.Subject;
-                result.StoredAs = string.Format(stored, known.Id);
+                result.StoredAs = string.Format(stored, knownId);
                 return result;
             }
 
@@ -189,25 +191,25 @@ namespace SecurityOps.Intake
 
             // A reply joins the case whose thread it answers.
             var parents = message.References.Concat(new[] { message.InReplyTo }).Where(x => !string.IsNullOrWhiteSpace(x)).ToList();
-            VulnerabilityCase thread = all.FirstOrDefault(c => c.MailThread.Intersect(parents, StringComparer.Ordinal).Any());
+            string threadId = parents.Select(p => threads.TryGetValue(p, out string id) ? id : null).FirstOrDefault(id => id != null);
             DateTimeOffset at = result.ReceivedAt != null && result.ReceivedAt <= settings.Now ? result.ReceivedAt.Value : settings.Now;
             string what = $"Mail from {result.From ?? "(no sender)"}: \"{result.Subject}\"" + (result.Encrypted ? ", encrypted" : string.Empty) +
                           (result.Signature != "none" ? $", signature {result.Signature}" : string.Empty) +
                           (result.Attachments.Count > 0 ? $", attachments: {string.Join("; ", result.Attachments)}" : string.Empty) + ".";
-            if (thread != null)
+            if (threadId != null)
             {
-                if (!settings.Approve(thread.Id, $"Attach the reply \"{result.Subject}\" from {result.From} to {thread.Id}"))
+                if (!settings.Approve(threadId, $"Attach the reply \"{result.Subject}\" from {result.From} to {threadId}"))
                 {
                     result.Action = "WhatIf";
-                    result.CaseId = thread.Id;
+                    result.CaseId = threadId;
                     return result;
                 }
 
-                result.StoredAs = string.Format(stored, thread.Id);
+                result.StoredAs = string.Format(stored, threadId);
                 Keep(result.StoredAs, copy);
                 using (files.AcquireLock())
                 {
-                    VulnerabilityCase current = cases.GetRequired(thread.Id);
+                    VulnerabilityCase current = cases.GetRequired(threadId);
                     current.MailThread.Add(messageId);
                     current.Timeline.Add(new CaseEvent
                     {
@@ -217,8 +219,9 @@ namespace SecurityOps.Intake
                     cases.Save(current);
                 }
 
+                threads[messageId] = threadId;
                 result.Action = "Attached";
-                result.CaseId = thread.Id;
+                result.CaseId = threadId;
                 return result;
             }
 
@@ -243,6 +246,7 @@ namespace SecurityOps.Intake
             // Under the state lock: two runs reading the same mailbox make one case.
             VulnerabilityCase created = cases.FindOrCreate(x => x.MailThread.Contains(messageId, StringComparer.Ordinal), c, out bool isNew);
             result.CaseId = created.Id;
+            threads[messageId] = created.Id;
             result.StoredAs = string.Format(stored, created.Id);
             Keep(result.StoredAs, copy);
             if (!isNew)
@@ -260,6 +264,20 @@ namespace SecurityOps.Intake
 
             result.Action = "Created";
             return result;
+        }
+
+        private Dictionary<string, string> LoadThreads()
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (VulnerabilityCase c in cases.All())
+            {
+                foreach (string id in c.MailThread)
+                {
+                    map[id] = c.Id;
+                }
+            }
+
+            return map;
         }
 
         /// <summary>Writes the copy encrypted to the team's key (the same bytes for the same message: a rerun rewrites it harmlessly).</summary>

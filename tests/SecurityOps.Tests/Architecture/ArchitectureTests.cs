@@ -53,6 +53,18 @@ namespace SecurityOps.Tests.Architecture
         }
 
         [Fact]
+        public void CmdletBaseClassesDeclareParametersAndTheSessionHoldsTheServices()
+        {
+            var offences = CmdletBaseRules.Check(typeof(SecurityOps.Commands.SecurityOpsCmdlet).Assembly.GetTypes());
+            Assert.True(offences.Count == 0, string.Join("\n", offences));
+
+            // The rule catches a base class that keeps a service, and lets one that declares a parameter pass.
+            var fixture = CmdletBaseRules.Check(new[] { typeof(WrongWay.Commands.ServiceHoldingCmdlet), typeof(WrongWay.Commands.ParameterOnlyCmdlet) });
+            Assert.Equal(new[] { "SecurityOps.Tests.Architecture.WrongWay.Commands.ServiceHoldingCmdlet holds 'policies'" },
+                fixture.Select(o => o.Substring(0, o.IndexOf(" (", StringComparison.Ordinal))));
+        }
+
+        [Fact]
         public void TheRepositoryStandsAlone()
         {
             // Users clone only this repository: no code, test, benchmark or doc may reach for a folder beside it.

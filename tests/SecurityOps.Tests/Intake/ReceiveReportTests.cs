@@ -153,7 +153,7 @@ namespace SecurityOps.Tests.Intake
             vars["pin"] = imap.CertificateThumbprint;
             string login = $"$login = [pscredential]::new('{ImapTestServer.User}', [Net.NetworkCredential]::new('', '{ImapTestServer.Password}').SecurePassword); ";
             string receive = "[SecurityOps.ModuleContext]::UseFixedTime([DateTimeOffset]'2026-03-03T10:00:00Z')\ntry {\n" + Passphrase + login +
-                             "Receive-VulnerabilityReport -ImapServer 127.0.0.1 -Port $port -Credential $login -CertificateThumbprint $pin -KeyPassphrase $pass -MaxMessageBytes 200000 -StatePath $state -Confirm:$false" +
+                             "Receive-VulnerabilityReport -ImapServer 127.0.0.1 -Port $port -ImapCredential $login -CertificateThumbprint $pin -KeyPassphrase $pass -MaxMessageBytes 200000 -StatePath $state -Confirm:$false" +
                              "\n} finally { [SecurityOps.ModuleContext]::UseSystemTime() }";
 
             // The message over the cap is refused by its size before it is read, the malformed ones as not readable, each

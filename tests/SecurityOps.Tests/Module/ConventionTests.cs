@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Reflection;
 using System.Xml.Linq;
+using SecurityOps.Commands;
 using SecurityOps.Tests.Infrastructure;
 using Xunit;
 
@@ -43,6 +44,49 @@ namespace SecurityOps.Tests.Module
                 .Where(t => t.GetCustomAttribute<CmdletAttribute>().ConfirmImpact != ConfirmImpact.High)
                 .Select(ModuleSurface.CmdletName).ToList();
             Assert.True(low.Count == 0, "Below ConfirmImpact High: " + string.Join(", ", low));
+        }
+
+        /// <summary>
+        /// The shared parameter groups have one shape each: -StatePath, -ApiUrl and -Token are declared once, by their
+        /// group; -Credential is the GitHub token (the GitHub group) everywhere, except the hidden refusal on the mail
+        /// cmdlets; -Actor is a plain optional name; a case id is -Id (alias -CaseId), completes case ids and binds by
+        /// property name.
+        /// </summary>
+        [Fact]
+        public void SharedParametersHaveOneShapeEach()
+        {
+            var offences = new List<string>();
+            foreach (Type cmdlet in ModuleSurface.CmdletTypes)
+            {
+                string name = ModuleSurface.CmdletName(cmdlet);
+                foreach (PropertyInfo p in ModuleSurface.Parameters(cmdlet))
+                {
+                    Type declaring = p.DeclaringType;
+                    var attribute = p.GetCustomAttributes<ParameterAttribute>().First();
+                    switch (p.Name)
+                    {
+                        case "StatePath" when declaring != typeof(StateCmdlet):
+                        case "ApiUrl" when declaring != typeof(GitHubCmdlet):
+                        case "Token" when declaring != typeof(GitHubCmdlet):
+                            offences.Add($"{name} -{p.Name} is declared by {declaring.Name}, not by its group");
+                            break;
+                        case "Credential" when declaring != typeof(GitHubCmdlet) && !attribute.DontShow:
+                            offences.Add($"{name} -Credential is not the GitHub token of GitHubCmdlet");
+                            break;
+                        case "Actor" when p.PropertyType != typeof(string) || attribute.Mandatory:
+                            offences.Add($"{name} -Actor is not an optional name");
+                            break;
+                    }
+
+                    bool caseId = p.GetCustomAttributes<ArgumentCompleterAttribute>().Any(a => a.Type == typeof(CaseIdCompleter));
+                    if (caseId && p.Name == "Id" && (!p.GetCustomAttributes<AliasAttribute>().Any(a => a.AliasNames.Contains("CaseId")) || !attribute.ValueFromPipelineByPropertyName))
+                    {
+                        offences.Add($"{name} -Id (a case) lacks the CaseId alias or binding by property name");
+                    }
+                }
+            }
+
+            Assert.True(offences.Count == 0, string.Join("\n", offences));
         }
 
         [Fact]

@@ -5,40 +5,11 @@ using SecurityOps.Model;
 
 namespace SecurityOps.Commands
 {
-    /// <summary>The distributors-list cmdlets' shared services over the opened state.</summary>
-    public abstract class MessagingCmdlet : StateCmdlet
-    {
-        private MembershipService membership;
-        private TemplateRenderer templates;
-
-        internal DistributorStore Distributors => new DistributorStore(State.Files);
-
-        internal TemplateRenderer Templates => templates ??= new TemplateRenderer(State.Files);
-
-        internal MembershipService Membership => membership ??= new MembershipService(Distributors, Templates, State.Config, name => Disclosure.PolicyCatalog.MembershipCriteria(State, name)) { PgpRequired = name => Disclosure.PolicyCatalog.MembershipPgpRequired(State, name), PolicyLink = name => Disclosure.PolicyCatalog.PolicyLink(State, name) };
-
-        /// <summary>The config's SMTP settings with -SmtpServer / -Port applied.</summary>
-        internal static SmtpSettings SmtpWith(SecurityConfig config, string host, int? port)
-        {
-            SmtpSettings smtp = config.Messaging?.Smtp ?? new SmtpSettings();
-            return new SmtpSettings
-            {
-                Host = host ?? smtp.Host,
-                Port = port ?? smtp.Port,
-                Security = smtp.Security,
-                CertificateThumbprint = smtp.CertificateThumbprint,
-                MaxAttempts = smtp.MaxAttempts,
-                RetryDelaySeconds = smtp.RetryDelaySeconds,
-                TimeoutSeconds = smtp.TimeoutSeconds,
-            };
-        }
-    }
-
     /// <summary>
     /// The cmdlets that decide on a membership (approve, deny, remove): the message they render goes out only with -Send,
     /// through one SMTP parameter group.
     /// </summary>
-    public abstract class MembershipDecisionCmdlet : MessagingCmdlet
+    public abstract class MembershipDecisionCmdlet : StateCmdlet
     {
         /// <summary>Send the message to the applicant or member (encrypted to their key when they have a usable one), not only render it.</summary>
         [Parameter]
@@ -69,9 +40,9 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            DistributorMailer mailer = DistributorMailer.FromConfig(State.Files, State.Config, SmtpCredential?.GetNetworkCredential(), SmtpWith(State.Config, SmtpServer, Port));
+            DistributorMailer mailer = Session.Mailer(SmtpCredential, SmtpServer, Port);
             var (mail, encrypted) = mailer.PrepareDirectMail(decision.MemberId ?? decision.RequestId, decision.Message.To, armoredKey, decision.Message);
-            System.Collections.Generic.List<MailDelivery> deliveries = new PipelineEvents().Run(this, sink => mailer.Sender.SendAsync(new[] { mail }, sink, CancellationToken));
+            System.Collections.Generic.List<MailDelivery> deliveries = RunOnWorkers(sink => mailer.Sender.SendAsync(new[] { mail }, sink, CancellationToken));
             decision.Delivery = deliveries.Single();
             WriteVerbose($"The {decision.Message.Template} message to {decision.Message.To}: {decision.Delivery.Status}{(encrypted ? ", encrypted to the recipient's key" : ", in the clear (no usable key)")}.");
             if (decision.Delivery.Status != "Sent")
