@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using SecurityOps.Database;
 using SecurityOps.Inventory;
@@ -7,7 +6,10 @@ using SecurityOps.Model;
 
 namespace SecurityOps.Commands
 {
-    /// <summary>Set-CveRecord: a person's change to a record (status, fixing release, notes, embargo, linked issue, CVSS vector, relevance override); the rules are <see cref="CveRecordEditor"/>'s.</summary>
+    /// <summary>
+    /// Set-CveRecord: a person's change to a record (status, fixing release, notes, embargo, linked issue, CVSS vector,
+    /// relevance override); the rules and the write, the filing queue included, are <see cref="CveRecordEditor"/>'s.
+    /// </summary>
     [Cmdlet(VerbsCommon.Set, "CveRecord", SupportsShouldProcess = true)]
     [OutputType(typeof(CveRecord))]
     public sealed class SetCveRecordCommand : StateCmdlet
@@ -78,42 +80,18 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
-            var database = new CveDatabase(Session.State.Files);
             TryRun(() =>
             {
-                CveRecord record = database.Get(CveId) ?? throw new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, CveId,
-                    $"No record for {CveId}; add it with Add-CveRecord first.");
-                DateTimeOffset now = Session.Now;
-                List<string> changes = CveRecordEditor.Apply(record, new CveRecordChange
+                CveRecordEdit edit = new CveRecordEditor(Session.State.Files, () => new RelevanceService(Session.State.Files, Session.Config)).Edit(CveId, new CveRecordChange
                 {
                     Status = Status, FixedIn = FixedIn, Notes = Notes, AddNote = AddNote, EmbargoedUntil = EmbargoedUntil, LiftEmbargo = LiftEmbargo,
                     IssueNumber = IssueNumber, IssueRepository = Repository, IssueUrl = IssueUrl, CvssVector = CvssVector,
                     Relevance = Relevance, RelevanceReason = RelevanceReason, Actor = Relevance == null ? null : Session.Actor(Actor),
-                }, now);
-
-                if (changes.Count == 0)
-                {
-                    WriteVerbose($"{record.CveId}: nothing to change.");
-                }
-                else if (ShouldProcess(record.CveId, "Set " + string.Join(", ", changes)))
-                {
-                    var relevance = Relevance == null ? null : new RelevanceService(Session.State.Files, Session.Config);
-                    if (Relevance == CveRecordChange.AutomaticRelevance && relevance.Apply(record, now))
-                    {
-                        WriteVerbose($"{record.CveId}: the inventories decide: {record.Relevance}.");
-                    }
-
-                    database.Save(record);
-                    WriteVerbose($"{record.CveId}: {string.Join(", ", changes)}.");
-                    if (relevance != null && record.Issue == null && relevance.ShouldFile(record) && new CveFilingQueue(Session.State.Files).Add(new[] { record.CveId }))
-                    {
-                        WriteVerbose($"{record.CveId}: now to be filed; listed on {CveFilingQueue.RelativePath} for the next filing (Invoke-SecurityRunbook or New-CveIssue).");
-                    }
-                }
+                }, (target, action) => ShouldProcess(target, action), Session.Events);
 
                 if (PassThru)
                 {
-                    WriteObject(record);
+                    WriteObject(edit.Record);
                 }
             });
         }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using SecurityOps.Model;
 using SecurityOps.Scoring;
+using SecurityOps.State;
 
 namespace SecurityOps.Database
 {
@@ -43,11 +44,98 @@ namespace SecurityOps.Database
     }
 
     /// <summary>
-    /// The rules of a person's change to a CVE record, in one place: contradictions refused, a vector scored, a
-    /// relevance override kept with its reason and who made it. Returns what changed, in words; the caller saves.
+    /// The inventories' say on a record, handed to the editor (Inventory's RelevanceService: Database may not use
+    /// Inventory, which builds on it).
     /// </summary>
-    internal static class CveRecordEditor
+    internal interface IRecordRelevance
     {
+        /// <summary>Decides the record again, in memory; true when its relevance changed.</summary>
+        bool Apply(CveRecord record, DateTimeOffset now);
+
+        /// <summary>Would the record be filed as it now stands?</summary>
+        bool ShouldFile(CveRecord record);
+    }
+
+    /// <summary>What a person's change to a record came to: the record (changed in memory), the changes in words, and what was written.</summary>
+    internal sealed class CveRecordEdit
+    {
+        public CveRecord Record { get; set; }
+
+        public List<string> Changes { get; set; } = new List<string>();
+
+        /// <summary>The record was written (the change was approved).</summary>
+        public bool Saved { get; set; }
+
+        /// <summary>The record went onto the filing queue.</summary>
+        public bool Queued { get; set; }
+    }
+
+    /// <summary>
+    /// The rules of a person's change to a CVE record, in one place: contradictions refused, a vector scored, a
+    /// relevance override kept with its reason and who made it (<see cref="Apply"/>); and Set-CveRecord's walk
+    /// (<see cref="Edit"/>: plan, approve, write), where a relevance handed back is decided by the inventories again
+    /// and a record that is now to be filed, without an issue, goes onto the filing queue.
+    /// </summary>
+    internal sealed class CveRecordEditor
+    {
+        private readonly StateRepository files;
+        private readonly CveDatabase database;
+        private readonly Func<IRecordRelevance> relevance;
+        private readonly TimeProvider clock;
+
+        /// <param name="relevance">Made only when a change touches the relevance and is approved (it reads every inventory).</param>
+        /// <param name="clock">Null: the module's clock, read at each use.</param>
+        public CveRecordEditor(StateRepository files, Func<IRecordRelevance> relevance, TimeProvider clock = null)
+        {
+            this.files = files ?? throw new ArgumentNullException(nameof(files));
+            database = new CveDatabase(files);
+            this.relevance = relevance ?? throw new ArgumentNullException(nameof(relevance));
+            this.clock = clock;
+        }
+
+        /// <summary>
+        /// Reads the record and applies the change in memory (a rule broken throws, nothing written); when something
+        /// changes and <paramref name="approve"/> (target, action) agrees, writes it. The record comes back changed in
+        /// memory either way, as the caller may show it.
+        /// </summary>
+        public CveRecordEdit Edit(string cveId, CveRecordChange change, Func<string, string, bool> approve, IEventSink events = null)
+        {
+            events ??= NullEventSink.Instance;
+            CveRecord record = database.Get(cveId) ?? throw new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, cveId,
+                $"No record for {cveId}; add it with Add-CveRecord first.");
+            DateTimeOffset now = clock?.GetUtcNow() ?? ModuleContext.UtcNow;
+            var edit = new CveRecordEdit { Record = record, Changes = Apply(record, change, now) };
+            if (edit.Changes.Count == 0)
+            {
+                events.Verbose($"{record.CveId}: nothing to change.");
+                return edit;
+            }
+
+            if (!approve(record.CveId, "Set " + string.Join(", ", edit.Changes)))
+            {
+                return edit;
+            }
+
+            IRecordRelevance judge = change.Relevance == null ? null : relevance();
+            if (IsAutomatic(change.Relevance) && judge.Apply(record, now))
+            {
+                events.Verbose($"{record.CveId}: the inventories decide: {record.Relevance}.");
+            }
+
+            database.Save(record);
+            edit.Saved = true;
+            events.Verbose($"{record.CveId}: {string.Join(", ", edit.Changes)}.");
+            if (judge != null && record.Issue == null && judge.ShouldFile(record) && new CveFilingQueue(files).Add(new[] { record.CveId }))
+            {
+                edit.Queued = true;
+                events.Verbose($"{record.CveId}: now to be filed; listed on {CveFilingQueue.RelativePath} for the next filing (Invoke-SecurityRunbook or New-CveIssue).");
+            }
+
+            return edit;
+        }
+
+        private static bool IsAutomatic(string relevance) => relevance?.Trim().ToLowerInvariant() == CveRecordChange.AutomaticRelevance;
+
         public static List<string> Apply(CveRecord record, CveRecordChange change, DateTimeOffset now)
         {
             var changes = new List<string>();
@@ -163,7 +251,7 @@ namespace SecurityOps.Database
             }
 
             string state = change.Relevance.Trim().ToLowerInvariant();
-            if (state == CveRecordChange.AutomaticRelevance)
+            if (IsAutomatic(state))
             {
                 if (record.Relevance?.Manual == true)
                 {

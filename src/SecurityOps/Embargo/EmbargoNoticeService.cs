@@ -33,7 +33,8 @@ namespace SecurityOps.Embargo
 
     /// <summary>
     /// Embargo notices to the distributors list: the policy (lead time, too late, no public date), which revision of
-    /// the public date each member has, rendering per member, and recording every sending on the case.
+    /// the public date each member has, rendering per member, recording every sending on the case, and the sending walk
+    /// itself with its crash safety (<see cref="Send"/>: journal before the next message, recovery after a killed run).
     /// </summary>
     internal sealed class EmbargoNoticeService
     {
@@ -43,12 +44,17 @@ namespace SecurityOps.Embargo
         private readonly DistributorStore distributors;
         private readonly TemplateRenderer templates;
         private readonly SecurityConfig config;
+        private readonly CaseStore cases;
+        private readonly TimeProvider clock;
 
-        public EmbargoNoticeService(DistributorStore distributors, TemplateRenderer templates, SecurityConfig config)
+        /// <param name="cases">The case store <see cref="Send"/> reads and writes (null: planning and recording only).</param>
+        public EmbargoNoticeService(DistributorStore distributors, TemplateRenderer templates, SecurityConfig config, CaseStore cases = null, TimeProvider clock = null)
         {
             this.distributors = distributors;
             this.templates = templates;
             this.config = config ?? new SecurityConfig();
+            this.cases = cases;
+            this.clock = clock ?? ModuleContext.Time;
         }
 
         public static int LeadDays(DisclosurePolicy policy) => policy?.Distributors?.NoticeDaysBeforePublic ?? DefaultLeadDays;
@@ -279,6 +285,197 @@ namespace SecurityOps.Embargo
             return (c, results);
         }
 
+        /// <summary>
+        /// The sending walk of a case's notices, under the state lock (plan, ask per notice, send, record): first, what
+        /// the journal of an interrupted run holds goes onto the case, so nobody it told is told again; then the plan;
+        /// each planned notice is put to <see cref="NoticeRequest.ApproveNotice"/>, and one declined is reported as the
+        /// real run would treat it (refused when the member's key is unusable); the approved ones go to
+        /// <paramref name="transport"/>, each accepted message written to the journal before the next is sent; last,
+        /// every sending is recorded on the case and the journal cleared. Results reach <see cref="NoticeRequest.Output"/>
+        /// as they are known; an error that ends the walk (the plan refused, the transport failed) is thrown.
+        /// </summary>
+        /// <param name="transport">Sends the approved notices (called only when one is approved; null plans only).</param>
+        public NoticeWalk Send(string caseId, NoticeRequest request, NoticeTransport transport)
+        {
+            if (cases == null)
+            {
+                throw new InvalidOperationException("Sending needs the case store: construct the service with one.");
+            }
+
+            string id = VulnerabilityCase.NormalizeId(caseId) ?? throw CaseStore.InvalidId(caseId);
+            IEventSink events = request.Events ?? NullEventSink.Instance;
+            var journal = new NoticeJournal(cases.Files);
+            var walk = new NoticeWalk();
+            void Output(EmbargoNoticeResult result, SecurityOpsException error)
+            {
+                walk.Results.Add(result);
+                if (error != null)
+                {
+                    walk.Errors.Add(error);
+                }
+
+                request.Output?.Invoke(result, error);
+            }
+
+            DateTimeOffset now = clock.GetUtcNow();
+            using (cases.Files.AcquireLock())
+            {
+                VulnerabilityCase c = cases.GetRequired(id);
+                if (journal.Entries(id).Count > 0)
+                {
+                    // An earlier run stopped mid-batch: what it sent goes onto the case first, so it is not sent again.
+                    var (recovered, count) = journal.Recover(this, c, request.Actor, now);
+                    if (request.Approve(id, $"Record on the case the {count} notice(s) an interrupted run sent"))
+                    {
+                        cases.Save(recovered);
+                        journal.Clear(id);
+                    }
+
+                    c = recovered;
+                    walk.Recovered = count;
+                    events.Warning($"{id}: an earlier Send-EmbargoNotice stopped mid-batch; {count} notice(s) it sent are recorded on the case and are not sent again.");
+                }
+
+                walk.Case = c;
+                EmbargoNoticePlan plan = Plan(c, request.Policy?.Invoke(c), request.Kind, request.Force, request.Resend, now);
+                walk.Plan = plan;
+                events.Verbose($"{id}: {plan.Kind} notice, revision {plan.Revision} (public date {plan.PublicDate:u}); {plan.ToSend.Count} member(s) to send to, {plan.Skipped.Count} skipped.");
+                if (plan.PolicyException != null)
+                {
+                    events.Warning(plan.PolicyException);
+                }
+
+                foreach (EmbargoNoticeResult skipped in plan.Skipped)
+                {
+                    events.Verbose(skipped.Error);
+                    Output(skipped, null);
+                }
+
+                var approved = new List<(DistributorMember Member, RenderedMessage Message)>();
+                foreach (var item in plan.ToSend)
+                {
+                    string description = $"Send the {plan.Kind} embargo notice of {id} (revision {plan.Revision}) to {item.Member.Id} <{item.Member.SecurityAlias}>, encrypted to {item.Member.Fingerprint}:\n" +
+                                         $"Subject: {item.Message.Subject}\n{item.Message.Body}";
+                    if (request.ApproveNotice(description))
+                    {
+                        approved.Add(item);
+                    }
+                    else
+                    {
+                        Output(NotApproved(plan, item.Member, item.Message, now, events), null);
+                    }
+                }
+
+                if (approved.Count == 0 || transport == null)
+                {
+                    events.Verbose($"{id}: nothing sent.");
+                    return walk;
+                }
+
+                // Each accepted message is written to the case's journal at once (a small atomic write) before the next
+                // is sent: a crash or Ctrl+C mid-batch keeps who was told, and the next run moves it onto the case and
+                // sends only to the rest. The batch's end below records it all on the case.
+                List<MailDelivery> deliveries = transport(approved, delivery => journal.Add(plan, delivery));
+                var messages = approved.ToDictionary(a => a.Member.Id, a => a.Message, StringComparer.OrdinalIgnoreCase);
+                var (updated, results) = Record(plan, deliveries, messages, request.Actor, clock.GetUtcNow());
+                cases.Save(updated);
+                journal.Clear(id);
+                walk.Case = updated;
+                if (updated.Status != c.Status)
+                {
+                    events.Verbose($"{id}: status {c.Status} -> {updated.Status}.");
+                }
+
+                foreach (EmbargoNoticeResult r in results)
+                {
+                    Output(r, r.Status == "Sent" ? null : new SecurityOpsException(r.ErrorId ?? "EmbargoNoticeNotSent", r.Status == "Refused" ? FailureKind.InvalidData : FailureKind.ConnectionError,
+                        r.MemberId, $"{id}: the notice to {r.MemberId} was not sent: {r.Error}"));
+                }
+
+                return walk;
+            }
+        }
+
+        /// <summary>
+        /// A notice that was not approved (-WhatIf, or declined), shown as the real run would treat it, refusals included:
+        /// a member whose key is missing, expired, revoked or swapped is shown as refused, not as sendable.
+        /// </summary>
+        private static EmbargoNoticeResult NotApproved(EmbargoNoticePlan plan, DistributorMember member, RenderedMessage message, DateTimeOffset now, IEventSink events)
+        {
+            var result = new EmbargoNoticeResult
+            {
+                CaseId = plan.Case.Id, MemberId = member.Id, Recipient = member.SecurityAlias, Kind = plan.Kind, Revision = plan.Revision,
+                PublicDate = plan.PublicDate, Status = "WhatIf", Message = message,
+            };
+            try
+            {
+                OpenPgpKeys.RequireUsable(member, now);
+            }
+            catch (SecurityOpsException ex)
+            {
+                result.Status = "Refused";
+                result.ErrorId = ex.ErrorId;
+                result.Error = ex.Message;
+                result.Message = null;
+                events.Warning($"What if: {member.Id} would be refused ({ex.ErrorId}): {ex.Message}");
+            }
+
+            return result;
+        }
+
         private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Sends approved notices (the caller's mail road) and returns one delivery per notice. <c>accepted</c> must be
+    /// called for each message the server accepted, on the thread that called <see cref="EmbargoNoticeService.Send"/>
+    /// (it holds the state lock), and must have returned before the next message is sent; when it throws, the batch stops.
+    /// </summary>
+    internal delegate List<MailDelivery> NoticeTransport(IReadOnlyList<(DistributorMember Member, RenderedMessage Message)> notices, Action<MailDelivery> accepted);
+
+    /// <summary>What the caller of <see cref="EmbargoNoticeService.Send"/> decides: the kind, the overrides, who sends, and the approve callbacks.</summary>
+    internal sealed class NoticeRequest
+    {
+        public string Kind { get; set; } = EmbargoNoticeKind.Initial;
+
+        /// <summary>Send later than the policy allows (recorded on the case as a policy exception).</summary>
+        public bool Force { get; set; }
+
+        /// <summary>Send again to members who already have this revision.</summary>
+        public bool Resend { get; set; }
+
+        /// <summary>Who is recorded as sending.</summary>
+        public string Actor { get; set; }
+
+        /// <summary>The policy the case is handled under (null: the defaults).</summary>
+        public Func<VulnerabilityCase, DisclosurePolicy> Policy { get; set; }
+
+        /// <summary>(target, action): asked before the journal of an interrupted run is recorded on the case; false leaves the case as it was.</summary>
+        public Func<string, string, bool> Approve { get; set; } = (target, action) => true;
+
+        /// <summary>
+        /// Asked before each notice goes out, with the notice in full (recipient, key, subject and body: what the person
+        /// approves); false sends nothing to that member.
+        /// </summary>
+        public Func<string, bool> ApproveNotice { get; set; } = notice => true;
+
+        /// <summary>Each result as it is known, with the error when a notice was not sent.</summary>
+        public Action<EmbargoNoticeResult, SecurityOpsException> Output { get; set; }
+
+        public IEventSink Events { get; set; }
+    }
+
+    /// <summary>What a sending walk did: the case it planned from (as saved, after sending), how many notices it recovered, the plan, the results and errors.</summary>
+    internal sealed class NoticeWalk
+    {
+        public VulnerabilityCase Case { get; set; }
+
+        public int Recovered { get; set; }
+
+        public EmbargoNoticePlan Plan { get; set; }
+
+        public List<EmbargoNoticeResult> Results { get; } = new List<EmbargoNoticeResult>();
+
+        public List<SecurityOpsException> Errors { get; } = new List<SecurityOpsException>();
     }
 }

@@ -39,12 +39,12 @@ namespace SecurityOps.Embargo
     }
 
     /// <summary>
-    /// The crash safety of Send-EmbargoNotice. Writing the whole case after every message would cost seconds per
-    /// hundred members (the case is rewritten each time), so each accepted message gets a small file of its own,
-    /// written atomically through the state repository before the next message is sent. The batch's end records
-    /// everything on the case and clears the journal; a run that never got there (a crash, Ctrl+C, a lost machine)
-    /// leaves the journal, and the next run for the case first moves it onto the case: who was told is never lost,
-    /// and the rerun sends only to the rest.
+    /// The crash safety of the notice walk (<see cref="EmbargoNoticeService.Send"/>, behind Send-EmbargoNotice).
+    /// Writing the whole case after every message would cost seconds per hundred members (the case is rewritten each
+    /// time), so each accepted message gets a small file of its own, written atomically through the state repository
+    /// before the next message is sent. The batch's end records everything on the case and clears the journal; a run
+    /// that never got there (a crash, Ctrl+C, a lost machine) leaves the journal, and the next run for the case first
+    /// moves it onto the case: who was told is never lost, and the rerun sends only to the rest.
     /// </summary>
     internal sealed class NoticeJournal
     {

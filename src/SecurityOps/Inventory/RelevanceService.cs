@@ -13,7 +13,7 @@ namespace SecurityOps.Inventory
     /// when an inventory changes. A record that becomes affected without an issue goes on the filing list, so the next
     /// filing files it (once: a record with an issue is never listed again).
     /// </summary>
-    internal sealed class RelevanceService
+    internal sealed class RelevanceService : IRecordRelevance
     {
         private readonly StateRepository files;
 

@@ -196,17 +196,27 @@ namespace SecurityOps.Tests.Embargo
                 var exported = new HashSet<string>();
                 foreach (string file in Directory.Exists(output) ? Directory.GetFiles(output) : new string[0])
                 {
-                    foreach (Match cve in Regex.Matches(File.ReadAllText(file), @"CVE-2026-\d{5}"))
+                    string text = File.ReadAllText(file);
+                    foreach (Match cve in Regex.Matches(text, @"CVE-2026-\d{5}"))
                     {
                         Assert.True(MayBePublic(publicAt[cve.Value], now), $"{selections[run % selections.Length]}: {cve.Value} exported at {now:o}, public {publicAt[cve.Value].PlannedPublicDate:o}");
-                        exported.Add(cve.Value);
+                    }
+
+                    // Exported means an advisory with content: the CVE as an alias, and the package it affects.
+                    System.Text.Json.Nodes.JsonNode json = System.Text.Json.Nodes.JsonNode.Parse(text);
+                    Assert.Equal("example/runtime", (string)json["affected"]?[0]?["package"]?["name"]);
+                    foreach (var alias in json["aliases"]?.AsArray() ?? new System.Text.Json.Nodes.JsonArray())
+                    {
+                        exported.Add((string)alias);
                     }
                 }
 
-                // Two-sided: the gate holds back only what is embargoed; every CVE that may be public is exported, so an
-                // export that wrote nothing at all fails here.
+                // Two-sided: the gate holds back only what is embargoed; every CVE that may be public is exported, as
+                // an advisory with content, so an export that wrote nothing at all (or empty files) fails here, and
+                // there is one file per public case, none beside them.
                 var mayBePublic = cases.Where(c => MayBePublic(c, now)).Select(c => c.CveId).ToList();
                 Assert.All(mayBePublic, cve => Assert.True(exported.Contains(cve), $"{selections[run % selections.Length]}: {cve} may be public at {now:o} but was not exported"));
+                Assert.Equal(mayBePublic.Count, Directory.Exists(output) ? Directory.GetFiles(output).Length : 0);
                 publicSeen += mayBePublic.Count;
             }
 

@@ -64,9 +64,11 @@ class Handler:
             name = "%04d" % self.count
         with open(os.path.join(args.dir, name + ".eml"), "wb") as f:
             f.write(envelope.original_content or envelope.content)
-        with open(os.path.join(args.dir, name + ".json"), "w") as f:
+        # The envelope marks the message whole (SmtpTestServer.Received), so it appears at once, never half written.
+        with open(os.path.join(args.dir, name + ".json.tmp"), "w") as f:
             json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos,
                        "tls": session.ssl is not None, "auth": bool(session.authenticated)}, f)
+        os.replace(os.path.join(args.dir, name + ".json.tmp"), os.path.join(args.dir, name + ".json"))
         return "250 2.0.0 queued as " + name
 
 
