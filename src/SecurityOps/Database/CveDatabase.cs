@@ -16,20 +16,17 @@ namespace SecurityOps.Database
     /// </summary>
     internal sealed class CveDatabase
     {
-        /// <summary>Existing records a batch reads from their YAML before it turns to the parsed-record cache.</summary>
-        private const int BatchReadsBeforeCache = 64;
-
         private readonly StateRepository files;
         private Batch batch;
 
         public CveDatabase(StateRepository files) => this.files = files;
 
         /// <summary>
-        /// Starts a batch of <see cref="Record"/> calls (a feed's thousands of items): past the first few, a known record
-        /// whose file is unchanged since the last full read is taken from the parsed-record cache instead of parsing its
-        /// YAML. The state's lock file is held once for the whole batch (other processes wait for it as a whole); within
-        /// this process each record still takes its turn, since a batch lives across a pipeline whose upstream cmdlets
-        /// write the state from their own threads. Dispose ends it.
+        /// Starts a batch of <see cref="Record"/> calls (a feed's thousands of items). The state's lock file is held once
+        /// for the whole batch (other processes wait for it as a whole); within this process each record still takes its
+        /// turn, since a batch lives across a pipeline whose upstream cmdlets write the state from their own threads.
+        /// Each known record is read from its file by the hand-written record reader (State's CveRecordYaml): that costs
+        /// what the batch touches, where the parsed-record cache would cost the whole database. Dispose ends it.
         /// </summary>
         public IDisposable BeginBatch()
         {
@@ -60,7 +57,7 @@ namespace SecurityOps.Database
             DateTimeOffset now = ModuleContext.UtcNow;
             using (files.AcquireLock())
             {
-                CveRecord record = batch?.Read(id) ?? files.Read<CveRecord>(CveRecord.PathFor(id));
+                CveRecord record = files.Read<CveRecord>(CveRecord.PathFor(id));
                 bool isNew = record == null;
                 if (isNew)
                 {
@@ -233,8 +230,6 @@ namespace SecurityOps.Database
         private sealed class Batch : IDisposable
         {
             private readonly CveDatabase database;
-            private Dictionary<string, CveIndexCache.Entry> cached;
-            private int reads;
             private IDisposable heldLock;
 
             public Batch(CveDatabase database, IDisposable heldLock)
@@ -243,39 +238,9 @@ namespace SecurityOps.Database
                 this.heldLock = heldLock;
             }
 
-            /// <summary>The record from the cache when its file is exactly as cached; null to read the YAML.</summary>
-            public CveRecord Read(string id)
-            {
-                if (++reads <= BatchReadsBeforeCache)
-                {
-                    return null;
-                }
-
-                string relative = CveRecord.PathFor(id);
-                cached ??= File.Exists(database.files.FullPath(CveIndexCache.RelativePath))
-                    ? new CveIndexCache(database.files.Root).Load()
-                    : new Dictionary<string, CveIndexCache.Entry>();
-                string key = relative.Substring("cves/".Length);
-                var file = new FileInfo(database.files.FullPath(relative));
-                if (!cached.TryGetValue(key, out CveIndexCache.Entry entry) || !file.Exists || entry.Size != file.Length || entry.ModifiedTicks != file.LastWriteTimeUtc.Ticks)
-                {
-                    return null;
-                }
-
-                try
-                {
-                    return entry.TakeRecord(); // once: a second item for the same CVE finds its file rewritten or reads a fresh copy
-                }
-                catch (System.Text.Json.JsonException)
-                {
-                    return null;
-                }
-            }
-
             public void Dispose()
             {
                 database.batch = null;
-                cached = null;
                 Interlocked.Exchange(ref heldLock, null)?.Dispose();
             }
         }

@@ -150,15 +150,6 @@ namespace SecurityOps.Database
                 }
             }
 
-            /// <summary>The record, handed out once: the entry forgets it, so a caller may change it freely.</summary>
-            public CveRecord TakeRecord()
-            {
-                CveRecord taken = Record;
-                record = null;
-                json = default;
-                return taken;
-            }
-
             public static Entry For(string path, long size, long modifiedTicks, CveRecord record) => new Entry
             {
                 Path = path,
