@@ -18,13 +18,26 @@ namespace SecurityOps.State
     {
         private static long taken;
 
+        [ThreadStatic]
+        private static bool sawUnknownKey;
+
         /// <summary>How many records this reader has taken in this process (tests and benchmarks look).</summary>
         public static long Taken => Interlocked.Read(ref taken);
 
         /// <summary>True with the record when the text is in the shape this reader knows; false to use the general reader.</summary>
-        public static bool TryRead(string text, out CveRecord record)
+        public static bool TryRead(string text, out CveRecord record) => TryRead(text, out record, out _);
+
+        /// <summary>
+        /// True when the text is a record file exactly as the module writes it: in the known shape, with no key a person
+        /// added and no comment. Rewriting such a file needs no merge of what a person kept in it.
+        /// </summary>
+        public static bool IsOwnShape(string text) => TryRead(text, out _, out bool unknownKeys) && !unknownKeys;
+
+        private static bool TryRead(string text, out CveRecord record, out bool unknownKeys)
         {
             record = null;
+            sawUnknownKey = false;
+            unknownKeys = false;
             try
             {
                 var parser = new BlockParser(text);
@@ -35,6 +48,7 @@ namespace SecurityOps.State
                 }
 
                 record = ToRecord(root);
+                unknownKeys = sawUnknownKey;
                 Interlocked.Increment(ref taken);
                 return true;
             }
@@ -72,7 +86,7 @@ namespace SecurityOps.State
                     case "fixedIn": r.FixedIn = Text(value); break;
                     case "notes": r.Notes = Text(value); break;
                     case "embargoedUntil": r.EmbargoedUntil = Time(value); break;
-                    default: break; // a key a person added: ignored on reading, kept on writing
+                    default: sawUnknownKey = true; break; // a key a person added: ignored on reading, kept on writing
                 }
             }
 
@@ -92,7 +106,7 @@ namespace SecurityOps.State
                     case "unaffected": p.Unaffected = List(pair.Value, Text); break;
                     case "versions": p.Versions = List(pair.Value, Text); break;
                     case "ranges": p.Ranges = List(pair.Value, (object o) => Object(o, ToRange)); break;
-                    default: break;
+                    default: sawUnknownKey = true; break;
                 }
             }
 
@@ -108,7 +122,7 @@ namespace SecurityOps.State
                 {
                     case "type": range.Type = Text(pair.Value); break;
                     case "events": range.Events = List(pair.Value, (object o) => Object(o, ToEvent)); break;
-                    default: break;
+                    default: sawUnknownKey = true; break;
                 }
             }
 
@@ -126,7 +140,7 @@ namespace SecurityOps.State
                     case "fixed": e.Fixed = Text(pair.Value); break;
                     case "lastAffected": e.LastAffected = Text(pair.Value); break;
                     case "limit": e.Limit = Text(pair.Value); break;
-                    default: break;
+                    default: sawUnknownKey = true; break;
                 }
             }
 
@@ -144,7 +158,7 @@ namespace SecurityOps.State
                     case "advisoryId": s.AdvisoryId = Text(pair.Value); break;
                     case "link": s.Link = Text(pair.Value); break;
                     case "seenAt": s.SeenAt = Time(pair.Value); break;
-                    default: break;
+                    default: sawUnknownKey = true; break;
                 }
             }
 
@@ -162,7 +176,7 @@ namespace SecurityOps.State
                     case "number": issue.Number = Integer(pair.Value); break;
                     case "url": issue.Url = Text(pair.Value); break;
                     case "filedAt": issue.FiledAt = Time(pair.Value); break;
-                    default: break;
+                    default: sawUnknownKey = true; break;
                 }
             }
 
@@ -182,7 +196,7 @@ namespace SecurityOps.State
                     case "decidedBy": relevance.DecidedBy = Text(pair.Value); break;
                     case "decidedAt": relevance.DecidedAt = Time(pair.Value); break;
                     case "findings": relevance.Findings = List(pair.Value, (object o) => Object(o, ToFinding)); break;
-                    default: break;
+                    default: sawUnknownKey = true; break;
                 }
             }
 
@@ -202,7 +216,7 @@ namespace SecurityOps.State
                     case "version": f.Version = Text(pair.Value); break;
                     case "state": f.State = Text(pair.Value); break;
                     case "reason": f.Reason = Text(pair.Value); break;
-                    default: break;
+                    default: sawUnknownKey = true; break;
                 }
             }
 

@@ -102,6 +102,13 @@ namespace SecurityOps.State
             string fresh = FullWriter.Serialize(value);
             YamlNode updated = ParseNode(fresh, "(generated)");
             YamlNode previous = null;
+            if (value is CveRecord && previousText != null && CveRecordYaml.IsOwnShape(previousText))
+            {
+                // The old file holds nothing but what the module wrote (no added key, no comment): nothing to carry over,
+                // so the record is written without parsing the old file. Records are rewritten by the hundred a day.
+                previousText = null;
+            }
+
             previousText = previousText == null || value == null ? previousText : MigrateText(value.GetType(), previousText, fileForErrors ?? "(previous)");
             if (!string.IsNullOrWhiteSpace(previousText))
             {

@@ -162,6 +162,31 @@ namespace SecurityOps.Tests.State
         }
 
         [Fact]
+        public void AKeyOrACommentAPersonAddedIsStillKeptWhenTheModuleRewritesTheRecord()
+        {
+            using var temp = new TempFolder();
+            var repo = new StateRepository(temp.Path);
+            var db = new SecurityOps.Database.CveDatabase(repo);
+            db.Record(new SecurityOps.Database.CveObservation { CveId = "CVE-2024-2000", Source = "gentoo-glsa", Packages = { new PackageRef("unpacker") } });
+            string path = repo.FullPath(CveRecord.PathFor("CVE-2024-2000"));
+            Assert.True(CveRecordYaml.IsOwnShape(File.ReadAllText(path)));
+
+            // A person adds a key of their own inside a package; another person adds a comment at the top.
+            File.WriteAllText(path, File.ReadAllText(path).Replace("- name: unpacker\n", "- name: unpacker\n  owner: release-team\n"));
+            Assert.False(CveRecordYaml.IsOwnShape(File.ReadAllText(path)));
+            Assert.True(db.Record(new SecurityOps.Database.CveObservation { CveId = "CVE-2024-2000", Source = "osv" }).Changed);
+            Assert.Contains("owner: release-team", File.ReadAllText(path));
+
+            File.WriteAllText(path, "# checked by alice\n" + File.ReadAllText(path));
+            Assert.False(CveRecordYaml.IsOwnShape(File.ReadAllText(path)));
+            Assert.True(db.Record(new SecurityOps.Database.CveObservation { CveId = "CVE-2024-2000", Source = "nvd" }).Changed);
+            string text = File.ReadAllText(path);
+            Assert.Contains("# checked by alice", text);
+            Assert.Contains("owner: release-team", text);
+            Assert.Equal(new[] { "gentoo-glsa", "nvd", "osv" }, db.Get("CVE-2024-2000").Sources.Select(x => x.Source).OrderBy(x => x));
+        }
+
+        [Fact]
         public void TheStateReadsRecordsThroughItAndStillReportsBrokenFilesByLine()
         {
             using var temp = new TempFolder();
