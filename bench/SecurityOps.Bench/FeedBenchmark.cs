@@ -32,6 +32,7 @@ namespace SecurityOps.Bench
 
                 Report("RSS oss-security reader (streaming)", 3800, () => ReadItems("oss-security", rss), () => XmlFloor(rss));
                 Report("RSS generic rss reader (FeedReader)", 3800, () => ReadItems("rss", rss), () => XmlFloor(rss));
+                Report("RSS generic rss reader vs FeedReader alone", 3800, () => ReadItems("rss", rss), () => FeedReaderFloor(rss));
                 Report("OSV folder reader", 14000, () => ReadItems("osv", osv), () => JsonFloor(osv));
                 Console.WriteLine($"Peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
                 return 0;
@@ -91,6 +92,10 @@ namespace SecurityOps.Bench
         }
 
         /// <summary>The floor: read the file and walk every node with a bare XmlReader, touching text values.</summary>
+        /// <summary>CodeHollow.FeedReader on its own over the same bytes: the floor of the generic reader, which uses it.</summary>
+        private static int FeedReaderFloor(string path) =>
+            CodeHollow.FeedReader.FeedReader.ReadFromByteArray(File.ReadAllBytes(path)).Items.Count;
+
         private static int XmlFloor(string path)
         {
             int items = 0;

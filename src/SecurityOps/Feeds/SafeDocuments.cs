@@ -248,6 +248,11 @@ namespace SecurityOps.Feeds
         private static readonly Regex Tags = new Regex(@"<[^>]*>", RegexOptions.Compiled);
         private static readonly Regex Spaces = new Regex(@"\s+", RegexOptions.Compiled);
 
+        // RFC 822 zone names and "+hhmm" offsets, rewritten so DateTimeOffset reads them; held once (not looked up in
+        // Regex's cache per date: a feed has thousands).
+        private static readonly Regex ZoneName = new Regex(@"\s(GMT|UT|UTC|Z)$", RegexOptions.CultureInvariant);
+        private static readonly Regex ZoneOffset = new Regex(@"([+-]\d\d)(\d\d)$", RegexOptions.CultureInvariant);
+
         private static readonly string[] Rfc822Formats =
         {
             "ddd, d MMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm:ss zzz", "ddd, d MMM yyyy HH:mm zzz", "ddd, d MMM yyyy HH:mm:ss",
@@ -295,8 +300,9 @@ namespace SecurityOps.Feeds
 
             text = text.Trim();
             DateTimeOffset value;
-            string rfc = Regex.Replace(text, @"\s(GMT|UT|UTC|Z)$", " +0000");
-            rfc = Regex.Replace(rfc, @"([+-]\d\d)(\d\d)$", "$1:$2");
+            char last = text[text.Length - 1];
+            string rfc = last == 'T' || last == 'C' || last == 'Z' ? ZoneName.Replace(text, " +0000") : text;
+            rfc = char.IsDigit(rfc[rfc.Length - 1]) ? ZoneOffset.Replace(rfc, "$1:$2") : rfc;
             bool ok = DateTimeOffset.TryParseExact(rfc, Rfc822Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out value)
                    || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out value);
             if (!ok || value.Year < 1970)
