@@ -34,6 +34,7 @@ namespace SecurityOps.Bench
                 Report("RSS generic rss reader (FeedReader)", 3800, () => ReadItems("rss", rss), () => XmlFloor(rss));
                 Report("RSS generic rss reader vs FeedReader alone", 3800, () => ReadItems("rss", rss), () => FeedReaderFloor(rss));
                 Report("OSV folder reader", 14000, () => ReadItems("osv", osv), () => JsonFloor(osv));
+                Bounds(rss, work);
                 Console.WriteLine($"Peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
                 return 0;
             }
@@ -77,9 +78,79 @@ namespace SecurityOps.Bench
             return (best, count, allocated);
         }
 
-        private static int ReadItems(string type, string location)
+        /// <summary>
+        /// The bounds: a valid 50 MB feed at the default cap (refused before parsing) and with the cap raised to 64 MB
+        /// (memory it takes beyond the bytes), and a description nesting 100,000 elements (refused while reading).
+        /// </summary>
+        private static void Bounds(string rss, string work)
         {
-            var service = new FeedService(new SecurityConfig(), null, new HttpPipeline(new HttpPipelineOptions()));
+            string big = Path.Combine(work, "big.rss");
+            string text = File.ReadAllText(rss);
+            int open = text.IndexOf("<item>", StringComparison.Ordinal);
+            int close = text.LastIndexOf("</item>", StringComparison.Ordinal) + "</item>".Length;
+            var builder = new StringBuilder(text.Substring(0, open));
+            while (builder.Length < 50L * 1024 * 1024)
+            {
+                builder.Append(text, open, close - open);
+            }
+
+            File.WriteAllText(big, builder.Append(text.Substring(close)).ToString());
+            builder = null;
+            text = null;
+            var watch = Stopwatch.StartNew();
+            string refusal = Refusal(() => ReadItems("rss", big));
+            Console.WriteLine($"50 MB feed at the default cap ({FeedSettings.DefaultMaxRssAtomBytes / (1024 * 1024)} MiB): {refusal} in {watch.ElapsedMilliseconds} ms");
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            long before = GC.GetTotalMemory(true);
+            long peak = before;
+            using (var sampler = new System.Threading.Timer(_ => peak = Math.Max(peak, GC.GetTotalMemory(false)), null, 0, 5))
+            {
+                watch.Restart();
+                int items = ReadItems("rss", big, maxRssAtomBytes: 64L * 1024 * 1024);
+                Console.WriteLine($"50 MB feed with the cap at 64 MiB: {items:N0} items in {watch.ElapsedMilliseconds} ms; managed memory at its peak {(peak - before) / (1024 * 1024)} MB above the start (sampled every 5 ms)");
+            }
+
+            string nested = Path.Combine(work, "nested.rss");
+            var deep = new StringBuilder("<rss version=\"2.0\"><channel><title>t</title><item><title>x</title><description>");
+            for (int i = 0; i < 100_000; i++)
+            {
+                deep.Append("<a>");
+            }
+
+            for (int i = 0; i < 100_000; i++)
+            {
+                deep.Append("</a>");
+            }
+
+            File.WriteAllText(nested, deep.Append("</description></item></channel></rss>").ToString());
+            watch.Restart();
+            refusal = Refusal(() => ReadItems("rss", nested));
+            Console.WriteLine($"100,000 nested elements: {refusal} in {watch.ElapsedMilliseconds} ms");
+        }
+
+        private static string Refusal(Func<int> read)
+        {
+            try
+            {
+                return $"read {read()} items (not refused!)";
+            }
+            catch (SecurityOps.SecurityOpsException ex)
+            {
+                return $"refused with {ex.ErrorId}";
+            }
+        }
+
+        private static int ReadItems(string type, string location, long? maxRssAtomBytes = null)
+        {
+            var config = new SecurityConfig();
+            if (maxRssAtomBytes != null)
+            {
+                config.Feeds.MaxRssAtomBytes = maxRssAtomBytes.Value;
+            }
+
+            var service = new FeedService(config, null, new HttpPipeline(new HttpPipelineOptions { MaxResponseBytes = 256L * 1024 * 1024 }));
             int n = 0;
             var source = new SecuritySource { Name = type, Type = type, Url = location };
             var result = service.ReadSourceAsync(source, null, item => n += item.CveIds.Length >= 0 ? 1 : 0, null, default).GetAwaiter().GetResult();
