@@ -106,21 +106,42 @@ namespace SecurityOps.Publishing
             }
 
             events.Verbose($"{walk.Documents.Count} OSV document(s) to validate against the OSV schema {OsvSchemaValidator.SchemaVersion}; writing to {walk.Folder}.");
-            foreach (OsvDocument doc in walk.Documents)
+            // Validating and serializing is the CPU work of an export (10,000 documents on a big database), and so is
+            // comparing each with the file already there: done on every core, in order. Asking, writing and reporting
+            // stay on the caller's thread, one document at a time.
+            // A document whose very bytes are already in the folder, from an export validated against this same schema
+            // version, is valid: it is not validated again (the bytes decide, so an edited file is validated and rewritten).
+            bool validatedBefore = ValidatedBefore(walk.Folder);
+            var rendered = walk.Documents.AsParallel().AsOrdered().Select(doc =>
             {
-                OsvAdvisoryFile file;
                 try
                 {
-                    file = exporter.Render(doc);
-                }
-                catch (SecurityOpsException ex) when (ex.ErrorId == "OsvIdPrefixNotAccepted" && !settings.StrictIdPrefix)
-                {
-                    events.Warning(ex.Message);
-                    continue;
+                    OsvAdvisoryFile f = exporter.Render(doc, validate: false);
+                    bool same = OsvExporter.AlreadyThere(walk.Folder, f);
+                    if (!same || !validatedBefore)
+                    {
+                        exporter.Validator.Validate(doc.Json, doc.Id);
+                    }
+
+                    return (Doc: doc, File: f, Same: same, Error: (SecurityOpsException)null);
                 }
                 catch (SecurityOpsException ex)
                 {
-                    Fail(ex);
+                    return (Doc: doc, File: (OsvAdvisoryFile)null, Same: false, Error: ex);
+                }
+            }).ToList();
+
+            foreach (var (doc, file, same, error) in rendered)
+            {
+                if (error != null && error.ErrorId == "OsvIdPrefixNotAccepted" && !settings.StrictIdPrefix)
+                {
+                    events.Warning(error.Message);
+                    continue;
+                }
+
+                if (error != null)
+                {
+                    Fail(error);
                     continue;
                 }
 
@@ -132,7 +153,7 @@ namespace SecurityOps.Publishing
                 string target = Path.Combine(walk.Folder, doc.Id + ".json");
                 if (request.Approve(target, $"Write OSV advisory {doc.Id} ({string.Join(", ", doc.CveIds.DefaultIfEmpty(doc.CaseId))})"))
                 {
-                    OsvExporter.Write(walk.Folder, file);
+                    OsvExporter.Write(walk.Folder, file, same);
                     if (file.Unchanged)
                     {
                         events.Verbose($"{target}: unchanged, left as it was.");
@@ -143,7 +164,44 @@ namespace SecurityOps.Publishing
                 }
             }
 
+            if (walk.Written.Count > 0)
+            {
+                RememberValidated(walk.Folder);
+            }
+
             return walk;
+        }
+
+        /// <summary>The folders whose files were validated against which schema version (in .cache: never committed).</summary>
+        private const string ValidatedPath = ".cache/osv-validated.txt";
+
+        private bool ValidatedBefore(string folder)
+        {
+            string path = files.FullPath(ValidatedPath);
+            try
+            {
+                return File.Exists(path) && File.ReadAllLines(path).Contains(OsvSchemaValidator.SchemaVersion + "\t" + Path.GetFullPath(folder), StringComparer.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        private void RememberValidated(string folder)
+        {
+            string path = files.FullPath(ValidatedPath);
+            string line = OsvSchemaValidator.SchemaVersion + "\t" + Path.GetFullPath(folder);
+            try
+            {
+                var lines = File.Exists(path) ? File.ReadAllLines(path).Where(l => !l.EndsWith("\t" + Path.GetFullPath(folder), StringComparison.Ordinal)).ToList() : new List<string>();
+                lines.Add(line);
+                StateRepository.WriteFileAtomic(path, string.Join("\n", lines) + "\n", durable: false);
+            }
+            catch (SecurityOpsException)
+            {
+                // Only a shortcut for the next run: without it, that run validates every document again.
+            }
         }
 
         /// <summary>The selection through the gate, into <see cref="OsvExportWalk.Documents"/>; failures reach <paramref name="fail"/> as they happen.</summary>

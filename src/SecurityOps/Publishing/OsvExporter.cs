@@ -49,7 +49,10 @@ namespace SecurityOps.Publishing
         /// Validates the document against the unmodified official schema and returns its file description with the
         /// JSON text (no file yet). A document named with a prefix the schema does not accept is OsvIdPrefixNotAccepted.
         /// </summary>
-        public OsvAdvisoryFile Render(OsvDocument doc)
+        public OsvAdvisoryFile Render(OsvDocument doc) => Render(doc, validate: true);
+
+        /// <summary>As <see cref="Render(OsvDocument)"/>; without <paramref name="validate"/> the caller validates (or knows the very bytes were validated).</summary>
+        public OsvAdvisoryFile Render(OsvDocument doc, bool validate)
         {
             if (doc.IdFromPrefix && !PrefixAccepted)
             {
@@ -58,7 +61,11 @@ namespace SecurityOps.Publishing
                     (doc.CaseId != null ? $"Publish {doc.CaseId}'s GitHub advisory (its GHSA id becomes the id) or set osv.idPrefix to a registered prefix." : "Set osv.idPrefix to the prefix the project registered with OSV."));
             }
 
-            Validator.Validate(doc.Json, doc.Id);
+            if (validate)
+            {
+                Validator.Validate(doc.Json, doc.Id);
+            }
+
             return new OsvAdvisoryFile
             {
                 Id = doc.Id,
@@ -77,12 +84,19 @@ namespace SecurityOps.Publishing
         /// that git, a Pages deploy or a mirror would see. Not flushed to disk one by one: the files are regenerated from
         /// the state on every export, and a crash leaves old or new files, never half.
         /// </summary>
-        public static string Write(string folder, OsvAdvisoryFile file)
+        public static string Write(string folder, OsvAdvisoryFile file) => Write(folder, file, knownSame: null);
+
+        /// <summary>True when <paramref name="folder"/> already holds exactly this file (compared ahead, on any thread).</summary>
+        public static bool AlreadyThere(string folder, OsvAdvisoryFile file) =>
+            SameContent(Path.Combine(folder, file.Id + ".json"), Utf8.GetBytes(file.Json));
+
+        /// <summary>As <see cref="Write(string, OsvAdvisoryFile)"/>, with the comparison already made by <see cref="AlreadyThere"/>.</summary>
+        public static string Write(string folder, OsvAdvisoryFile file, bool? knownSame)
         {
             string path = Path.Combine(folder, file.Id + ".json");
             byte[] content = Utf8.GetBytes(file.Json);
             file.Path = path;
-            if (SameContent(path, content))
+            if (knownSame ?? SameContent(path, content))
             {
                 file.Unchanged = true;
                 return path;

@@ -59,6 +59,26 @@ namespace SecurityOps.Tests.Publishing
                 Folder = Out, Approve = approve, CaseIds = caseIds ?? Array.Empty<string>(), CveIds = cveIds ?? Array.Empty<string>(),
             });
 
+        /// <summary>
+        /// A re-export leaves byte-identical files as they were and, since an export validated them against this schema
+        /// version, does not validate them again; a file someone edited is validated and written anew.
+        /// </summary>
+        [Fact]
+        public void AnUnchangedReExportKeepsTheFilesAndAnEditedFileIsWrittenAgain()
+        {
+            Assert.Empty(Export((target, action) => true).Errors);
+            string marker = File.ReadAllText(Path.Combine(folder.Path, ".cache", "osv-validated.txt"));
+            Assert.Contains(OsvSchemaValidator.SchemaVersion + "\t" + Path.GetFullPath(Out), marker);
+
+            string edited = Path.Combine(Out, "GHSA-2026-0001.json");
+            string original = File.ReadAllText(edited);
+            File.WriteAllText(edited, original.Replace("\"summary\"", "\"summary_by_hand\""));
+            OsvExportWalk again = Export((target, action) => true);
+            Assert.Empty(again.Errors);
+            Assert.Equal(new[] { false, true }, again.Written.OrderBy(f => f.Id).Select(f => f.Unchanged));
+            Assert.Equal(original, File.ReadAllText(edited));
+        }
+
         [Fact]
         public void DeclinedFilesAreNotWrittenAndApprovedOnesHoldThePublicAdvisoriesOnly()
         {
