@@ -21,7 +21,17 @@ namespace SecurityOps.Bench
         {
             int total = args.Length > 0 ? int.Parse(args[0]) : 10_000;
             string root = Path.Combine(Path.GetTempPath(), "secops-bench-osv");
-            string output = Path.Combine(Path.GetTempPath(), "secops-bench-osv-out");
+            // Each export that writes new files gets a folder never used before: deleting 10,000 files and writing them
+            // again under the same names right away makes the file system (ext4 with discard here) pay for the deletion
+            // inside the timed run. The folders are removed at the end.
+            string outputs = Path.Combine(Path.GetTempPath(), "secops-bench-osv-out");
+            if (Directory.Exists(outputs))
+            {
+                Directory.Delete(outputs, true);
+            }
+
+            string NewOutput() => Path.Combine(outputs, Guid.NewGuid().ToString("N"));
+            string output = null;
             string module = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../out/SecurityOps/SecurityOps.psd1"));
             if (Directory.Exists(root))
             {
@@ -55,10 +65,7 @@ namespace SecurityOps.Bench
 
             for (int round = 1; round <= 2; round++)
             {
-                if (Directory.Exists(output))
-                {
-                    Directory.Delete(output, true);
-                }
+                output = NewOutput();
 
                 var sw = Stopwatch.StartNew();
                 var count = Invoke(runspace, "(Export-OsvAdvisory -StatePath $args[0] -Path $args[1] -Confirm:$false | Where-Object Valid).Count", root, output);
@@ -76,7 +83,7 @@ namespace SecurityOps.Bench
             // empty folder (every document new, so every one validated).
             const string FreshScript = "$n = @(Export-OsvAdvisory -StatePath $args[0] -Path $args[1] -Confirm:$false).Count; \"files=$n\"";
             FreshTiming freshSame = FreshProcess.Best(1, "Export-OsvAdvisory, nothing changed", null, FreshScript, root, output);
-            FreshTiming freshNew = FreshProcess.Best(1, "Export-OsvAdvisory, all new", () => Directory.Delete(output, true), FreshScript, root, output);
+            FreshTiming freshNew = FreshProcess.Best(1, "Export-OsvAdvisory, all new", null, FreshScript, root, NewOutput());
             Console.WriteLine($"Fresh process, import + Export-OsvAdvisory: nothing changed {freshSame.ImportAndCallMs / 1000:0.00} s; all new {freshNew.ImportAndCallMs / 1000:0.00} s");
 
             // The same work in process, step by step.
@@ -96,7 +103,7 @@ namespace SecurityOps.Bench
             var render = Stopwatch.StartNew();
             var files = docs.Select(exporter.Render).ToList();
             render.Stop();
-            string folder = Path.Combine(output, "inproc");
+            string folder = NewOutput();
             var write = Stopwatch.StartNew();
             foreach (var f in files)
             {
@@ -106,6 +113,7 @@ namespace SecurityOps.Bench
             write.Stop();
             Console.WriteLine($"In process, {total:N0} records: build {build.ElapsedMilliseconds} ms; schema validation alone {validate.ElapsedMilliseconds} ms " +
                               $"({validate.Elapsed.TotalMilliseconds * 1000 / total:0} us per document); validate + serialize {render.ElapsedMilliseconds} ms; atomic file writes {write.ElapsedMilliseconds} ms");
+            Directory.Delete(outputs, true);
             return 0;
         }
 
