@@ -9,25 +9,11 @@ namespace SecurityOps.Commands
     /// The cmdlets that decide on a membership (approve, deny, remove): the message they render goes out only with -Send,
     /// through one SMTP parameter group.
     /// </summary>
-    public abstract class MembershipDecisionCmdlet : StateCmdlet
+    public abstract class MembershipDecisionCmdlet : DirectMailCmdlet
     {
         /// <summary>Send the message to the applicant or member (encrypted to their key when they have a usable one), not only render it.</summary>
         [Parameter]
         public SwitchParameter Send { get; set; }
-
-        /// <summary>With -Send: the SMTP login; the password never appears in output.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential SmtpCredential { get; set; }
-
-        /// <summary>With -Send: the SMTP server instead of messaging.smtp.host.</summary>
-        [Parameter]
-        public string SmtpServer { get; set; }
-
-        /// <summary>With -Send: the SMTP port instead of messaging.smtp.port.</summary>
-        [Parameter]
-        [ValidateRange(1, 65535)]
-        public int? Port { get; set; }
 
         /// <summary>
         /// With -Send, sends a membership decision's message to its recipient (encrypted to <paramref name="armoredKey"/> when usable)

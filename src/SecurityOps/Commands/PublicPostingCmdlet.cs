@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace SecurityOps.Commands
 {
     /// <summary>The parameters of the cmdlets that post a case's public message to the announcement channels (see <see cref="PublicPosting"/>).</summary>
-    public abstract class PublicPostingCmdlet : StateCmdlet
+    public abstract class PublicPostingCmdlet : MailCmdlet
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -19,16 +19,6 @@ namespace SecurityOps.Commands
         /// <summary>Post again to channels that already have the message.</summary>
         [Parameter]
         public SwitchParameter Resend { get; set; }
-
-        /// <summary>The SMTP login (user name and password) for the mailing list; the password never appears in output.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential SmtpCredential { get; set; }
-
-        /// <summary>Not the mail login: see -SmtpCredential. Refused with MailCredentialRenamed, so an older script fails clearly.</summary>
-        [Parameter(DontShow = true)]
-        [Credential]
-        public PSCredential Credential { get; set; }
 
         /// <summary>Who is recorded as posting (default: $env:USER or git's user.name).</summary>
         [Parameter]

@@ -22,7 +22,6 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
-            RefuseCredentialAsMailLogin(Credential);
             TryRun(() => new RetrospectivePublisher(Session.Cases, Session.Config, Session.Templates).Publish(Id, Force,
                 PublicPosting.Request(this, Session.Actor(Actor), Session.PolicyFor, CancellationToken)));
         }

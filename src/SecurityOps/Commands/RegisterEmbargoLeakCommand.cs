@@ -15,7 +15,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "EmbargoLeak", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(EmbargoLeakResult))]
-    public sealed class RegisterEmbargoLeakCommand : StateCmdlet
+    public sealed class RegisterEmbargoLeakCommand : MailCmdlet
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -62,19 +62,8 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter NoNotify { get; set; }
 
-        /// <summary>The SMTP login (user name and password) for the mail server; the password never appears in output.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential SmtpCredential { get; set; }
-
-        /// <summary>Not the mail login: see -SmtpCredential. Refused with MailCredentialRenamed, so an older script fails clearly.</summary>
-        [Parameter(DontShow = true)]
-        [Credential]
-        public PSCredential Credential { get; set; }
-
         protected override void ProcessRecord()
         {
-            RefuseCredentialAsMailLogin(Credential);
             TryRun(() =>
             {
                 string id = VulnerabilityCase.NormalizeId(Id) ?? throw CaseStore.InvalidId(Id);

@@ -14,7 +14,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "DistributorTestMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MailDelivery))]
-    public sealed class SendDistributorTestMessageCommand : StateCmdlet
+    public sealed class SendDistributorTestMessageCommand : DirectMailCmdlet
     {
         private readonly List<string> ids = new List<string>();
 
@@ -25,26 +25,8 @@ namespace SecurityOps.Commands
         [SupportsWildcards]
         public string[] Id { get; set; }
 
-        /// <summary>The SMTP login (user name and password) for the mail server; the password never appears in output.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential SmtpCredential { get; set; }
-
-        /// <summary>Not the mail login: see -SmtpCredential. Refused with MailCredentialRenamed, so an older script fails clearly.</summary>
-        [Parameter(DontShow = true)]
-        [Credential]
-        public PSCredential Credential { get; set; }
-
-        [Parameter]
-        public string SmtpServer { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 65535)]
-        public int? Port { get; set; }
-
         protected override void ProcessRecord()
         {
-            RefuseCredentialAsMailLogin(Credential);
             ids.AddRange(Id ?? new[] { "*" });
         }
 

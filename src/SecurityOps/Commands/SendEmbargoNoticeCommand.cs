@@ -16,7 +16,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "EmbargoNotice", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(EmbargoNoticeResult))]
-    public sealed class SendEmbargoNoticeCommand : StateCmdlet
+    public sealed class SendEmbargoNoticeCommand : DirectMailCmdlet
     {
         /// <summary>The case id (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -37,32 +37,12 @@ namespace SecurityOps.Commands
         [Parameter]
         public SwitchParameter Resend { get; set; }
 
-        /// <summary>The SMTP login (user name and password) for the mail server; the password never appears in output.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential SmtpCredential { get; set; }
-
-        /// <summary>Not the mail login: see -SmtpCredential. Refused with MailCredentialRenamed, so an older script fails clearly.</summary>
-        [Parameter(DontShow = true)]
-        [Credential]
-        public PSCredential Credential { get; set; }
-
-        /// <summary>The SMTP server (default: messaging.smtp.host).</summary>
-        [Parameter]
-        public string SmtpServer { get; set; }
-
-        /// <summary>The SMTP port (default: messaging.smtp.port).</summary>
-        [Parameter]
-        [ValidateRange(1, 65535)]
-        public int? Port { get; set; }
-
         /// <summary>Who is recorded as sending (default: $env:USER or git's user.name).</summary>
         [Parameter]
         public string Actor { get; set; }
 
         protected override void ProcessRecord()
         {
-            RefuseCredentialAsMailLogin(Credential);
             TryRun(() => new EmbargoNoticeService(Session.Distributors, Session.Templates, Session.Config, Session.Cases).Send(Id, new NoticeRequest
             {
                 Kind = Kind,

@@ -15,7 +15,7 @@ namespace SecurityOps.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "ReporterReply", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MailDelivery))]
-    public sealed class SendReporterReplyCommand : StateCmdlet
+    public sealed class SendReporterReplyCommand : DirectMailCmdlet
     {
         /// <summary>The case (SEC-YYYY-NNNN).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -31,20 +31,6 @@ namespace SecurityOps.Commands
         /// <summary>A few words of your own, put into the message.</summary>
         [Parameter]
         public string Note { get; set; }
-
-        /// <summary>The SMTP login; the password never appears in output.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential SmtpCredential { get; set; }
-
-        /// <summary>The SMTP server instead of messaging.smtp.host.</summary>
-        [Parameter]
-        public string SmtpServer { get; set; }
-
-        /// <summary>The SMTP port instead of messaging.smtp.port.</summary>
-        [Parameter]
-        [ValidateRange(1, 65535)]
-        public int? Port { get; set; }
 
         /// <summary>Who is recorded on the timeline.</summary>
         [Parameter]

@@ -15,7 +15,6 @@ namespace SecurityOps.Commands
     {
         protected override void ProcessRecord()
         {
-            RefuseCredentialAsMailLogin(Credential);
             TryRun(() => new AnnouncementService(Session.Config, Session.Templates, Session.Cases).Announce(Id,
                 PublicPosting.Request(this, Session.Actor(Actor), c => Session.Policy(c.Policy), CancellationToken)));
         }

@@ -121,6 +121,14 @@ namespace SecurityOps.Tests.Embargo
             Assert.Equal(new[] { "MailCredentialRenamed,SecurityOps.Commands.SendTeamReminderCommand" }, reminder.ErrorIds);
             Assert.Empty(server.Received());
 
+            // Every mail cmdlet refuses it the same way, before it reads anything (the ids here do not even exist).
+            foreach (string command in new[] { "Send-ReporterReply -Id SEC-2026-0099", "Approve-MembershipRequest -Id nobody -Send", "Send-DistributorTestMessage" })
+            {
+                var refused = ps.At("2026-03-05T10:00:00Z", EmbargoTestState.Credential + command + " -Credential $cred -StatePath $state -Confirm:$false", vars);
+                Assert.StartsWith("MailCredentialRenamed,", Assert.Single(refused.ErrorIds));
+            }
+
+            Assert.Empty(server.Received());
             Assert.Equal(3, ps.At("2026-03-05T10:00:00Z", Send, vars).Objects<EmbargoNoticeResult>().Count(r => r.Status == "Sent"));
         }
 

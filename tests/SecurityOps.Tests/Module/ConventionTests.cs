@@ -49,7 +49,8 @@ namespace SecurityOps.Tests.Module
         /// <summary>
         /// The shared parameter groups have one shape each: -StatePath, -ApiUrl and -Token are declared once, by their
         /// group; -Credential is the GitHub token (the GitHub group) everywhere, except the hidden refusal on the mail
-        /// cmdlets; -Actor is a plain optional name; a case id is -Id (alias -CaseId), completes case ids and binds by
+        /// cmdlets; -SmtpCredential is the mail group's (Send-TeamReminder, which also files a GitHub issue, declares
+        /// its own) and -SmtpServer the direct-mail group's; -Actor is a plain optional name; a case id is -Id (alias -CaseId), completes case ids and binds by
         /// property name.
         /// </summary>
         [Fact]
@@ -70,8 +71,12 @@ namespace SecurityOps.Tests.Module
                         case "Token" when declaring != typeof(GitHubCmdlet):
                             offences.Add($"{name} -{p.Name} is declared by {declaring.Name}, not by its group");
                             break;
-                        case "Credential" when declaring != typeof(GitHubCmdlet) && !attribute.DontShow:
-                            offences.Add($"{name} -Credential is not the GitHub token of GitHubCmdlet");
+                        case "Credential" when declaring != typeof(GitHubCmdlet) && !(declaring == typeof(MailCmdlet) && attribute.DontShow):
+                            offences.Add($"{name} -Credential is neither the GitHub token of GitHubCmdlet nor MailCmdlet's hidden refusal");
+                            break;
+                        case "SmtpCredential" when declaring != typeof(MailCmdlet) && cmdlet != typeof(SendTeamReminderCommand):
+                        case "SmtpServer" when declaring != typeof(DirectMailCmdlet):
+                            offences.Add($"{name} -{p.Name} is declared by {declaring.Name}, not by its group");
                             break;
                         case "Actor" when p.PropertyType != typeof(string) || attribute.Mandatory:
                             offences.Add($"{name} -Actor is not an optional name");
