@@ -653,7 +653,8 @@ namespace SecurityOps.Runbook
             }
 
             var valid = new List<string>();
-            foreach (GitChange change in RunFolders.SelectMany(f => Directory.Exists(state.Files.FullPath(f)) ? state.Git.Status(f) : Array.Empty<GitChange>()))
+            // One git status for every folder a run writes: on a state of 100,000 records each call costs a pass over the index.
+            foreach (GitChange change in state.Git.Status(RunFolders.Where(f => Directory.Exists(state.Files.FullPath(f))).ToList()))
             {
                 if (change.Status == "D" || !change.Path.EndsWith(".yaml", StringComparison.Ordinal))
                 {

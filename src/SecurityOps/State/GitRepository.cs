@@ -38,9 +38,17 @@ namespace SecurityOps.State
             Run(new[] { "init", "--quiet" });
         }
 
-        public IReadOnlyList<GitChange> Status(string pathspec = ".")
+        public IReadOnlyList<GitChange> Status(string pathspec = ".") => Status(new[] { pathspec });
+
+        /// <summary>The changes under any of the paths, from one git status (each call reads the whole index once).</summary>
+        public IReadOnlyList<GitChange> Status(IReadOnlyCollection<string> pathspecs)
         {
-            var result = Run(new[] { "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec });
+            if (pathspecs.Count == 0)
+            {
+                return Array.Empty<GitChange>();
+            }
+
+            var result = Run(new[] { "status", "--porcelain=v1", "-z", "--untracked-files=all", "--" }.Concat(pathspecs));
             var changes = new List<GitChange>();
             string[] parts = result.Output.Split(new[] { '\0' }, StringSplitOptions.RemoveEmptyEntries);
             for (int i = 0; i < parts.Length; i++)
