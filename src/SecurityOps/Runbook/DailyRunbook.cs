@@ -468,6 +468,7 @@ namespace SecurityOps.Runbook
                 // (a hand edit) are left for Save-SecurityState.
                 IReadOnlyCollection<string> paths = written.Count > 500 ? new[] { "cves", FeedStateStore.Folder, "runbook" } : written.ToList();
                 StateCommit commit = StateCommitter.Commit(state, null, paths: paths);
+                ClearUnfinishedRunMark(); // everything this run wrote is committed
                 events.Verbose(commit.CommitId == null
                     ? "Step 4: nothing to commit, the state is unchanged."
                     : $"Step 4: committed {commit.Files.Count} file(s) as {commit.CommitId.Substring(0, Math.Min(12, commit.CommitId.Length))}: {commit.Message}");
@@ -640,6 +641,21 @@ namespace SecurityOps.Runbook
         /// together, so no later run can skip an advisory whose records are not committed. Each file is read first; one
         /// that does not read is left for a person and reported, never committed.
         /// </summary>
+        /// <summary>Written before a run's first write and removed once its work is committed (in .cache: never committed).</summary>
+        internal const string UnfinishedRunMark = ".cache/runbook-unfinished";
+
+        private void ClearUnfinishedRunMark()
+        {
+            try
+            {
+                File.Delete(state.Files.FullPath(UnfinishedRunMark));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                events.Warning($"Could not remove {UnfinishedRunMark} ({ex.Message}): the next run will look for uncommitted files it does not need to.");
+            }
+        }
+
         private void RecoverInterruptedRun(SecurityRunbookResult result)
         {
             if (!state.Git.IsRepository)
@@ -650,6 +666,16 @@ namespace SecurityOps.Runbook
             foreach (string what in state.Git.ClearInterruptedOperations())
             {
                 events.Warning($"An earlier run was interrupted in the middle of a git operation: cleared {what}.");
+            }
+
+            // A run leaves its mark from before its first write until its commit: only when an earlier run left it is the
+            // work tree searched for what that run wrote (on 100,000 records the search is most of a quiet day's cost).
+            string mark = state.Files.FullPath(UnfinishedRunMark);
+            bool interrupted = File.Exists(mark);
+            StateRepository.WriteFileAtomic(mark, $"started {DateTimeOffsetConverter.Format(ModuleContext.UtcNow)} by process {System.Diagnostics.Process.GetCurrentProcess().Id}\n", durable: true);
+            if (!interrupted)
+            {
+                return;
             }
 
             var valid = new List<string>();

@@ -19,6 +19,27 @@ namespace SecurityOps.Tests.Runbook
 
         public RunExclusionTests(PowerShellFixture ps) => this.ps = ps;
 
+        /// <summary>
+        /// Without the mark a run leaves from its first write to its commit, nothing says a run was interrupted: an
+        /// uncommitted record is a person's change, and the next run leaves it alone (and does not search the work tree).
+        /// </summary>
+        [Fact]
+        public void APersonsUncommittedRecordIsNotTakenForAnInterruptedRunsWork()
+        {
+            using var bed = new RunbookBed(ps);
+            bed.Run(Invoke).AssertNoErrors();
+            string mark = bed.File(SecurityOps.Runbook.DailyRunbook.UnfinishedRunMark);
+            Assert.False(File.Exists(mark)); // the run committed its work and cleared its mark
+
+            string record = "cves/2026/CVE-2026-31338.yaml";
+            Directory.CreateDirectory(bed.File("cves/2026"));
+            File.WriteAllText(bed.File(record), "schemaVersion: 2\ncveId: CVE-2026-31338\nstatus: new\npackages:\n- name: dev-libs/person\n");
+            var result = bed.Run(Invoke).AssertNoErrors().Objects<SecurityRunbookResult>().Single();
+            Assert.True(result.Recovered == null || result.Recovered.Count == 0);
+            Assert.Contains(record, bed.Git("status", "--porcelain", "--untracked-files=all"));
+            Assert.False(File.Exists(mark));
+        }
+
         [Fact]
         public void WhatAnInterruptedRunWroteIsCommittedByTheNextRunBeforeItReadsAnything()
         {
@@ -30,6 +51,9 @@ namespace SecurityOps.Tests.Runbook
             File.WriteAllText(bed.File(record), "schemaVersion: 2\ncveId: CVE-2026-31337\nstatus: new\npackages:\n- name: dev-libs/openssl\n");
             File.AppendAllText(bed.File("feeds/gentoo.yaml"), "# touched by the interrupted run\n");
             File.WriteAllText(bed.File("cves/2026/CVE-2026-40000.yaml"), string.Empty); // truncated: left for a person
+
+            // A killed run leaves its mark: then the next run commits what it wrote before reading anything.
+            File.WriteAllText(bed.File(SecurityOps.Runbook.DailyRunbook.UnfinishedRunMark), "started by a run that was killed\n");
 
             var run = bed.Run(Invoke + " -ErrorAction SilentlyContinue");
             var result = run.Objects<SecurityRunbookResult>().Single();
