@@ -75,7 +75,11 @@ namespace SecurityOps.Bench
 
         public static string RepoRoot => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
 
-        public static string Module => Path.Combine(RepoRoot, "out", "SecurityOps", "SecurityOps.psd1");
+        /// <summary>The staged module, or the manifest (or its folder) in $env:SECURITYOPS_MODULE, as secops-host takes it: to compare two builds.</summary>
+        public static string Module =>
+            Environment.GetEnvironmentVariable("SECURITYOPS_MODULE") is string m && m.Length > 0
+                ? (Directory.Exists(m) ? Path.Combine(Path.GetFullPath(m), "SecurityOps.psd1") : Path.GetFullPath(m))
+                : Path.Combine(RepoRoot, "out", "SecurityOps", "SecurityOps.psd1");
 
         /// <summary>Runs <paramref name="script"/> (with $args) in a new process; throws with its output when it fails.</summary>
         public static FreshTiming Run(string script, params string[] args) => Run(new FreshRun { Script = script }, args);
