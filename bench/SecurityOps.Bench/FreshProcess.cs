@@ -34,6 +34,11 @@ namespace SecurityOps.Bench
 
         public double CallCpuMs { get; set; }
 
+        /// <summary>Time the JIT spent compiling (all threads) during the import and during the first call.</summary>
+        public double ImportJitMs { get; set; }
+
+        public double CallJitMs { get; set; }
+
         /// <summary>What the script printed (its last output line), for the report.</summary>
         public string Output { get; set; }
 
@@ -43,7 +48,7 @@ namespace SecurityOps.Bench
         public override string ToString() =>
             $"{WallMs:0} ms process (engine start {EngineMs:0} ms, import {ImportMs:0} ms, call {CallMs:0} ms; import + call {ImportAndCallMs:0} ms" +
             (AgainMs > 0 ? $"; again, warm {AgainMs:0} ms" : string.Empty) +
-            $"; CPU: import {ImportCpuMs:0} ms, call {CallCpuMs:0} ms; JIT-compiled methods: import {ImportJitted:N0}, call {CallJitted:N0})";
+            $"; CPU: import {ImportCpuMs:0} ms, call {CallCpuMs:0} ms; JIT: import {ImportJitted:N0} methods in {ImportJitMs:0} ms, call {CallJitted:N0} in {CallJitMs:0} ms)";
     }
 
     /// <summary>What a fresh process runs: by default, import the staged module, then one script.</summary>
@@ -130,6 +135,8 @@ namespace SecurityOps.Bench
                 CallJitted = (long)values["jitCall"],
                 ImportCpuMs = values["cpuImport"],
                 CallCpuMs = values["cpuCall"],
+                ImportJitMs = values["jitMsImport"],
+                CallJitMs = values["jitMsCall"],
                 Output = stdout.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && !l.StartsWith("FRESH ", StringComparison.Ordinal)),
             };
         }
@@ -173,6 +180,7 @@ namespace SecurityOps.Bench
             double engine = watch.Elapsed.TotalMilliseconds;
             using Process self = Process.GetCurrentProcess();
             long jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+            TimeSpan jitTime = System.Runtime.JitInfo.GetCompilationTime();
             TimeSpan cpu = Cpu(self);
             watch.Restart();
             if (module != "-")
@@ -183,14 +191,17 @@ namespace SecurityOps.Bench
             double import = watch.Elapsed.TotalMilliseconds;
             long jitImport = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
             double cpuImport = (Cpu(self) - cpu).TotalMilliseconds;
+            double jitMsImport = (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds;
             (List<PSObject> first, List<PSObject> second) = Inputs(input);
             jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+            jitTime = System.Runtime.JitInfo.GetCompilationTime();
             cpu = Cpu(self);
             watch.Restart();
             List<PSObject> output = Invoke(runspace, script, scriptArgs, first);
             double call = watch.Elapsed.TotalMilliseconds;
             long jitCall = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
             double cpuCall = (Cpu(self) - cpu).TotalMilliseconds;
+            double jitMsCall = (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds;
             double againMs = 0;
             if (again)
             {
@@ -205,7 +216,7 @@ namespace SecurityOps.Bench
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"FRESH engine={engine:0.0} import={import:0.0} call={call:0.0} again={againMs:0.0} jitImport={jitImport} jitCall={jitCall} cpuImport={cpuImport:0.0} cpuCall={cpuCall:0.0}"));
+                $"FRESH engine={engine:0.0} import={import:0.0} call={call:0.0} again={againMs:0.0} jitImport={jitImport} jitCall={jitCall} cpuImport={cpuImport:0.0} cpuCall={cpuCall:0.0} jitMsImport={jitMsImport:0.0} jitMsCall={jitMsCall:0.0}"));
             return 0;
         }
 
