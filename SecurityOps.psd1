@@ -1,5 +1,7 @@
 @{
-    RootModule           = 'SecurityOps.dll'
+    # PowerShell 7 (Core, .NET 8+) loads the net8.0 build, compiled ReadyToRun; Windows PowerShell 5.1 (Desktop,
+    # .NET Framework) the netstandard2.0 one. Each folder holds its SecurityOps.dll and Dependencies/.
+    RootModule           = if ($PSEdition -eq 'Core') { 'net8.0/SecurityOps.dll' } else { 'netstandard2.0/SecurityOps.dll' }
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Core', 'Desktop')
     GUID                 = '5b0c7d3e-2f7a-4d0e-9a43-6f1e8c2b9d17'

@@ -33,7 +33,8 @@ function Invoke-Dotnet {
 }
 
 if ($Task -in 'Build', 'All') {
-    # Building the solution stages the module in out/SecurityOps (manifest, DLL, format, MAML help, Dependencies/).
+    # Building the solution stages the module in out/SecurityOps: manifest, format, MAML help, and the two builds,
+    # net8.0/ (PowerShell 7, ReadyToRun) and netstandard2.0/ (Windows PowerShell 5.1), each with its Dependencies/.
     Invoke-Dotnet -Arguments @('build', $solution, '--configuration', $Configuration)
 }
 

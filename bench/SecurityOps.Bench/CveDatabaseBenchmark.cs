@@ -148,6 +148,41 @@ namespace SecurityOps.Bench
             }
         }
 
+        /// <summary>
+        /// The same 5,000 items as objects, for the startup bench's fresh child (which builds them before it imports
+        /// the module: this uses nothing of SecurityOps): 4,450 known and unchanged, 500 known and changed (reported by a
+        /// source named after <paramref name="run"/>, so each run changes them again) and 50 new from CVE-2027-&lt;newFrom&gt; on.
+        /// </summary>
+        internal static List<PSObject> FeedItems(int total, string run, int newFrom)
+        {
+            var items = new List<PSObject>();
+            foreach (int n in KnownIds(total))
+            {
+                bool changed = items.Count < 500;
+                string cve = IdFor(n);
+                items.Add(Item(changed ? "bench-second-feed-" + run : "bench-feed", (changed ? "ADV2-" : "ADV-") + cve, cve, "pkg-" + (n % 997)));
+            }
+
+            for (int n = 0; items.Count < 5000; n++)
+            {
+                string cve = $"CVE-2027-{newFrom + n}";
+                items.Add(Item("bench-feed", "ADV-" + cve, cve, "new-pkg-" + n));
+            }
+
+            return items;
+        }
+
+        private static PSObject Item(string source, string id, string cve, string package)
+        {
+            var item = new PSObject();
+            item.Properties.Add(new PSNoteProperty("Source", source));
+            item.Properties.Add(new PSNoteProperty("Id", id));
+            item.Properties.Add(new PSNoteProperty("CveIds", new[] { cve }));
+            item.Properties.Add(new PSNoteProperty("Packages", new[] { package }));
+            item.Properties.Add(new PSNoteProperty("Title", "Advisory for " + package));
+            return item;
+        }
+
         /// <summary>4,950 distinct known records, the same every run.</summary>
         private static List<int> KnownIds(int total)
         {
@@ -206,7 +241,7 @@ namespace SecurityOps.Bench
             Console.WriteLine($"Wrote {total:N0} records in {sw.Elapsed.TotalSeconds:0.0} s (setup, not measured).");
         }
 
-        private static void CleanNewRecords(string root)
+        internal static void CleanNewRecords(string root)
         {
             string dir = Path.Combine(root, "cves", "2027");
             if (Directory.Exists(dir))

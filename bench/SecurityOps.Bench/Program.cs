@@ -22,6 +22,7 @@ namespace SecurityOps.Bench
                 ["runbook"] = ("Invoke-SecurityRunbook when nothing changed upstream, on a git state of 100,000 CVEs (feeds 304 on loopback, GitHub emulator)", RunbookBenchmark.Run),
                 ["report"] = ("Export-SecurityReport on 100,000 CVE records and 500 open cases (warm, fresh process, in-memory floor)", ReportBenchmark.Run),
                 ["relevance"] = ("Relevance: 20,000 advisories against an inventory of 2,000 packages with versions (warm; cost per advisory as the count grows)", RelevanceBenchmark.Run),
+                ["startup"] = ("Start-up, fresh processes: the engine alone, + Import-Module, + the first Add-CveRecord of 5,000 items (500 changed, 50 new) on 100,000 records, and that call again warm (args: rounds, records, state folder)", StartupBenchmark.Run),
                 ["cvedb"] = ("CVE database: 100,000 records; add 5,000 feed items (50 new); load all; import the module", CveDatabaseBenchmark.Run),
             };
 

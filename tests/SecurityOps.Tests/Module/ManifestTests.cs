@@ -16,11 +16,20 @@ namespace SecurityOps.Tests.Module
 
         public ManifestTests(PowerShellFixture ps) => this.ps = ps;
 
-        private static Hashtable ManifestData()
+        /// <summary>
+        /// The staged manifest as the engine of <paramref name="edition"/> reads it: PowerShell evaluates a manifest in the
+        /// restricted language with $PSEdition allowed (RootModule depends on it), so here $PSEdition stands for the edition.
+        /// </summary>
+        private Hashtable ManifestData(string edition = "Core")
         {
-            var ast = Parser.ParseFile(RepoPaths.StagedModule, out _, out ParseError[] errors);
+            string text = File.ReadAllText(RepoPaths.StagedModule);
+            Parser.ParseInput(text, out _, out ParseError[] errors);
             Assert.Empty(errors);
-            return (Hashtable)((HashtableAst)ast.Find(a => a is HashtableAst, false)).SafeGetValue();
+            string asEdition = System.Text.RegularExpressions.Regex.Replace(text, @"\$PSEdition\b", $"'{edition}'", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+            var result = ps.Run(
+                "$manifestBlock = [scriptblock]::Create($manifestText); $manifestBlock.CheckRestrictedLanguage([string[]]@(), [string[]]@('PSScriptRoot'), $false); & $manifestBlock",
+                new System.Collections.Generic.Dictionary<string, object> { ["manifestText"] = asEdition }).AssertNoErrors();
+            return (Hashtable)result.Output.Single().BaseObject;
         }
 
         [Fact]
@@ -57,8 +66,12 @@ namespace SecurityOps.Tests.Module
             Assert.Equal(prefix, manifestVersion);
             var assemblyVersion = ModuleSurface.Assembly.GetName().Version;
             Assert.Equal(prefix, new Version(assemblyVersion.Major, assemblyVersion.Minor, assemblyVersion.Build));
-            var staged = System.Reflection.AssemblyName.GetAssemblyName(Path.Combine(RepoPaths.StagedModuleDir, "SecurityOps.dll")).Version;
-            Assert.Equal(prefix, new Version(staged.Major, staged.Minor, staged.Build));
+            foreach (string framework in ModuleSurface.Frameworks)
+            {
+                var staged = System.Reflection.AssemblyName.GetAssemblyName(Path.Combine(RepoPaths.StagedModuleDir, framework, "SecurityOps.dll")).Version;
+                Assert.Equal(prefix, new Version(staged.Major, staged.Minor, staged.Build));
+            }
+
             Assert.Equal(prefix, ps.Module.Version);
         }
 
@@ -66,7 +79,7 @@ namespace SecurityOps.Tests.Module
         public void ManifestIsExplicitAndListsNoDependencyDll()
         {
             var data = ManifestData();
-            Assert.Equal("SecurityOps.dll", data["RootModule"]);
+            Assert.Equal("net8.0/SecurityOps.dll", data["RootModule"]);
             Assert.Equal(new[] { "SecurityOps.Format.ps1xml" }, ((object[])data["FormatsToProcess"]).Cast<string>());
             foreach (string key in new[] { "FunctionsToExport", "AliasesToExport", "VariablesToExport" })
             {
@@ -77,7 +90,7 @@ namespace SecurityOps.Tests.Module
             foreach (string key in new[] { "NestedModules", "RequiredAssemblies" })
             {
                 var listed = (data[key] as object[] ?? (data[key] == null ? Array.Empty<object>() : new[] { data[key] })).Select(o => Path.GetFileName(o.ToString()));
-                Assert.Empty(listed.Intersect(ModuleSurface.ExpectedDependencies, StringComparer.OrdinalIgnoreCase));
+                Assert.Empty(listed.Intersect(ModuleSurface.Frameworks.SelectMany(ModuleSurface.ExpectedDependencies), StringComparer.OrdinalIgnoreCase));
             }
 
             foreach (string key in new[] { "PowerShellVersion", "CompatiblePSEditions", "GUID", "Description" })
@@ -94,12 +107,34 @@ namespace SecurityOps.Tests.Module
         }
 
         [Fact]
+        public void RootModuleIsTheNet8BuildForCoreAndTheNetstandardBuildForDesktop()
+        {
+            Assert.Equal("net8.0/SecurityOps.dll", ManifestData("Core")["RootModule"]);
+            Assert.Equal("netstandard2.0/SecurityOps.dll", ManifestData("Desktop")["RootModule"]);
+            foreach (string edition in new[] { "Core", "Desktop" })
+            {
+                Assert.True(File.Exists(Path.Combine(RepoPaths.StagedModuleDir, (string)ManifestData(edition)["RootModule"])), edition);
+            }
+
+            // Everything but RootModule reads the same in both editions.
+            Hashtable core = ManifestData("Core"), desktop = ManifestData("Desktop");
+            Assert.Equal(core.Keys.Cast<string>().OrderBy(k => k), desktop.Keys.Cast<string>().OrderBy(k => k));
+            Assert.Equal(core["ModuleVersion"], desktop["ModuleVersion"]);
+            Assert.Equal((object[])core["CmdletsToExport"], (object[])desktop["CmdletsToExport"]);
+
+            // And this engine (PowerShell 7) reads it the same way.
+            var tested = ps.Run("(Test-ModuleManifest -Path $path).RootModule", new System.Collections.Generic.Dictionary<string, object> { ["path"] = RepoPaths.StagedModule }).AssertNoErrors();
+            Assert.Equal("net8.0/SecurityOps.dll", tested.Output.Single().ToString().Replace('\\', '/'));
+        }
+
+        [Fact]
         public void StagedLayoutHoldsExactlyTheExpectedFiles()
         {
             string root = RepoPaths.StagedModuleDir;
-            var expected = new[] { "SecurityOps.psd1", "SecurityOps.dll", "SecurityOps.Format.ps1xml", "THIRD-PARTY-NOTICES.md", "en-US/SecurityOps.dll-Help.xml" }
+            var expected = new[] { "SecurityOps.psd1", "SecurityOps.Format.ps1xml", "THIRD-PARTY-NOTICES.md", "en-US/SecurityOps.dll-Help.xml" }
                 .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "docs", "en-US"), "about_*.help.txt").Select(f => "en-US/" + Path.GetFileName(f)))
-                .Concat(ModuleSurface.ExpectedDependencies.Select(d => "Dependencies/" + d))
+                .Concat(ModuleSurface.Frameworks.Select(f => f + "/SecurityOps.dll"))
+                .Concat(ModuleSurface.Frameworks.SelectMany(f => ModuleSurface.ExpectedDependencies(f).Select(d => f + "/Dependencies/" + d)))
                 .OrderBy(p => p, StringComparer.Ordinal).ToList();
             var actual = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
                 .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))

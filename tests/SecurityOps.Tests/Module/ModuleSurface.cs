@@ -34,9 +34,17 @@ namespace SecurityOps.Tests.Module
         public static string VersionPrefix =>
             XDocument.Load(Path.Combine(RepoPaths.Root, "Directory.Build.props")).Descendants("VersionPrefix").Single().Value.Trim();
 
-        /// <summary>The ExpectedDependency list of Staging.targets: the only DLLs allowed in Dependencies/.</summary>
-        public static IReadOnlyList<string> ExpectedDependencies =>
+        /// <summary>The module's two builds, each a folder of the staged module: PowerShell 7's first, then Windows PowerShell's.</summary>
+        public static IReadOnlyList<string> Frameworks { get; } = new[] { "net8.0", "netstandard2.0" };
+
+        /// <summary>
+        /// The ExpectedDependency list of Staging.targets for one build: the only DLLs allowed in its Dependencies/
+        /// (an entry with Framework="..." belongs to that build alone).
+        /// </summary>
+        public static IReadOnlyList<string> ExpectedDependencies(string framework) =>
             XDocument.Load(Path.Combine(RepoPaths.Root, "src", "SecurityOps", "Staging.targets"))
-                .Descendants().Where(e => e.Name.LocalName == "ExpectedDependency").Select(e => e.Attribute("Include").Value).ToList();
+                .Descendants().Where(e => e.Name.LocalName == "ExpectedDependency")
+                .Where(e => e.Attribute("Framework") == null || e.Attribute("Framework").Value == framework)
+                .Select(e => e.Attribute("Include").Value).ToList();
     }
 }

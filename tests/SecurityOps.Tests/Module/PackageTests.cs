@@ -27,10 +27,14 @@ namespace SecurityOps.Tests.Module
             {
                 var names = zip.Entries.Select(e => e.FullName).ToList();
                 Assert.Contains("SecurityOps.psd1", names);                 // the module's files at the package root
-                Assert.Contains("SecurityOps.dll", names);
                 Assert.Contains("SecurityOps.Format.ps1xml", names);
                 Assert.Contains("en-US/SecurityOps.dll-Help.xml", names);
-                Assert.Contains("Dependencies/YamlDotNet.dll", names);
+                foreach (string framework in ModuleSurface.Frameworks)            // both builds: the manifest picks one
+                {
+                    Assert.Contains(framework + "/SecurityOps.dll", names);
+                    Assert.Contains(framework + "/Dependencies/YamlDotNet.dll", names);
+                }
+
                 Assert.Contains("[Content_Types].xml", names);
                 Assert.Contains("_rels/.rels", names);
 
@@ -69,11 +73,12 @@ namespace SecurityOps.Tests.Module
                     runspace.Open();
                     using var ps = PowerShell.Create();
                     ps.Runspace = runspace;
-                    ps.AddScript("Import-Module SecurityOps -ErrorAction Stop; (Get-Module SecurityOps).ModuleBase; (Get-CvssScore 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H').BaseScore");
+                    ps.AddScript("Import-Module SecurityOps -ErrorAction Stop; (Get-Module SecurityOps).ModuleBase; (Get-CvssScore 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H').BaseScore; (Get-Module SecurityOps).Path");
                     var output = ps.Invoke();
                     Assert.False(ps.HadErrors, string.Join("\n", ps.Streams.Error));
                     Assert.Equal(Path.Combine(modules, "SecurityOps", version), output[0].ToString());
                     Assert.Equal(9.8, Convert.ToDouble(output[1].BaseObject));
+                    Assert.Equal(Path.Combine(modules, "SecurityOps", version, "net8.0", "SecurityOps.dll"), output[2].ToString()); // PowerShell 7's build
                 }
                 finally
                 {
