@@ -18,6 +18,15 @@ namespace SecurityOps.Tests.Module
     /// </summary>
     public sealed class ReadyToRunTests
     {
+        /// <summary>Imports the module, scores a vector and creates a state (YAML): which files the module and YamlDotNet came from.</summary>
+        private const string Probe = @"
+param([string] $State)
+'module=' + (Get-Module SecurityOps).ImplementingAssembly.Location
+'score=' + (Get-CvssScore 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H').BaseScore
+Initialize-SecurityState -Path $State -NoGit -Confirm:$false | Out-Null
+'yaml=' + ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'YamlDotNet' } | Select-Object -First 1).Location
+";
+
         private static string Net8Dir => Path.Combine(RepoPaths.StagedModuleDir, "net8.0");
 
         private static string NetstandardDir => Path.Combine(RepoPaths.StagedModuleDir, "netstandard2.0");
@@ -26,13 +35,7 @@ namespace SecurityOps.Tests.Module
         public void PowerShell7ImportsTheNet8BuildAndRunsItsReadyToRunCodeWithoutJitCompilingIt()
         {
             using var folder = new TempFolder("r2r");
-            File.WriteAllText(folder.Combine("probe.ps1"), @"
-param([string] $State)
-'module=' + (Get-Module SecurityOps).ImplementingAssembly.Location
-'score=' + (Get-CvssScore 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H').BaseScore
-Initialize-SecurityState -Path $State -NoGit -Confirm:$false | Out-Null
-'yaml=' + ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'YamlDotNet' } | Select-Object -First 1).Location
-");
+            File.WriteAllText(folder.Combine("probe.ps1"), Probe);
             // The runtime lists every method it JIT-compiles (a release-runtime switch): code taken from the ReadyToRun
             // image is not among them, except when it grows hot and is compiled again at tier 1.
             string jitLog = folder.Combine("jit.txt");
@@ -95,13 +98,7 @@ Initialize-SecurityState -Path $State -NoGit -Confirm:$false | Out-Null
             // Windows PowerShell is not here; its build is the same module, so PowerShell 7 can import it by path: its
             // module initializer must find netstandard2.0/Dependencies, the layout Windows PowerShell resolves from too.
             using var folder = new TempFolder("r2r-ns");
-            File.WriteAllText(folder.Combine("probe.ps1"), @"
-param([string] $State)
-'module=' + (Get-Module SecurityOps).ImplementingAssembly.Location
-'score=' + (Get-CvssScore 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H').BaseScore
-Initialize-SecurityState -Path $State -NoGit -Confirm:$false | Out-Null
-'yaml=' + ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'YamlDotNet' } | Select-Object -First 1).Location
-");
+            File.WriteAllText(folder.Combine("probe.ps1"), Probe);
             string dll = Path.Combine(NetstandardDir, "SecurityOps.dll");
             using HostProcess host = HostProcess.Start(new[] { "--module", dll, folder.Combine("probe.ps1"), folder.Combine("state") }, null, folder.Path);
             Assert.True(host.WaitForExit(120_000), "secops-host did not finish:\n" + host.Log);
