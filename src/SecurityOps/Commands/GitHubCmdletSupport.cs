@@ -1,13 +1,11 @@
-using System;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
 using SecurityOps.GitHub;
-using SecurityOps.Model;
 
 namespace SecurityOps.Commands
 {
-    /// <summary>What every GitHub cmdlet shares: the explicit token, -WhatIf detection and the gateway from the config.</summary>
+    /// <summary>What every GitHub cmdlet shares: the explicit token and -WhatIf detection (the gateway comes from the session).</summary>
     internal static class GitHubCmdletSupport
     {
         /// <summary>-Token or -Credential as a <see cref="GitHubToken"/> (null when neither was given).</summary>
@@ -28,8 +26,5 @@ namespace SecurityOps.Commands
             object preference = cmdlet.SessionState.PSVariable.GetValue("WhatIfPreference");
             return whatIf || (preference is SwitchParameter s && s.IsPresent) || (preference is bool b && b);
         }
-
-        public static GitHubGateway CreateGateway(GitHubSettings settings, Uri apiUrl, GitHubToken token, IEventSink events) =>
-            new GitHubGateway(GitHubGatewayOptions.From(settings, apiUrl, token, events));
     }
 }

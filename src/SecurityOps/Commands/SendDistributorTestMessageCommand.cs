@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Net;
 using SecurityOps.Messaging;
 using SecurityOps.Model;
 
@@ -67,12 +66,10 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            SmtpSettings settings = CommandSession.SmtpWith(Session.Config, SmtpServer, Port);
-            NetworkCredential credential = SmtpCredential?.GetNetworkCredential();
             List<MailDelivery> deliveries = null;
             try
             {
-                DistributorMailer mailer = DistributorMailer.FromConfig(Session.State.Files, Session.Config, credential, settings);
+                DistributorMailer mailer = Session.Mailer(SmtpCredential, SmtpServer, Port);
                 var events = new PipelineEvents();
                 var codes = new TestMessageCodes(Session.Distributors);
 
