@@ -38,6 +38,25 @@ namespace SecurityOps.Tests.Embargo
             return state;
         }
 
+        /// <summary>-ApiUrl on the command line wins over github.apiUrl, as on every GitHub cmdlet (one parameter group).</summary>
+        [Fact]
+        public void TheApiUrlGivenOnTheCommandLineIsTheOneUsed()
+        {
+            using var temp = new TempFolder();
+            using var github = new GitHubEmulator();
+            var repo = github.Repo("example/security-state", isPrivate: true);
+            string state = NewState(temp, github, "example/security-state");
+            string config = Path.Combine(state, "securityops.yaml");
+            File.WriteAllText(config, File.ReadAllText(config).Replace($"  apiUrl: {github.ApiUrl}\n", "  apiUrl: http://127.0.0.1:1/\n"));
+            var vars = new Dictionary<string, object> { ["state"] = state, ["tokenText"] = github.Token, ["api"] = github.ApiUrl.ToString() };
+            ps.At("2026-03-03T09:00:00Z", "New-MembershipRequest -Id newco -Organisation NewCo -SecurityAlias security@newco.example -StatePath $state -Confirm:$false", vars).AssertNoErrors();
+
+            var sent = ps.At("2026-03-03T10:00:00Z", Token + "Send-TeamReminder -Token $token -ApiUrl $api -StatePath $state -Confirm:$false", vars);
+            Assert.Empty(sent.Errors);
+            Assert.Single(repo.Issues);
+            Assert.StartsWith("issue:example/security-state#", Assert.Single(sent.Objects<TeamReminder>().Single().Delivered));
+        }
+
         [Fact]
         public void OneIssueIsCreatedForThePrimaryThenEditedInPlaceAndClosedWhenNothingIsDue()
         {
