@@ -28,7 +28,7 @@ namespace SecurityOps.Scoring
                 score.Score = full.Score;
                 score.MacroVector = full.MacroVector;
                 score.Nomenclature = Nomenclature(parsed);
-                score.BaseScore = score.Nomenclature == "CVSS-B" ? full.Score : Cvss4Calculator.Compute(parsed, baseOnly: true).Score;
+                score.BaseScore = score.Nomenclature == "CVSS-B" ? full.Score : Cvss4Calculator.BaseScore(parsed);
             }
             else
             {
@@ -91,8 +91,8 @@ namespace SecurityOps.Scoring
             {
                 if (parsed.Values[p] > 0) // index 0 is X (Not Defined) for every threat and environmental metric
                 {
-                    threat |= metrics[p].Group == "Threat";
-                    environmental |= metrics[p].Group == "Environmental";
+                    threat |= metrics[p].IsThreat;
+                    environmental |= metrics[p].IsEnvironmental;
                 }
             }
 

@@ -82,6 +82,44 @@ namespace SecurityOps.Scoring
             public string MacroVector;
         }
 
+        // The CVSS-B score depends on the eleven base metrics alone: 104,976 combinations. Each is computed on first use
+        // and kept (score x 10 + 1; 0 = not computed yet), so a vector with threat or environmental metrics costs one
+        // calculator run, not two. Byte writes are atomic: threads that race compute and store the same value.
+        private static readonly byte[] BaseScores = new byte[BaseCombinations()];
+
+        /// <summary>The CVSS-B score of the vector (its base metrics only), from the table when already computed.</summary>
+        public static double BaseScore(ParsedCvssVector vector)
+        {
+            int[] values = vector.Values;
+            CvssMetricDefinition[] metrics = vector.Definition.Metrics;
+            int key = 0;
+            for (int p = AV; p <= SA; p++)
+            {
+                key = (key * metrics[p].Values.Length) + values[p];
+            }
+
+            byte known = BaseScores[key];
+            if (known != 0)
+            {
+                return (known - 1) / 10.0;
+            }
+
+            double score = Compute(vector, baseOnly: true).Score;
+            BaseScores[key] = (byte)(Math.Round(score * 10) + 1);
+            return score;
+        }
+
+        private static int BaseCombinations()
+        {
+            int count = 1;
+            for (int p = AV; p <= SA; p++)
+            {
+                count *= CvssMetricCatalog.V40.Metrics[p].Values.Length;
+            }
+
+            return count;
+        }
+
         /// <summary>Scores the vector; with <paramref name="baseOnly"/> only its base metrics (the CVSS-B score).</summary>
         public static Result Compute(ParsedCvssVector vector, bool baseOnly)
         {

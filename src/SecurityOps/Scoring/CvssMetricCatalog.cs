@@ -32,6 +32,8 @@ namespace SecurityOps.Scoring
             Name = name;
             Group = group;
             Mandatory = mandatory;
+            IsThreat = group == "Threat";
+            IsEnvironmental = group == "Environmental";
             Values = new string[valuesAndNames.Length / 2];
             ValueNames = new string[valuesAndNames.Length / 2];
             for (int i = 0; i < Values.Length; i++)
@@ -49,6 +51,11 @@ namespace SecurityOps.Scoring
         public string Group { get; }
 
         public bool Mandatory { get; }
+
+        /// <summary>Group is Threat / Environmental: read per metric when naming a v4.0 score (CVSS-BT, -BE, -BTE).</summary>
+        public bool IsThreat { get; }
+
+        public bool IsEnvironmental { get; }
 
         /// <summary>The allowed values, exactly as written in a vector (case-sensitive).</summary>
         public string[] Values { get; }
@@ -101,8 +108,12 @@ namespace SecurityOps.Scoring
             {
                 metrics[i].Position = i;
                 byName.Add(metrics[i].Abbreviation, metrics[i]);
+                MandatoryCount += metrics[i].Mandatory ? 1 : 0;
             }
         }
+
+        /// <summary>How many metrics a vector must give (the base metrics).</summary>
+        public int MandatoryCount { get; }
 
         public string Version { get; }
 

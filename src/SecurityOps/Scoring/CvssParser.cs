@@ -90,7 +90,7 @@ namespace SecurityOps.Scoring
             }
 
             var given = new int[definition.Metrics.Length];
-            int givenCount = 0;
+            int givenCount = 0, mandatoryGiven = 0;
             CvssMetricDefinition previous = null;
             int start = slash + 1;
             while (start <= text.Length)
@@ -149,11 +149,13 @@ namespace SecurityOps.Scoring
 
                 values[metric.Position] = index;
                 given[givenCount++] = metric.Position;
+                mandatoryGiven += metric.Mandatory ? 1 : 0;
                 previous = metric;
                 start = end + 1;
             }
 
-            foreach (CvssMetricDefinition metric in definition.Metrics)
+            // Counted on the way: only a vector that misses one walks the metrics to name it.
+            foreach (CvssMetricDefinition metric in mandatoryGiven == definition.MandatoryCount ? Array.Empty<CvssMetricDefinition>() : definition.Metrics)
             {
                 if (metric.Mandatory && values[metric.Position] < 0)
                 {
