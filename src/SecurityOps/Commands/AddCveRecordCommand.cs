@@ -131,32 +131,71 @@ namespace SecurityOps.Commands
                     References = References?.ToList() ?? new List<string>(),
                 };
 
-                TryRunItem(() =>
-                {
-                    CveRecord record = database.Record(observation);
-                    if (record.IsNew)
-                    {
-                        added++;
-                        newRecords.Add(record);
-                        WriteVerbose($"{id}: new record ({string.Join(", ", record.Packages)}) from {Source ?? "input"}.");
-                    }
-                    else if (record.Changed)
-                    {
-                        merged++;
-                        WriteVerbose($"{id}: merged what {Source ?? "input"} adds.");
-                    }
-                    else
-                    {
-                        unchanged++;
-                    }
-
-                    WriteObject(record);
-                });
+                pending.Add(observation);
             }
+
+            if (pending.Count >= ReadAheadRun)
+            {
+                RecordPending();
+            }
+        }
+
+        // Items are recorded in runs of this many: the run's known records are read on every core first, then merged and
+        // written in order. A run is small enough that output still streams, large enough to keep the cores busy.
+        private const int ReadAheadRun = 256;
+
+        private readonly List<CveObservation> pending = new List<CveObservation>();
+
+        private void RecordPending()
+        {
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            var run = pending.ToList();
+            pending.Clear();
+            IDisposable readAhead = null;
+            TryRun(() => readAhead = database.ReadAhead(run.Select(o => o.CveId)));
+            using (readAhead)
+            {
+                foreach (CveObservation observation in run)
+                {
+                    RecordOne(observation);
+                }
+            }
+        }
+
+        private void RecordOne(CveObservation observation)
+        {
+            string id = observation.CveId;
+            string source = observation.Source ?? "input";
+            TryRunItem(() =>
+            {
+                CveRecord record = database.Record(observation);
+                if (record.IsNew)
+                {
+                    added++;
+                    newRecords.Add(record);
+                    WriteVerbose($"{id}: new record ({string.Join(", ", record.Packages)}) from {source}.");
+                }
+                else if (record.Changed)
+                {
+                    merged++;
+                    WriteVerbose($"{id}: merged what {source} adds.");
+                }
+                else
+                {
+                    unchanged++;
+                }
+
+                WriteObject(record);
+            });
         }
 
         protected override void EndProcessing()
         {
+            RecordPending();
             ReleaseResources();
             if (newRecords.Count > 0)
             {

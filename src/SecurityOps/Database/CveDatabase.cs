@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using SecurityOps.Model;
 using SecurityOps.Scoring;
@@ -39,6 +40,65 @@ namespace SecurityOps.Database
             return batch;
         }
 
+        /// <summary>
+        /// Reads ahead for a run of <see cref="Record"/> calls: the files of <paramref name="cveIds"/> are read and parsed
+        /// on every core, and each following Record of one of them takes what was read instead of reading it again (a
+        /// feed's items are mostly known records, and reading them one after another was most of a batch's time).
+        /// Until Dispose, this thread holds the state's lock: no other thread of this process writes a record between
+        /// the read-ahead and the merge. What a run did not take is dropped at Dispose.
+        /// </summary>
+        public IDisposable ReadAhead(IEnumerable<string> cveIds)
+        {
+            IDisposable held = files.AcquireLock();
+            try
+            {
+                var ids = cveIds.Select(CveRecord.NormalizeId).Where(id => id != null).Distinct().ToList();
+                foreach (var (id, read) in ids.AsParallel().WithDegreeOfParallelism(Environment.ProcessorCount)
+                             .Select(id => (id, ReadForMerge(id))).ToList())
+                {
+                    readAhead[id] = read;
+                }
+
+                return new ReadAheadRun(this, held);
+            }
+            catch
+            {
+                readAhead.Clear();
+                held.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>A record's file as <see cref="Record"/> needs it: its text (null when absent) and what it parses to, or the failure.</summary>
+        private ReadAheadEntry ReadForMerge(string id)
+        {
+            string relative = CveRecord.PathFor(id);
+            string path = files.FullPath(relative);
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                return new ReadAheadEntry();
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                // Left for Record to read itself, which reports the failure for that item alone.
+                return null;
+            }
+
+            try
+            {
+                return new ReadAheadEntry { Text = text, Record = files.Parse<CveRecord>(text, path) };
+            }
+            catch (Exception ex) when (ex is SecurityOpsException)
+            {
+                return new ReadAheadEntry { Error = ExceptionDispatchInfo.Capture(ex) };
+            }
+        }
+
         public CveRecord Get(string cveId)
         {
             string id = CveRecord.NormalizeId(cveId) ?? throw InvalidId(cveId);
@@ -57,7 +117,22 @@ namespace SecurityOps.Database
             DateTimeOffset now = ModuleContext.UtcNow;
             using (files.AcquireLock())
             {
-                CveRecord record = files.Read<CveRecord>(CveRecord.PathFor(id));
+                // What a read-ahead run read is taken once: a second item for the same CVE reads the file it wrote.
+                CveRecord record;
+                string previous;
+                if (readAhead.TryGetValue(id, out ReadAheadEntry read) && readAhead.Remove(id) && read != null)
+                {
+                    read.Error?.Throw();
+                    record = read.Record;
+                    previous = read.Text;
+                }
+                else
+                {
+                    string path = files.FullPath(CveRecord.PathFor(id));
+                    previous = File.Exists(path) ? File.ReadAllText(path) : null;
+                    record = previous == null ? null : files.Parse<CveRecord>(previous, path);
+                }
+
                 bool isNew = record == null;
                 if (isNew)
                 {
@@ -68,7 +143,7 @@ namespace SecurityOps.Database
                 if (isNew || changed)
                 {
                     record.LastUpdated = now;
-                    files.Write(record.RelativePath, record);
+                    files.Write(record.RelativePath, record, previous);
                 }
 
                 record.IsNew = isNew;
@@ -224,6 +299,37 @@ namespace SecurityOps.Database
             return Directory.EnumerateDirectories(root)
                 .Where(d => years == null || years.Contains(Path.GetFileName(d)))
                 .OrderBy(d => d, StringComparer.Ordinal);
+        }
+
+        private readonly Dictionary<string, ReadAheadEntry> readAhead = new Dictionary<string, ReadAheadEntry>(StringComparer.Ordinal);
+
+        private sealed class ReadAheadEntry
+        {
+            public string Text;
+            public CveRecord Record;
+            public ExceptionDispatchInfo Error;
+        }
+
+        private sealed class ReadAheadRun : IDisposable
+        {
+            private readonly CveDatabase database;
+            private IDisposable held;
+
+            public ReadAheadRun(CveDatabase database, IDisposable held)
+            {
+                this.database = database;
+                this.held = held;
+            }
+
+            public void Dispose()
+            {
+                IDisposable release = Interlocked.Exchange(ref held, null);
+                if (release != null)
+                {
+                    database.readAhead.Clear();
+                    release.Dispose();
+                }
+            }
         }
 
         /// <summary>The cache of parsed records, loaded once the batch has read enough records to pay for it.</summary>

@@ -95,6 +95,12 @@ namespace SecurityOps.State
                 return null;
             }
 
+            return Parse<T>(text, path);
+        }
+
+        /// <summary>A document's text already read from <paramref name="path"/>, parsed and checked as <see cref="Read{T}"/> does.</summary>
+        public T Parse<T>(string text, string path) where T : class
+        {
             Interlocked.Increment(ref readCount);
             Interlocked.Increment(ref documentsRead);
             T value = YamlFormat.Deserialize<T>(text, path);
@@ -116,7 +122,16 @@ namespace SecurityOps.State
         {
             string path = FullPath(relativePath);
             string previous = File.Exists(path) ? File.ReadAllText(path, Utf8NoBom) : null;
-            string text = YamlFormat.Serialize(value, previous, path);
+            Write(relativePath, value, previous);
+        }
+
+        /// <summary>
+        /// <see cref="Write{T}(string, T)"/> when the caller holds the lock and has just read the file's current text
+        /// (<paramref name="previous"/>, null when there is no file): the file is not read a second time.
+        /// </summary>
+        public void Write<T>(string relativePath, T value, string previous) where T : class
+        {
+            string text = YamlFormat.Serialize(value, previous, FullPath(relativePath));
             WriteTextAtomic(relativePath, text);
         }
 

@@ -44,6 +44,38 @@ $items = @(
         }
 
         [Fact]
+        public void AFeedOfHundredsIsRecordedInOrderWithEveryRepeatMergedAndEachItemsOwnSourceNamed()
+        {
+            // 600 items (the cmdlet reads ahead in runs of 256): 300 CVEs reported by one source, then again by another in
+            // reverse order, so a repeat falls in the same run as the first report (items 300 and 301) or in another
+            // (items 1 and 600); 40 of the records are known beforehand.
+            using var state = new StateScope(ps, git: false);
+            state.Run("1..40 | ForEach-Object { [pscustomobject]@{ CveId = ('CVE-2026-{0}' -f (10000 + $_)); Packages = 'known'; Source = 'earlier' } } | Add-CveRecord -StatePath $state | Out-Null").AssertNoErrors();
+            var result = state.Run(@"
+$items = foreach ($i in 1..600) {
+  $n = if ($i -le 300) { $i } else { 601 - $i }
+  [pscustomobject]@{ CveId = ('CVE-2026-{0}' -f (10000 + $n)); Packages = ""pkg-$n""; Source = $(if ($i -le 300) { 'first' } else { 'second' }) }
+}
+$items | Add-CveRecord -StatePath $state -Verbose").AssertNoErrors();
+
+            var records = result.Objects<CveRecord>().ToList();
+            Assert.Equal(600, records.Count);
+            Assert.Equal(Enumerable.Range(1, 600).Select(i => $"CVE-2026-{10000 + (i <= 300 ? i : 601 - i)}"), records.Select(r => r.CveId));
+            Assert.Equal(260, records.Count(r => r.IsNew));
+            Assert.All(records.Skip(300), r => Assert.False(r.IsNew));
+
+            var all = state.Run("Get-CveRecord -StatePath $state").AssertNoErrors().Objects<CveRecord>().ToList();
+            Assert.Equal(300, all.Count);
+            Assert.All(all, r => Assert.Contains("first", r.SourceNames));
+            Assert.All(all, r => Assert.Contains("second", r.SourceNames));
+            Assert.All(all.Where(r => int.Parse(r.CveId.Substring(9)) <= 10040), r => Assert.Contains("earlier", r.SourceNames));
+
+            // Verbose names the source of the item it speaks of, not of whichever item the pipeline bound last.
+            Assert.Contains("CVE-2026-10257: new record (pkg-257) from first.", result.Verbose);
+            Assert.Contains("CVE-2026-10041: merged what second adds.", result.Verbose);
+        }
+
+        [Fact]
         public void ARecordEmbargoedByHandStaysOutOfPublicIssuesAndOsvUntilItIsLifted()
         {
             using var state = new StateScope(ps);
