@@ -53,10 +53,13 @@ namespace SecurityOps.Database
             try
             {
                 var ids = cveIds.Select(CveRecord.NormalizeId).Where(id => id != null).Distinct().ToList();
-                foreach (var (id, read) in ids.AsParallel().WithDegreeOfParallelism(Environment.ProcessorCount)
-                             .Select(id => (id, ReadForMerge(id))).ToList())
+                // Parallel.For over an array: nothing generic to compile in a fresh process, where PLINQ's would cost more
+                // than it saves.
+                var reads = new ReadAheadEntry[ids.Count];
+                System.Threading.Tasks.Parallel.For(0, ids.Count, i => reads[i] = ReadForMerge(ids[i]));
+                for (int i = 0; i < ids.Count; i++)
                 {
-                    readAhead[id] = read;
+                    readAhead[ids[i]] = reads[i];
                 }
 
                 return new ReadAheadRun(this, held);
