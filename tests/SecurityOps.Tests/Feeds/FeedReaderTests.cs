@@ -101,6 +101,44 @@ namespace SecurityOps.Tests.Feeds
             Assert.Equal("https://security.gentoo.org/glsa/202601-05.xml", SecurityOps.Feeds.Readers.GentooGlsaReader.AdvisoryUrl(source, real, "https://security.gentoo.org/glsa/202601-05", "202601-05"));
         }
 
+        [Fact]
+        public void AGlsaIsReadInOnePassAndGivesWhatItsTreeGave()
+        {
+            // The first <title>, <references> and <affected> count; one atom listed twice merges; a slot follows the
+            // version; a <uri> gives the CVE it names (any case, CDATA too) or those in its text; elements deeper than a
+            // package's own ranges, and prefixed ones, are not ranges; the DOCTYPE is skipped, never fetched.
+            string xml = "<?xml version='1.0'?><!DOCTYPE glsa SYSTEM 'http://127.0.0.1:9/glsa.dtd'><glsa id='202601-99'>" +
+                "<title>  Foo:\n  Two   flaws </title><title>second</title><synopsis/><announced>2024-01-02</announced><revised count='2'>2024-02-03</revised>" +
+                "<references><uri link='https://nvd.nist.gov/vuln/detail/CVE-2024-1234'>cve-2024-1234</uri><uri>see CVE-2024-5555 and CVE-2024-5555, cve-2023-99999</uri>" +
+                "<uri link=''> CVE-2024-7777 </uri><uri><![CDATA[CVE-2024-8888]]></uri></references><references><uri>CVE-2000-0001</uri></references>" +
+                "<affected><package name=' a/b '><vulnerable range='lt' slot='2'>1.0</vulnerable><unaffected range=' ge '>1.0:2</unaffected>" +
+                "<x><vulnerable range='lt'>9</vulnerable></x><vulnerable range='lt' slot='2'>1.0</vulnerable><vulnerable range='le'>2<i>.0</i></vulnerable></package>" +
+                "<package name=''><vulnerable range='lt'>3</vulnerable></package><package name='a/b' arch='x'><vulnerable range='lt' slot='*'>1.5</vulnerable></package>" +
+                "<package name='c/d'/></affected><affected><package name='e/f'><vulnerable range='lt'>1</vulnerable></package></affected></glsa>";
+            var entry = new FeedEntry { Title = "GLSA 202601-99: from the feed", Link = "https://security.gentoo.org/glsa/202601-99", Summary = "<p>The feed's summary</p>" };
+
+            var item = SecurityOps.Feeds.Readers.GentooGlsaReader.Parse(System.Text.Encoding.UTF8.GetBytes(xml), "test.xml", entry, "202601-99");
+
+            Assert.Equal("GLSA-202601-99", item.Id);
+            Assert.Equal("Foo: Two flaws", item.Title);
+            Assert.Equal("The feed's summary", item.Summary); // the empty <synopsis> gives way to the feed's text
+            Assert.Equal(new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero), item.Published);
+            Assert.Equal(new DateTimeOffset(2024, 2, 3, 0, 0, 0, TimeSpan.Zero), item.Updated);
+            Assert.Equal(new[] { "CVE-2024-1234", "CVE-2024-5555", "CVE-2023-99999", "CVE-2024-7777", "CVE-2024-8888" }, item.CveIds);
+            Assert.Equal(new[] { "https://nvd.nist.gov/vuln/detail/CVE-2024-1234" }, item.References);
+            Assert.Equal(new[] { "a/b", "c/d" }, item.Packages.Select(p => p.Name));
+            Assert.Equal(new[] { "lt 1.0:2", "le 2.0", "lt 1.5" }, item.Packages[0].Vulnerable);
+            Assert.Equal(new[] { "ge 1.0:2" }, item.Packages[0].Unaffected);
+            Assert.Null(item.Packages[1].Vulnerable);
+
+            var bare = SecurityOps.Feeds.Readers.GentooGlsaReader.Parse(System.Text.Encoding.UTF8.GetBytes("<glsa><title/></glsa>"), "bare.xml", entry, "202601-99");
+            Assert.Equal("GLSA-202601-99", bare.Id);
+            Assert.Equal("GLSA 202601-99: from the feed", bare.Title);
+            var other = Assert.Throws<SecurityOpsException>(() => SecurityOps.Feeds.Readers.GentooGlsaReader.Parse(System.Text.Encoding.UTF8.GetBytes("<rss><channel/></rss>"), "other.xml", entry, "1"));
+            Assert.Equal("FeedParseFailed", other.ErrorId);
+            Assert.Contains("not a GLSA document", other.Message);
+        }
+
         [Theory]
         [InlineData("feed-2023-06.xml", "RUSTSEC-2023-0034", "h2", "CVE-2023-26964")]
         [InlineData("feed-2025-02.xml", "RUSTSEC-2025-0001", "gix-worktree-state", "CVE-2025-22620")]
