@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using SecurityOps.Feeds;
@@ -137,6 +138,46 @@ namespace SecurityOps.Tests.Feeds
             var other = Assert.Throws<SecurityOpsException>(() => SecurityOps.Feeds.Readers.GentooGlsaReader.Parse(System.Text.Encoding.UTF8.GetBytes("<rss><channel/></rss>"), "other.xml", entry, "1"));
             Assert.Equal("FeedParseFailed", other.ErrorId);
             Assert.Contains("not a GLSA document", other.Message);
+        }
+
+        [Fact]
+        public async Task FollowedWorkIsEmittedInOrderAndStartedOnlyAWindowAhead()
+        {
+            var source = new SecuritySource { Name = "w", Type = "test", Url = "file:///w" };
+            var emitted = new List<string>();
+            var context = new FeedReadContext(source, FeedFixtures.FastPipeline(), null, i => emitted.Add(i.Id)) { Parallelism = 3 };
+            int window = 3 * FeedReadContext.WindowPerWorker;
+            var inputs = Enumerable.Range(0, 200).ToList();
+            int running = 0, most = 0;
+            var startedAhead = new List<int>();
+
+            // Work that ends at once (a file): each input starts only when the one a window before it was emitted.
+            await context.ForEachBoundedAsync(inputs, "sync", i => i.ToString(), i =>
+            {
+                startedAhead.Add(i - emitted.Count);
+                return Task.FromResult(new SecurityFeedItem { Id = "S" + i });
+            }, null);
+            Assert.Equal(inputs.Select(i => "S" + i), emitted);
+            Assert.True(startedAhead.Max() < window, $"started {startedAhead.Max()} ahead");
+
+            // Work that waits (HTTP), a slow one among it: still in input order, never more than Parallelism at once,
+            // a failure is a problem for its input alone.
+            emitted.Clear();
+            await context.ForEachBoundedAsync(inputs, "async", i => "input " + i, async i =>
+            {
+                int now = Interlocked.Increment(ref running);
+                lock (inputs)
+                {
+                    most = Math.Max(most, now);
+                }
+
+                await Task.Delay(i == 5 ? 200 : i % 3);
+                Interlocked.Decrement(ref running);
+                return i == 7 ? throw new SecurityOpsException("X", FailureKind.ConnectionError, "x", "broken") : new SecurityFeedItem { Id = "A" + i };
+            }, null);
+            Assert.Equal(inputs.Where(i => i != 7).Select(i => "A" + i), emitted);
+            Assert.InRange(most, 1, 3);
+            Assert.Equal("input 7: broken", Assert.Single(context.Problems));
         }
 
         [Theory]
