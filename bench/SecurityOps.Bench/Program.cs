@@ -17,7 +17,7 @@ namespace SecurityOps.Bench
                 ["cvedb-breakdown"] = ("Where Get-CveRecord time goes (needs the cvedb state)", CveLoadBreakdown.Run),
                 ["embargo-notice"] = ("Send-EmbargoNotice end to end to 200 members, each with its own RSA-3072 key (fresh process, warm, raw floor, steps)", EmbargoNoticeBenchmark.Run),
                 ["embargo-mail"] = ("Embargo notice to 200 members, each encrypted to its own key, over one SMTP connection", _ => EmbargoMailBench.Run()),
-                ["feeds"] = ("Feed readers: a 3,800-item RSS feed and 14,000 OSV files vs a bare XmlReader / Utf8JsonReader pass", FeedBenchmark.Run),
+                ["feeds"] = ("Feed readers: a 3,800-item RSS feed, gentoo-glsa on 3,817 items and their advisory XML files, rustsec on a 1,000-entry Atom feed, and 14,000 OSV files vs a bare XmlReader / Utf8JsonReader pass over the same bytes", FeedBenchmark.Run),
                 ["osv-export"] = ("OSV export: 10,000 CVE records as schema-validated OSV files; validation cost on its own", OsvExportBenchmark.Run),
                 ["runbook"] = ("Invoke-SecurityRunbook when nothing changed upstream, on a git state of 100,000 CVEs (feeds 304 on loopback, GitHub emulator)", RunbookBenchmark.Run),
                 ["report"] = ("Export-SecurityReport on 100,000 CVE records and 500 open cases (warm, fresh process, in-memory floor)", ReportBenchmark.Run),

@@ -188,6 +188,9 @@ namespace SecurityOps.Feeds
         /// <summary>
         /// Runs the work for each input at most <see cref="Parallelism"/> at a time, then emits the results in input
         /// order as they complete, with progress. A failed item becomes a warning (a Problem) and the rest go on.
+        /// Inputs are started at most <see cref="WindowPerWorker"/> × <see cref="Parallelism"/> ahead of the one emitted
+        /// next: what waits for its turn stays bounded by that window, not by the input count, and each result is
+        /// handed on soon after it is made (work that finishes at once, a file, is emitted before the next is read).
         /// </summary>
         public async Task ForEachBoundedAsync<T>(IReadOnlyList<T> inputs, string activity, Func<T, string> describe, Func<T, Task<SecurityFeedItem>> work, Action<T, SecurityFeedItem> done)
         {
@@ -196,10 +199,12 @@ namespace SecurityOps.Feeds
                 return;
             }
 
-            using (var gate = new SemaphoreSlim(Math.Max(1, Parallelism)))
+            int parallelism = Math.Max(1, Parallelism);
+            int window = parallelism * WindowPerWorker;
+            using (var gate = new SemaphoreSlim(parallelism))
             {
                 int completed = 0;
-                var tasks = inputs.Select(async input =>
+                async Task<SecurityFeedItem> Run(T input)
                 {
                     await gate.WaitAsync(CancellationToken).ConfigureAwait(false);
                     try
@@ -212,16 +217,23 @@ namespace SecurityOps.Feeds
                         int n = Interlocked.Increment(ref completed);
                         Events.Progress(new ProgressInfo(activity, $"{n} of {inputs.Count}: {describe(input)}", n * 100 / inputs.Count, id: 2));
                     }
-                }).ToList();
+                }
 
+                var running = new Queue<Task<SecurityFeedItem>>(Math.Min(window, inputs.Count));
+                int started = 0;
                 try
                 {
-                    for (int i = 0; i < tasks.Count; i++)
+                    for (int i = 0; i < inputs.Count; i++)
                     {
+                        for (; started < inputs.Count && started < i + window; started++)
+                        {
+                            running.Enqueue(Run(inputs[started]));
+                        }
+
                         SecurityFeedItem item;
                         try
                         {
-                            item = await tasks[i].ConfigureAwait(false);
+                            item = await running.Dequeue().ConfigureAwait(false);
                         }
                         catch (SecurityOpsException ex)
                         {
@@ -241,7 +253,7 @@ namespace SecurityOps.Feeds
                     // Let every started task end (cancelled or not) before the semaphore goes away.
                     try
                     {
-                        await Task.WhenAll(tasks).ConfigureAwait(false);
+                        await Task.WhenAll(running).ConfigureAwait(false);
                     }
                     catch (Exception)
                     {
@@ -252,6 +264,9 @@ namespace SecurityOps.Feeds
                 }
             }
         }
+
+        /// <summary>How many inputs per worker <see cref="ForEachBoundedAsync"/> starts ahead of the one it emits next.</summary>
+        public const int WindowPerWorker = 4;
 
         /// <summary>Where a message may name the location: no secrets.</summary>
         public string Shown(string location) => HttpPipeline.Display(location);

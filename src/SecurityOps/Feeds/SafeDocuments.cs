@@ -35,7 +35,8 @@ namespace SecurityOps.Feeds
             XmlReader.Create(new MemoryStream(bytes, writable: false), Settings(maxCharacters));
 
         /// <summary>
-        /// How deep elements may nest in a document read whole (<see cref="Load"/>). Feeds and GLSA files nest a few
+        /// How deep elements may nest in a document read whole (<see cref="Load"/>) or a GLSA file (read in one pass
+        /// through <see cref="DepthLimitedReader"/> too). Feeds and GLSA files nest a few
         /// levels (an Atom entry's XHTML content a few more); a deeper document is hostile or broken and is refused while
         /// it is read, at the first element past the limit, never after building a tree of it.
         /// </summary>

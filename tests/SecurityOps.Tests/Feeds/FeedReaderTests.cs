@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using SecurityOps.Feeds;
@@ -99,6 +100,84 @@ namespace SecurityOps.Tests.Feeds
             Assert.Equal("http://127.0.0.1:9/mirror/202601-05.xml", SecurityOps.Feeds.Readers.GentooGlsaReader.AdvisoryUrl(source, feed, "file:///etc/passwd", "202601-05"));
             var real = new Uri("https://security.gentoo.org/glsa/feed.rss");
             Assert.Equal("https://security.gentoo.org/glsa/202601-05.xml", SecurityOps.Feeds.Readers.GentooGlsaReader.AdvisoryUrl(source, real, "https://security.gentoo.org/glsa/202601-05", "202601-05"));
+        }
+
+        [Fact]
+        public void AGlsaIsReadInOnePassAndGivesWhatItsTreeGave()
+        {
+            // The first <title>, <references> and <affected> count; one atom listed twice merges; a slot follows the
+            // version; a <uri> gives the CVE it names (any case, CDATA too) or those in its text; elements deeper than a
+            // package's own ranges, and prefixed ones, are not ranges; the DOCTYPE is skipped, never fetched.
+            string xml = "<?xml version='1.0'?><!DOCTYPE glsa SYSTEM 'http://127.0.0.1:9/glsa.dtd'><glsa id='202601-99'>" +
+                "<title>  Foo:\n  Two   flaws </title><title>second</title><synopsis/><announced>2024-01-02</announced><revised count='2'>2024-02-03</revised>" +
+                "<references><uri link='https://nvd.nist.gov/vuln/detail/CVE-2024-1234'>cve-2024-1234</uri><uri>see CVE-2024-5555 and CVE-2024-5555, cve-2023-99999</uri>" +
+                "<uri link=''> CVE-2024-7777 </uri><uri><![CDATA[CVE-2024-8888]]></uri></references><references><uri>CVE-2000-0001</uri></references>" +
+                "<affected><package name=' a/b '><vulnerable range='lt' slot='2'>1.0</vulnerable><unaffected range=' ge '>1.0:2</unaffected>" +
+                "<x><vulnerable range='lt'>9</vulnerable></x><vulnerable range='lt' slot='2'>1.0</vulnerable><vulnerable range='le'>2<i>.0</i></vulnerable></package>" +
+                "<package name=''><vulnerable range='lt'>3</vulnerable></package><package name='a/b' arch='x'><vulnerable range='lt' slot='*'>1.5</vulnerable></package>" +
+                "<package name='c/d'/></affected><affected><package name='e/f'><vulnerable range='lt'>1</vulnerable></package></affected></glsa>";
+            var entry = new FeedEntry { Title = "GLSA 202601-99: from the feed", Link = "https://security.gentoo.org/glsa/202601-99", Summary = "<p>The feed's summary</p>" };
+
+            var item = SecurityOps.Feeds.Readers.GentooGlsaReader.Parse(System.Text.Encoding.UTF8.GetBytes(xml), "test.xml", entry, "202601-99");
+
+            Assert.Equal("GLSA-202601-99", item.Id);
+            Assert.Equal("Foo: Two flaws", item.Title);
+            Assert.Equal("The feed's summary", item.Summary); // the empty <synopsis> gives way to the feed's text
+            Assert.Equal(new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero), item.Published);
+            Assert.Equal(new DateTimeOffset(2024, 2, 3, 0, 0, 0, TimeSpan.Zero), item.Updated);
+            Assert.Equal(new[] { "CVE-2024-1234", "CVE-2024-5555", "CVE-2023-99999", "CVE-2024-7777", "CVE-2024-8888" }, item.CveIds);
+            Assert.Equal(new[] { "https://nvd.nist.gov/vuln/detail/CVE-2024-1234" }, item.References);
+            Assert.Equal(new[] { "a/b", "c/d" }, item.Packages.Select(p => p.Name));
+            Assert.Equal(new[] { "lt 1.0:2", "le 2.0", "lt 1.5" }, item.Packages[0].Vulnerable);
+            Assert.Equal(new[] { "ge 1.0:2" }, item.Packages[0].Unaffected);
+            Assert.Null(item.Packages[1].Vulnerable);
+
+            var bare = SecurityOps.Feeds.Readers.GentooGlsaReader.Parse(System.Text.Encoding.UTF8.GetBytes("<glsa><title/></glsa>"), "bare.xml", entry, "202601-99");
+            Assert.Equal("GLSA-202601-99", bare.Id);
+            Assert.Equal("GLSA 202601-99: from the feed", bare.Title);
+            var other = Assert.Throws<SecurityOpsException>(() => SecurityOps.Feeds.Readers.GentooGlsaReader.Parse(System.Text.Encoding.UTF8.GetBytes("<rss><channel/></rss>"), "other.xml", entry, "1"));
+            Assert.Equal("FeedParseFailed", other.ErrorId);
+            Assert.Contains("not a GLSA document", other.Message);
+        }
+
+        [Fact]
+        public async Task FollowedWorkIsEmittedInOrderAndStartedOnlyAWindowAhead()
+        {
+            var source = new SecuritySource { Name = "w", Type = "test", Url = "file:///w" };
+            var emitted = new List<string>();
+            var context = new FeedReadContext(source, FeedFixtures.FastPipeline(), null, i => emitted.Add(i.Id)) { Parallelism = 3 };
+            int window = 3 * FeedReadContext.WindowPerWorker;
+            var inputs = Enumerable.Range(0, 200).ToList();
+            int running = 0, most = 0;
+            var startedAhead = new List<int>();
+
+            // Work that ends at once (a file): each input starts only when the one a window before it was emitted.
+            await context.ForEachBoundedAsync(inputs, "sync", i => i.ToString(), i =>
+            {
+                startedAhead.Add(i - emitted.Count);
+                return Task.FromResult(new SecurityFeedItem { Id = "S" + i });
+            }, null);
+            Assert.Equal(inputs.Select(i => "S" + i), emitted);
+            Assert.True(startedAhead.Max() < window, $"started {startedAhead.Max()} ahead");
+
+            // Work that waits (HTTP), a slow one among it: still in input order, never more than Parallelism at once,
+            // a failure is a problem for its input alone.
+            emitted.Clear();
+            await context.ForEachBoundedAsync(inputs, "async", i => "input " + i, async i =>
+            {
+                int now = Interlocked.Increment(ref running);
+                lock (inputs)
+                {
+                    most = Math.Max(most, now);
+                }
+
+                await Task.Delay(i == 5 ? 200 : i % 3);
+                Interlocked.Decrement(ref running);
+                return i == 7 ? throw new SecurityOpsException("X", FailureKind.ConnectionError, "x", "broken") : new SecurityFeedItem { Id = "A" + i };
+            }, null);
+            Assert.Equal(inputs.Where(i => i != 7).Select(i => "A" + i), emitted);
+            Assert.InRange(most, 1, 3);
+            Assert.Equal("input 7: broken", Assert.Single(context.Problems));
         }
 
         [Theory]

@@ -127,6 +127,31 @@ namespace SecurityOps.Tests.Feeds
         }
 
         [Fact]
+        public void AHostileGentooAdvisoryIsAProblemForItsItemAndReadsNothingElse()
+        {
+            using var site = new TempFolder();
+            string secret = site.Combine("secret.txt");
+            File.WriteAllText(secret, "TOP-SECRET-FILE-CONTENT");
+            string Items(params string[] ids) => string.Concat(ids.Select(id => $"<item><title>GLSA {id}: x</title><link>https://security.gentoo.org/glsa/{id}</link></item>"));
+            File.WriteAllText(site.Combine("feed.rss"), $"<rss version=\"2.0\"><channel><title>t</title>{Items("202601-01", "202601-02", "202601-03", "202601-04")}</channel></rss>");
+            File.WriteAllText(site.Combine("202601-01.xml"), $"<!DOCTYPE glsa [<!ENTITY file SYSTEM \"{new Uri(secret).AbsoluteUri}\">]><glsa id=\"202601-01\"><title>&file;</title></glsa>");
+            File.WriteAllText(site.Combine("202601-02.xml"), "<glsa id=\"202601-02\"><description>" + string.Concat(Enumerable.Repeat("<p>", 100_000)) + "</description></glsa>");
+            File.WriteAllText(site.Combine("202601-03.xml"), "<glsa id=\"202601-03\"><title>cut</title><references><uri>CVE-2026-0003</uri>");
+            File.WriteAllText(site.Combine("202601-04.xml"), "<glsa id=\"202601-04\"><title>fine</title><references><uri>CVE-2026-0004</uri></references></glsa>");
+
+            var watch = Stopwatch.StartNew();
+            var (items, result, _) = FeedFixtures.Read("gentoo-glsa", site.Combine("feed.rss"));
+            Assert.Null(result.Error);
+            Assert.Equal(new[] { "CVE-2026-0004" }, Assert.Single(items).CveIds);
+            Assert.Equal(3, result.Problems.Count);
+            Assert.Contains(result.Problems, p => p.StartsWith("GLSA 202601-01:", StringComparison.Ordinal) && p.Contains("entit"));
+            Assert.Contains(result.Problems, p => p.StartsWith("GLSA 202601-02:", StringComparison.Ordinal) && p.Contains("deeper than 64"));
+            Assert.Contains(result.Problems, p => p.StartsWith("GLSA 202601-03:", StringComparison.Ordinal) && p.Contains("truncated"));
+            Assert.DoesNotContain(result.Problems, p => p.Contains("TOP-SECRET"));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        }
+
+        [Fact]
         public async Task ADoctypeWithoutEntityUseIsSkippedNotFollowed()
         {
             // Real GLSA files carry <!DOCTYPE glsa SYSTEM "http://www.gentoo.org/dtd/glsa.dtd">: it must parse, and fetch nothing.

@@ -88,7 +88,7 @@ namespace SecurityOps.Tests.Inventory
         {
             // GLSA 202506-07 style: read every real advisory, and check vim (lt 9.1.1652 / ge 9.1.1652).
             var all = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "tests", "SecurityOps.Tests", "Fixtures", "feeds", "gentoo"), "*.xml")
-                .SelectMany(f => GentooGlsaReader.Packages(XDocument.Load(f).Root)).ToList();
+                .SelectMany(f => GentooGlsaReader.Parse(File.ReadAllBytes(f), f, null, Path.GetFileNameWithoutExtension(f)).Packages).ToList();
             Assert.True(all.Count > 40);
             Assert.All(all, p => Assert.True(p.HasVersionData, p.Name));
 

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using System.Xml.Linq;
+using System.Xml;
 using SecurityOps.Model;
 using SecurityOps.Net;
 
@@ -86,86 +86,226 @@ namespace SecurityOps.Feeds.Readers
             return new Uri(feedUri, id + ".xml").AbsoluteUri;
         }
 
+        /// <summary>
+        /// One GLSA document, read in one pass over <see cref="SafeXml"/> (no tree: a first read follows thousands of
+        /// them) and to its end, so a document broken anywhere is refused whole; nesting past <see cref="SafeXml.MaxDepth"/>
+        /// is refused while it is read. What is taken is what the tree gave: the root's id, the first &lt;title&gt;,
+        /// &lt;synopsis&gt;, &lt;announced&gt; and &lt;revised&gt;, the &lt;uri&gt;s of the first &lt;references&gt; and the
+        /// &lt;package&gt;s of the first &lt;affected&gt; (elements of no namespace, as the GLSA DTD writes them).
+        /// </summary>
         internal static SecurityFeedItem Parse(byte[] bytes, string where, FeedEntry entry, string id)
         {
-            XDocument doc = SafeXml.Load(bytes, where);
-            XElement glsa = doc.Root;
-            if (glsa == null || glsa.Name.LocalName != "glsa")
+            var glsa = new GlsaDocument();
+            try
             {
-                throw new SecurityOpsException("FeedParseFailed", FailureKind.ParserError, where, $"{where} is not a GLSA document (no <glsa> root).");
-            }
-
-            var cves = new List<string>();
-            var references = new List<string>();
-            foreach (XElement uri in glsa.Element("references")?.Elements("uri") ?? Enumerable.Empty<XElement>())
-            {
-                FeedText.CollectCves(cves, uri.Value);
-                string href = (string)uri.Attribute("link");
-                if (!string.IsNullOrEmpty(href))
+                using (XmlReader reader = new DepthLimitedReader(SafeXml.Create(bytes), SafeXml.MaxDepth, where))
                 {
-                    references.Add(href);
+                    Read(reader, glsa, where);
                 }
             }
+            catch (XmlException ex)
+            {
+                throw SafeXml.ParseError(ex, where);
+            }
 
-            var packages = Packages(glsa);
-
-            string title = Clean(glsa.Element("title")?.Value);
+            string title = Clean(glsa.Title);
             return new SecurityFeedItem
             {
-                Id = "GLSA-" + ((string)glsa.Attribute("id") ?? id),
+                Id = "GLSA-" + (glsa.Id ?? id),
                 Title = title ?? entry?.Title,
                 Link = entry?.Link,
-                Published = FeedText.Date(glsa.Element("announced")?.Value) ?? FeedText.Date(entry?.Published),
-                Updated = FeedText.Date(glsa.Element("revised")?.Value),
-                CveIds = cves.ToArray(),
-                Packages = packages,
-                Summary = Clean(glsa.Element("synopsis")?.Value) ?? FeedText.PlainText(entry?.Summary),
-                References = references.ToArray(),
+                Published = FeedText.Date(glsa.Announced) ?? FeedText.Date(entry?.Published),
+                Updated = FeedText.Date(glsa.Revised),
+                CveIds = glsa.Cves.ToArray(),
+                Packages = glsa.Packages,
+                Summary = Clean(glsa.Synopsis) ?? FeedText.PlainText(entry?.Summary),
+                References = glsa.References.ToArray(),
             };
         }
 
-        /// <summary>
-        /// The affected atoms with their ranges: "op version[:slot]" for each &lt;vulnerable&gt; and &lt;unaffected&gt; (a
-        /// slot attribute is written after the version as Portage does). One atom listed twice (per arch) is merged.
-        /// </summary>
-        internal static List<PackageRef> Packages(XElement glsa)
+        /// <summary>What an advisory says, as <see cref="Read"/> finds it.</summary>
+        private sealed class GlsaDocument
         {
-            var packages = new List<PackageRef>();
-            foreach (XElement p in glsa.Element("affected")?.Elements("package") ?? Enumerable.Empty<XElement>())
+            public string Id;
+            public string Title;
+            public string Synopsis;
+            public string Announced;
+            public string Revised;
+            public readonly List<string> Cves = new List<string>();
+            public readonly List<string> References = new List<string>();
+            public readonly List<PackageRef> Packages = new List<PackageRef>();
+        }
+
+        private static void Read(XmlReader reader, GlsaDocument glsa, string where)
+        {
+            bool sawReferences = false, sawAffected = false;
+            string section = null; // "references" or "affected" while inside the first of that name
+            PackageRef package = null; // the <package> whose ranges are being read
+            while (reader.Read())
             {
-                string name = ((string)p.Attribute("name"))?.Trim();
-                if (string.IsNullOrWhiteSpace(name))
+                if (reader.NodeType != XmlNodeType.Element)
                 {
                     continue;
                 }
 
-                PackageRef package = packages.FirstOrDefault(x => x.Name == name);
-                if (package == null)
+                string name = reader.LocalName;
+                switch (reader.Depth)
                 {
-                    packages.Add(package = new PackageRef(name, Ecosystem));
+                    case 0:
+                        if (name != "glsa")
+                        {
+                            throw new SecurityOpsException("FeedParseFailed", FailureKind.ParserError, where, $"{where} is not a GLSA document (no <glsa> root).");
+                        }
+
+                        glsa.Id = reader.GetAttribute("id");
+                        break;
+                    case 1:
+                        section = null;
+                        package = null;
+                        if (reader.NamespaceURI.Length != 0)
+                        {
+                            break;
+                        }
+
+                        switch (name)
+                        {
+                            case "title":
+                                glsa.Title = glsa.Title ?? Value(reader);
+                                break;
+                            case "synopsis":
+                                glsa.Synopsis = glsa.Synopsis ?? Value(reader);
+                                break;
+                            case "announced":
+                                glsa.Announced = glsa.Announced ?? Value(reader);
+                                break;
+                            case "revised":
+                                glsa.Revised = glsa.Revised ?? Value(reader);
+                                break;
+                            case "references":
+                                section = sawReferences ? null : name;
+                                sawReferences = true;
+                                break;
+                            case "affected":
+                                section = sawAffected ? null : name;
+                                sawAffected = true;
+                                break;
+                        }
+
+                        break;
+                    case 2:
+                        package = null;
+                        if (reader.NamespaceURI.Length != 0)
+                        {
+                            break;
+                        }
+
+                        if (section == "references" && name == "uri")
+                        {
+                            string href = reader.GetAttribute("link");
+                            AddCves(glsa.Cves, Value(reader));
+                            if (!string.IsNullOrEmpty(href))
+                            {
+                                glsa.References.Add(href);
+                            }
+                        }
+                        else if (section == "affected" && name == "package")
+                        {
+                            package = Package(glsa.Packages, reader.GetAttribute("name")?.Trim());
+                        }
+
+                        break;
+                    case 3:
+                        if (package != null && (name == "vulnerable" || name == "unaffected"))
+                        {
+                            AddRange(package, name == "vulnerable", reader.GetAttribute("range"), reader.GetAttribute("slot"), Value(reader));
+                        }
+
+                        break;
                 }
+            }
+        }
 
-                foreach (XElement range in p.Elements())
+        /// <summary>The package of that name (one atom listed twice, per arch, is merged), or null for a package with no name.</summary>
+        private static PackageRef Package(List<PackageRef> packages, string name)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                return null;
+            }
+
+            foreach (PackageRef known in packages)
+            {
+                if (known.Name == name)
                 {
-                    bool vulnerable = range.Name.LocalName == "vulnerable";
-                    if (!vulnerable && range.Name.LocalName != "unaffected")
-                    {
-                        continue;
-                    }
+                    return known;
+                }
+            }
 
-                    string slot = (string)range.Attribute("slot");
-                    string text = $"{((string)range.Attribute("range"))?.Trim()} {range.Value.Trim()}" + (string.IsNullOrEmpty(slot) || slot == "*" || range.Value.Contains(":") ? string.Empty : ":" + slot);
-                    List<string> list = vulnerable ? (package.Vulnerable ??= new List<string>()) : (package.Unaffected ??= new List<string>());
-                    if (!list.Contains(text))
+            var package = new PackageRef(name, Ecosystem);
+            packages.Add(package);
+            return package;
+        }
+
+        /// <summary>
+        /// One &lt;vulnerable&gt; or &lt;unaffected&gt; range as "op version[:slot]" (a slot attribute is written after
+        /// the version as Portage does), each once.
+        /// </summary>
+        private static void AddRange(PackageRef package, bool vulnerable, string op, string slot, string version)
+        {
+            string text = $"{op?.Trim()} {version.Trim()}" + (string.IsNullOrEmpty(slot) || slot == "*" || version.Contains(":") ? string.Empty : ":" + slot);
+            List<string> list = vulnerable ? (package.Vulnerable ??= new List<string>()) : (package.Unaffected ??= new List<string>());
+            if (!list.Contains(text))
+            {
+                list.Add(text);
+            }
+        }
+
+        /// <summary>The CVE id a &lt;uri&gt; names (its whole text, as GLSAs write it), else every id found in its text.</summary>
+        private static void AddCves(List<string> cves, string text)
+        {
+            string cve = CveIdentifier.Normalize(text);
+            if (cve == null)
+            {
+                FeedText.CollectCves(cves, text);
+            }
+            else if (!cves.Contains(cve))
+            {
+                cves.Add(cve);
+            }
+        }
+
+        /// <summary>The text of the element the reader is on and of its descendants (as XElement.Value), leaving the reader on its end tag.</summary>
+        private static string Value(XmlReader reader)
+        {
+            if (reader.IsEmptyElement)
+            {
+                return string.Empty;
+            }
+
+            int depth = reader.Depth;
+            string text = null;
+            StringBuilder more = null;
+            while (reader.Read() && reader.Depth > depth)
+            {
+                XmlNodeType type = reader.NodeType;
+                if (type == XmlNodeType.Text || type == XmlNodeType.CDATA || type == XmlNodeType.SignificantWhitespace || type == XmlNodeType.Whitespace)
+                {
+                    if (text == null)
                     {
-                        list.Add(text);
+                        text = reader.Value;
+                    }
+                    else
+                    {
+                        (more ??= new StringBuilder(text)).Append(reader.Value);
                     }
                 }
             }
 
-            return packages;
+            return more?.ToString() ?? text ?? string.Empty;
         }
 
-        private static string Clean(string text) => string.IsNullOrWhiteSpace(text) ? null : Regex.Replace(text.Trim(), @"\s+", " ");
+        private static readonly Regex Spaces = new Regex(@"\s+", RegexOptions.Compiled);
+
+        private static string Clean(string text) => string.IsNullOrWhiteSpace(text) ? null : Spaces.Replace(text.Trim(), " ");
     }
 }
