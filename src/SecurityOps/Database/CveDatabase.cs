@@ -116,7 +116,7 @@ namespace SecurityOps.Database
             System.Threading.Tasks.Task<Dictionary<string, CveIndexCache.Entry>> cacheLoad = haveCache && query.FileFilter == null
                 ? System.Threading.Tasks.Task.Run(cache.Load)
                 : null;
-            int toRead = 0;
+            int toRead = 0, passedOver = 0;
             void Passed()
             {
                 if (haveCache && Interlocked.Increment(ref toRead) == CacheWorthFrom + 1)
@@ -152,6 +152,10 @@ namespace SecurityOps.Database
                             list.Add((f, key, id));
                             Passed();
                         }
+                        else
+                        {
+                            Interlocked.Increment(ref passedOver);
+                        }
                     }
                 }
 
@@ -159,8 +163,9 @@ namespace SecurityOps.Database
                 return list;
             }).SelectMany(list => list).ToList();
 
-            // A full read refreshes the cache of parsed records; a filtered read only uses it.
-            bool fullRead = query.Years == null && query.IdFilter == null && query.FileFilter == null && writtenSince == null;
+            // A full read refreshes the cache of parsed records; a filtered read only uses it. (A FileFilter that passed
+            // over no file made no difference.)
+            bool fullRead = query.Years == null && query.IdFilter == null && passedOver == 0 && writtenSince == null;
             Dictionary<string, CveIndexCache.Entry> cached = Volatile.Read(ref cacheLoad)?.GetAwaiter().GetResult() ?? new Dictionary<string, CveIndexCache.Entry>();
             var fresh = fullRead ? new List<CveIndexCache.Entry>(found.Count) : null;
             int parsed = 0;

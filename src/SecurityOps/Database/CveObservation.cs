@@ -63,7 +63,8 @@ namespace SecurityOps.Database
         /// <summary>
         /// Asked (on any thread) before a file is read, with its path relative to cves/ ("2024/CVE-2024-1234.yaml"), its
         /// size and its last write time (UTC ticks): false passes over it unread (a caller that already knows what the
-        /// file holds). As with <see cref="IdFilter"/>, such a read does not refresh the parsed-record cache.
+        /// file holds). As with <see cref="IdFilter"/>, a read that passed over any file does not refresh the parsed-record
+        /// cache (one that passed over none does, as any full read).
         /// </summary>
         public System.Func<string, long, long, bool> FileFilter { get; set; }
     }

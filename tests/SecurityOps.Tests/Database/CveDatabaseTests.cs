@@ -100,7 +100,7 @@ namespace SecurityOps.Tests.Database
         /// <summary>
         /// A FileFilter is asked about every file with its size and time before it is read; a file it passes over is
         /// neither read nor returned, the rest come back in id order (from the cache when enough are left to read), and
-        /// such a read leaves the cache as it was.
+        /// such a read leaves the cache as it was; one that passes over nothing refreshes it like any full read.
         /// </summary>
         [Fact]
         public void AFileFilterPassesOverFilesUnreadAndLeavesTheCacheAlone()
@@ -135,6 +135,11 @@ namespace SecurityOps.Tests.Database
             File.SetLastWriteTimeUtc(edited, DateTime.UtcNow.AddMinutes(1));
             Assert.Equal("fixed", db.Query(new CveQuery { FileFilter = (path, size, ticks) => path.EndsWith("CVE-2024-1001.yaml", StringComparison.Ordinal) }).Single().Status);
             Assert.Equal(cacheTime, File.GetLastWriteTimeUtc(cachePath));
+
+            // One that passes over no file is a full read: it writes the cache, as any full read does.
+            File.Delete(cachePath);
+            Assert.Equal(all, db.Query(new CveQuery { FileFilter = (path, size, ticks) => true }).Select(r => r.CveId));
+            Assert.True(File.Exists(cachePath));
         }
 
         [Fact]
