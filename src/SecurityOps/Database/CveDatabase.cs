@@ -186,10 +186,22 @@ namespace SecurityOps.Database
             // time the wall clock has reached: a test's clock set ahead could stamp records later than their files.)
             DateTime? writtenSince = query.Since != null && query.Since.Value <= DateTimeOffset.UtcNow ? query.Since.Value.UtcDateTime.AddMinutes(-1) : (DateTime?)null;
             // The cache is read while the folders are listed: both are I/O, and each takes a few hundred ms at 100,000.
+            // With a FileFilter (a caller that passes over the files it knows) it is read only once the listing has
+            // found enough files left to read to pay for it: a few are parsed from their YAML.
             var cache = new CveIndexCache(files.Root);
-            var cacheLoad = File.Exists(files.FullPath(CveIndexCache.RelativePath))
+            bool haveCache = File.Exists(files.FullPath(CveIndexCache.RelativePath));
+            const int CacheWorthFrom = 256;
+            System.Threading.Tasks.Task<Dictionary<string, CveIndexCache.Entry>> cacheLoad = haveCache && query.FileFilter == null
                 ? System.Threading.Tasks.Task.Run(cache.Load)
-                : System.Threading.Tasks.Task.FromResult(new Dictionary<string, CveIndexCache.Entry>());
+                : null;
+            int toRead = 0, passedOver = 0;
+            void Passed()
+            {
+                if (haveCache && Interlocked.Increment(ref toRead) == CacheWorthFrom + 1)
+                {
+                    Volatile.Write(ref cacheLoad, System.Threading.Tasks.Task.Run(cache.Load));
+                }
+            }
 
             // Each year folder is listed, its files' sizes and times read, and sorted on its own (in parallel); a record
             // lives in the folder of its year, so the folders in order give every record in id order.
@@ -208,7 +220,20 @@ namespace SecurityOps.Database
                     if (query.IdFilter == null || query.IdFilter(id))
                     {
                         _ = f.Length; // the file's status, read here on this folder's thread
-                        list.Add((f, year + "/" + f.Name, id));
+                        string key = year + "/" + f.Name;
+                        if (query.FileFilter == null)
+                        {
+                            list.Add((f, key, id));
+                        }
+                        else if (query.FileFilter(key, f.Length, f.LastWriteTimeUtc.Ticks))
+                        {
+                            list.Add((f, key, id));
+                            Passed();
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref passedOver);
+                        }
                     }
                 }
 
@@ -216,9 +241,10 @@ namespace SecurityOps.Database
                 return list;
             }).SelectMany(list => list).ToList();
 
-            // A full read refreshes the cache of parsed records; a filtered read only uses it.
-            bool fullRead = query.Years == null && query.IdFilter == null && writtenSince == null;
-            Dictionary<string, CveIndexCache.Entry> cached = cacheLoad.GetAwaiter().GetResult();
+            // A full read refreshes the cache of parsed records; a filtered read only uses it. (A FileFilter that passed
+            // over no file made no difference.)
+            bool fullRead = query.Years == null && query.IdFilter == null && passedOver == 0 && writtenSince == null;
+            Dictionary<string, CveIndexCache.Entry> cached = Volatile.Read(ref cacheLoad)?.GetAwaiter().GetResult() ?? new Dictionary<string, CveIndexCache.Entry>();
             var fresh = fullRead ? new List<CveIndexCache.Entry>(found.Count) : null;
             int parsed = 0;
 

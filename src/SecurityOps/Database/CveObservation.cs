@@ -59,5 +59,13 @@ namespace SecurityOps.Database
 
         /// <summary>Relevance states (affected, not-affected, unknown; "none" for a record no inventory has decided).</summary>
         public ISet<string> Relevance { get; set; }
+
+        /// <summary>
+        /// Asked (on any thread) before a file is read, with its path relative to cves/ ("2024/CVE-2024-1234.yaml"), its
+        /// size and its last write time (UTC ticks): false passes over it unread (a caller that already knows what the
+        /// file holds). As with <see cref="IdFilter"/>, a read that passed over any file does not refresh the parsed-record
+        /// cache (one that passed over none does, as any full read).
+        /// </summary>
+        public System.Func<string, long, long, bool> FileFilter { get; set; }
     }
 }

@@ -77,7 +77,60 @@ namespace SecurityOps.Model
         /// <summary>True when the file already held this very document and was left as it was (bytes and file time).</summary>
         public bool Unchanged { get; set; }
 
-        public string Json { get; set; }
+        /// <summary>
+        /// The document's JSON text. For a file an export passed over as unchanged (its record and its file as the last
+        /// export left them), read from the file when first asked for.
+        /// </summary>
+        public string Json
+        {
+            get
+            {
+                if (json == null && content != null)
+                {
+                    json = new System.Text.UTF8Encoding(false).GetString(content);
+                }
+
+                if (json == null && jsonFromFile && Path != null)
+                {
+                    try
+                    {
+                        json = System.IO.File.ReadAllText(Path, new System.Text.UTF8Encoding(false));
+                    }
+                    catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+                    {
+                        return null; // gone or unreadable since: nothing to show
+                    }
+                }
+
+                return json;
+            }
+
+            set
+            {
+                json = value;
+                content = null;
+                jsonFromFile = false;
+            }
+        }
+
+        private string json;
+        private byte[] content;
+        private bool jsonFromFile;
+
+        /// <summary>The file's bytes (UTF-8, no BOM) as rendered: <see cref="Json"/> is decoded from them when asked for.</summary>
+        internal byte[] Content
+        {
+            get => content ?? (json == null ? null : new System.Text.UTF8Encoding(false).GetBytes(json));
+            set
+            {
+                content = value;
+                json = null;
+                jsonFromFile = false;
+            }
+        }
+
+        /// <summary>The JSON text is the file's at <see cref="Path"/>, read when first asked for.</summary>
+        internal void JsonIsTheFile() => jsonFromFile = true;
 
         public override string ToString() => Id;
     }

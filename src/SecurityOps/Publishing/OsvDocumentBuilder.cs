@@ -168,9 +168,12 @@ namespace SecurityOps.Publishing
             }
 
             AddSeverity(doc, r.CvssVector);
-            var packages = string.IsNullOrWhiteSpace(settings.Package)
-                ? new List<string>()
-                : AddAffected(doc, settings.Ecosystem, settings.Package, r.FixedIn, null, id, new List<string>());
+            if (!string.IsNullOrWhiteSpace(settings.Package))
+            {
+                AddAffected(doc, settings.Ecosystem, settings.Package, r.FixedIn, null, id, new List<string>());
+            }
+
+            var packages = RecordPackages(settings);
 
             var refs = new JsonArray();
             AddRef(refs, "ADVISORY", ReleaseNoteBuilder.CveLinkBase + r.CveId);
@@ -206,6 +209,12 @@ namespace SecurityOps.Publishing
             doc["database_specific"] = specific;
             return new OsvDocument { Id = id, CveIds = new List<string> { r.CveId }, Packages = packages, Modified = modified, Json = doc, IdFromPrefix = true };
         }
+
+        /// <summary>The packages a CVE record's document names (the settings' package, the same for every record).</summary>
+        public static List<string> RecordPackages(OsvSettings settings) =>
+            string.IsNullOrWhiteSpace(settings.Package) || string.IsNullOrWhiteSpace(settings.Ecosystem)
+                ? new List<string>()
+                : new List<string> { settings.Ecosystem.Trim() + "/" + settings.Package.Trim() };
 
         public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -22,7 +22,6 @@ namespace SecurityOps.Publishing
         public OsvExporter(OsvSettings settings, IEventSink sink)
         {
             Settings = settings ?? new OsvSettings();
-            Validator = OsvSchemaValidator.Official;
             string prefix = Settings.IdPrefix?.Trim();
             if (!string.IsNullOrEmpty(prefix))
             {
@@ -40,7 +39,8 @@ namespace SecurityOps.Publishing
 
         public OsvSettings Settings { get; }
 
-        public OsvSchemaValidator Validator { get; }
+        /// <summary>The official schema's validator, built on first use (an export with nothing to validate never builds it).</summary>
+        public OsvSchemaValidator Validator => OsvSchemaValidator.Official;
 
         /// <summary>True when the configured prefix is one the official schema accepts (false when none is configured).</summary>
         public bool PrefixAccepted { get; }
@@ -74,9 +74,38 @@ namespace SecurityOps.Publishing
                 Packages = doc.Packages,
                 Modified = doc.Modified,
                 Valid = true,
-                Json = doc.Json.ToJsonString(Indented) + "\n",
+                Content = Serialize(doc.Json),
             };
         }
+
+        /// <summary>
+        /// The document as the file's bytes: UTF-8, indented, ending in a newline; the very bytes of
+        /// <c>ToJsonString(Indented) + "\n"</c> in UTF-8, written straight to UTF-8 rather than through a string and back.
+        /// </summary>
+        internal static byte[] Serialize(System.Text.Json.Nodes.JsonNode json)
+        {
+            using (var buffer = new MemoryStream(2048))
+            {
+                using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+                {
+                    json.WriteTo(writer, Indented);
+                }
+
+                buffer.WriteByte((byte)'\n');
+                return buffer.ToArray();
+            }
+        }
+
+        /// <summary>The writer options ToJsonString takes from <see cref="Indented"/>.</summary>
+        private static readonly JsonWriterOptions WriterOptions = new JsonWriterOptions
+        {
+            Encoder = Indented.Encoder,
+            Indented = Indented.WriteIndented,
+            IndentCharacter = Indented.IndentCharacter,
+            IndentSize = Indented.IndentSize,
+            NewLine = Indented.NewLine,
+            MaxDepth = Indented.MaxDepth == 0 ? 64 : Indented.MaxDepth,
+        };
 
         /// <summary>
         /// Writes a rendered (hence valid) file atomically as &lt;folder&gt;/&lt;id&gt;.json, unless the file already holds
@@ -87,33 +116,93 @@ namespace SecurityOps.Publishing
         public static string Write(string folder, OsvAdvisoryFile file) => Write(folder, file, knownSame: null);
 
         /// <summary>True when <paramref name="folder"/> already holds exactly this file (compared ahead, on any thread).</summary>
-        public static bool AlreadyThere(string folder, OsvAdvisoryFile file) =>
-            SameContent(Path.Combine(folder, file.Id + ".json"), Utf8.GetBytes(file.Json));
+        public static bool AlreadyThere(string folder, OsvAdvisoryFile file) => AlreadyThere(folder, file, out _);
+
+        /// <summary>As <see cref="AlreadyThere(string, OsvAdvisoryFile)"/>, with the file's size and time, taken before its bytes were read, when it is.</summary>
+        public static bool AlreadyThere(string folder, OsvAdvisoryFile file, out FileStamp stamp) =>
+            SameContent(Path.Combine(folder, file.Id + ".json"), file.Content, out stamp);
+
+        /// <summary>A file's size and last write time (UTC ticks); <see cref="Known"/> false when it could not be read.</summary>
+        internal readonly struct FileStamp
+        {
+            public FileStamp(long size, long ticks)
+            {
+                Size = size;
+                Ticks = ticks;
+                Known = true;
+            }
+
+            public bool Known { get; }
+
+            public long Size { get; }
+
+            public long Ticks { get; }
+        }
+
+        /// <summary>True with the file's size and time when it exists with <paramref name="size"/> bytes (a file just written, checked after).</summary>
+        public static bool Stamp(string path, long size, out FileStamp stamp)
+        {
+            stamp = default;
+            try
+            {
+                var info = new FileInfo(path);
+                if (info.Exists && info.Length == size)
+                {
+                    stamp = new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks);
+                    return true;
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                // not remembered: the next export compares the file
+            }
+
+            return false;
+        }
 
         /// <summary>As <see cref="Write(string, OsvAdvisoryFile)"/>, with the comparison already made by <see cref="AlreadyThere"/>.</summary>
-        public static string Write(string folder, OsvAdvisoryFile file, bool? knownSame)
+        public static string Write(string folder, OsvAdvisoryFile file, bool? knownSame) => Write(folder, file, knownSame, folderReady: false);
+
+        /// <summary>As <see cref="Write(string, OsvAdvisoryFile, bool?)"/>; <paramref name="folderReady"/>: the caller made sure the folder exists.</summary>
+        internal static string Write(string folder, OsvAdvisoryFile file, bool? knownSame, bool folderReady)
         {
             string path = Path.Combine(folder, file.Id + ".json");
-            byte[] content = Utf8.GetBytes(file.Json);
+            byte[] content = file.Content;
             file.Path = path;
-            if (knownSame ?? SameContent(path, content))
+            if (knownSame ?? SameContent(path, content, out _))
             {
                 file.Unchanged = true;
                 return path;
             }
 
-            StateRepository.WriteFileAtomic(path, stream => stream.Write(content, 0, content.Length), durable: false);
+            if (!folderReady)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            StateRepository.WriteOutputAtomic(path, content);
             return path;
         }
 
-        private static readonly System.Text.UTF8Encoding Utf8 = new System.Text.UTF8Encoding(false);
-
-        private static bool SameContent(string path, byte[] content)
+        private static bool SameContent(string path, byte[] content, out FileStamp stamp)
         {
+            stamp = default;
             try
             {
                 var info = new FileInfo(path);
-                return info.Exists && info.Length == content.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(content);
+                if (!info.Exists || info.Length != content.Length)
+                {
+                    return false;
+                }
+
+                var before = new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks);
+                if (!File.ReadAllBytes(path).AsSpan().SequenceEqual(content))
+                {
+                    return false;
+                }
+
+                stamp = before;
+                return true;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

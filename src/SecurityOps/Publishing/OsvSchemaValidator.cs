@@ -40,9 +40,17 @@ namespace SecurityOps.Publishing
         /// <summary>True when the official schema's id rule accepts ids with this prefix.</summary>
         public static bool IsRegisteredPrefix(string prefix)
         {
-            string pattern = JsonNode.Parse(OfficialText.Value)["$defs"]["prefix"]["pattern"].GetValue<string>();
-            return Regex.IsMatch(prefix + "-0", pattern, RegexOptions.CultureInvariant);
+            return Regex.IsMatch(prefix + "-0", PrefixPattern.Value, RegexOptions.CultureInvariant);
         }
+
+        /// <summary>The schema's $defs.prefix.pattern, read once (a JsonDocument: no node tree for a 20 KB schema).</summary>
+        private static readonly Lazy<string> PrefixPattern = new Lazy<string>(() =>
+        {
+            using (var schema = System.Text.Json.JsonDocument.Parse(OfficialText.Value))
+            {
+                return schema.RootElement.GetProperty("$defs").GetProperty("prefix").GetProperty("pattern").GetString();
+            }
+        });
 
         /// <summary>Throws InvalidOsvPrefix when the text cannot be an id prefix at all.</summary>
         public static void RequirePrefixSyntax(string prefix)

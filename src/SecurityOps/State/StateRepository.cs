@@ -188,6 +188,39 @@ namespace SecurityOps.State
             }
         }
 
+        /// <summary>
+        /// <see cref="WriteFileAtomic(string, Action{Stream}, bool)"/> for bytes at hand, not flushed to disk, into a
+        /// folder the caller knows exists: for outputs written by the thousand. The same temp file and rename; on .NET 8
+        /// outside Windows with fewer system calls (no folder check, no stream, one rename(2) that replaces the old
+        /// file), which a 10,000-file export otherwise pays for.
+        /// </summary>
+        public static void WriteOutputAtomic(string path, byte[] content)
+        {
+#if NET8_0_OR_GREATER
+            if (!OperatingSystem.IsWindows())
+            {
+                string temp = Path.Combine(Path.GetDirectoryName(path), "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N"));
+                try
+                {
+                    using (Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                    {
+                        RandomAccess.Write(handle, content, 0);
+                    }
+
+                    File.Move(temp, path, overwrite: true);
+                    return;
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    TryDelete(temp);
+                    throw new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path,
+                        $"Could not write {path}: {ex.Message}", ex);
+                }
+            }
+#endif
+            WriteFileAtomic(path, stream => stream.Write(content, 0, content.Length), durable: false);
+        }
+
         public void Delete(string relativePath)
         {
             using (AcquireLock())

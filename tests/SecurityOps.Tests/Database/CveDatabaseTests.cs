@@ -97,6 +97,51 @@ namespace SecurityOps.Tests.Database
             Assert.Equal(fromFiles, queries.Select(q => string.Join(",", db.Query(q).Select(r => r.CveId))).ToList());
         }
 
+        /// <summary>
+        /// A FileFilter is asked about every file with its size and time before it is read; a file it passes over is
+        /// neither read nor returned, the rest come back in id order (from the cache when enough are left to read), and
+        /// such a read leaves the cache as it was; one that passes over nothing refreshes it like any full read.
+        /// </summary>
+        [Fact]
+        public void AFileFilterPassesOverFilesUnreadAndLeavesTheCacheAlone()
+        {
+            using var temp = new TempFolder();
+            var db = Seed(temp, 300);
+            string cachePath = Path.Combine(temp.Path, CveIndexCache.RelativePath);
+            var all = db.Query(null).Select(r => r.CveId).ToList();
+            DateTime cacheTime = File.GetLastWriteTimeUtc(cachePath);
+
+            foreach (int keep in new[] { 3, 290 }) // a few left to read (from their YAML), and most (from the cache)
+            {
+                var asked = new System.Collections.Concurrent.ConcurrentDictionary<string, (long Size, long Ticks)>();
+                var read = db.Query(new CveQuery
+                {
+                    FileFilter = (path, size, ticks) =>
+                    {
+                        asked[path] = (size, ticks);
+                        return int.Parse(path.Substring("2024/CVE-2024-".Length, 4), System.Globalization.CultureInfo.InvariantCulture) - 1000 < keep;
+                    },
+                }).Select(r => r.CveId).ToList();
+
+                Assert.Equal(all.Take(keep), read);
+                Assert.Equal(300, asked.Count);
+                var one = new FileInfo(Path.Combine(temp.Path, "cves", "2024", "CVE-2024-1007.yaml"));
+                Assert.Equal((one.Length, one.LastWriteTimeUtc.Ticks), asked["2024/CVE-2024-1007.yaml"]);
+            }
+
+            // A file changed since the cache was written is read again; the cache is not refreshed by a filtered read.
+            string edited = Path.Combine(temp.Path, "cves", "2024", "CVE-2024-1001.yaml");
+            File.WriteAllText(edited, File.ReadAllText(edited).Replace("status: new", "status: fixed"));
+            File.SetLastWriteTimeUtc(edited, DateTime.UtcNow.AddMinutes(1));
+            Assert.Equal("fixed", db.Query(new CveQuery { FileFilter = (path, size, ticks) => path.EndsWith("CVE-2024-1001.yaml", StringComparison.Ordinal) }).Single().Status);
+            Assert.Equal(cacheTime, File.GetLastWriteTimeUtc(cachePath));
+
+            // One that passes over no file is a full read: it writes the cache, as any full read does.
+            File.Delete(cachePath);
+            Assert.Equal(all, db.Query(new CveQuery { FileFilter = (path, size, ticks) => true }).Select(r => r.CveId));
+            Assert.True(File.Exists(cachePath));
+        }
+
         [Fact]
         public void ABatchReadsKnownRecordsWithTheHandWrittenReaderAndNeverMissesAnEditOnDisk()
         {
