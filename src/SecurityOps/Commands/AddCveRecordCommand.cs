@@ -140,8 +140,8 @@ namespace SecurityOps.Commands
             }
         }
 
-        // Items are recorded in runs of this many: the run's known records are read on every core first, then merged and
-        // written in order. A run is small enough that output still streams, large enough to keep the cores busy.
+        // Items are recorded in runs of this many: the run's known records are read on every core first, then merged in
+        // order, and what changed is written several files at a time. A run is small enough that output still streams, large enough to keep the cores busy.
         private const int ReadAheadRun = 256;
 
         private readonly List<CveObservation> pending = new List<CveObservation>();
@@ -153,44 +153,56 @@ namespace SecurityOps.Commands
                 return;
             }
 
-            var run = pending.ToList();
+            var observations = pending.ToList();
             pending.Clear();
-            IDisposable readAhead = null;
-            TryRun(() => readAhead = database.ReadAhead(run.Select(o => o.CveId)));
-            using (readAhead)
+            CveDatabase.RecordRun run = null;
+            TryRun(() => run = database.ReadAhead(observations.Select(o => o.CveId)));
+            var recorded = new List<(CveObservation Observation, CveRecord Record)>(observations.Count);
+            IReadOnlyDictionary<string, SecurityOpsException> failed = null;
+            using (run)
             {
-                foreach (CveObservation observation in run)
+                foreach (CveObservation observation in observations)
                 {
-                    RecordOne(observation);
+                    TryRunItem(() => recorded.Add((observation, database.Record(observation))));
                 }
+
+                TryRun(() => failed = run?.Write());
+            }
+
+            // Reported once written: a record in the output is on disk.
+            foreach (var (observation, record) in recorded)
+            {
+                if (failed != null && failed.TryGetValue(record.CveId, out SecurityOpsException failure))
+                {
+                    WriteFailure(failure);
+                    continue;
+                }
+
+                Report(observation, record);
             }
         }
 
-        private void RecordOne(CveObservation observation)
+        private void Report(CveObservation observation, CveRecord record)
         {
-            string id = observation.CveId;
+            string id = record.CveId;
             string source = observation.Source ?? "input";
-            TryRunItem(() =>
+            if (record.IsNew)
             {
-                CveRecord record = database.Record(observation);
-                if (record.IsNew)
-                {
-                    added++;
-                    newRecords.Add(record);
-                    WriteVerbose($"{id}: new record ({string.Join(", ", record.Packages)}) from {source}.");
-                }
-                else if (record.Changed)
-                {
-                    merged++;
-                    WriteVerbose($"{id}: merged what {source} adds.");
-                }
-                else
-                {
-                    unchanged++;
-                }
+                added++;
+                newRecords.Add(record);
+                WriteVerbose($"{id}: new record ({string.Join(", ", record.Packages)}) from {source}.");
+            }
+            else if (record.Changed)
+            {
+                merged++;
+                WriteVerbose($"{id}: merged what {source} adds.");
+            }
+            else
+            {
+                unchanged++;
+            }
 
-                WriteObject(record);
-            });
+            WriteObject(record);
         }
 
         protected override void EndProcessing()

@@ -45,9 +45,11 @@ namespace SecurityOps.Database
         /// on every core, and each following Record of one of them takes what was read instead of reading it again (a
         /// feed's items are mostly known records, and reading them one after another was most of a batch's time).
         /// Until Dispose, this thread holds the state's lock: no other thread of this process writes a record between
-        /// the read-ahead and the merge. What a run did not take is dropped at Dispose.
+        /// the read-ahead and the merge. The run's Records keep what they would write, and <see cref="RecordRun.Write"/>
+        /// writes it all at once, several files at a time (a durable write mostly waits for the disk, and the disk
+        /// takes concurrent flushes together). What a run did not take, or did not write, is dropped at Dispose.
         /// </summary>
-        public IDisposable ReadAhead(IEnumerable<string> cveIds)
+        public RecordRun ReadAhead(IEnumerable<string> cveIds)
         {
             IDisposable held = files.AcquireLock();
             try
@@ -62,7 +64,7 @@ namespace SecurityOps.Database
                     readAhead[ids[i]] = reads[i];
                 }
 
-                return new ReadAheadRun(this, held);
+                return new RecordRun(this, held);
             }
             catch
             {
@@ -123,7 +125,14 @@ namespace SecurityOps.Database
                 // What a read-ahead run read is taken once: a second item for the same CVE reads the file it wrote.
                 CveRecord record;
                 string previous;
-                if (readAhead.TryGetValue(id, out ReadAheadEntry read) && readAhead.Remove(id) && read != null)
+                string path = files.FullPath(CveRecord.PathFor(id));
+                if (run != null && run.Pending.TryGetValue(id, out string written))
+                {
+                    // Merged earlier in this run and not yet on disk: what the run will write is the record's text.
+                    previous = written;
+                    record = files.Parse<CveRecord>(previous, path);
+                }
+                else if (readAhead.TryGetValue(id, out ReadAheadEntry read) && readAhead.Remove(id) && read != null)
                 {
                     read.Error?.Throw();
                     record = read.Record;
@@ -131,7 +140,6 @@ namespace SecurityOps.Database
                 }
                 else
                 {
-                    string path = files.FullPath(CveRecord.PathFor(id));
                     previous = File.Exists(path) ? File.ReadAllText(path) : null;
                     record = previous == null ? null : files.Parse<CveRecord>(previous, path);
                 }
@@ -146,7 +154,14 @@ namespace SecurityOps.Database
                 if (isNew || changed)
                 {
                     record.LastUpdated = now;
-                    files.Write(record.RelativePath, record, previous);
+                    if (run != null)
+                    {
+                        run.Pending[id] = files.Serialize(record.RelativePath, record, previous);
+                    }
+                    else
+                    {
+                        files.Write(record.RelativePath, record, previous);
+                    }
                 }
 
                 record.IsNew = isNew;
@@ -339,15 +354,61 @@ namespace SecurityOps.Database
             public ExceptionDispatchInfo Error;
         }
 
-        private sealed class ReadAheadRun : IDisposable
+        private RecordRun run;
+
+        /// <summary>A run of <see cref="Record"/> calls opened by <see cref="ReadAhead"/>: it holds the lock and what the run will write.</summary>
+        public sealed class RecordRun : IDisposable
         {
+            // Durable writes at once: enough to keep the disk's flushes overlapping on a small machine.
+            private const int ConcurrentWrites = 4;
+
             private readonly CveDatabase database;
             private IDisposable held;
 
-            public ReadAheadRun(CveDatabase database, IDisposable held)
+            internal RecordRun(CveDatabase database, IDisposable held)
             {
                 this.database = database;
                 this.held = held;
+                database.run = this;
+            }
+
+            /// <summary>Per CVE id, the text its file will hold.</summary>
+            internal Dictionary<string, string> Pending { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+            /// <summary>
+            /// Writes every record the run changed or created, each atomically and durably, several at a time. Returns
+            /// the failures by CVE id (the others are written); the run then writes directly again.
+            /// </summary>
+            public IReadOnlyDictionary<string, SecurityOpsException> Write()
+            {
+                var items = Pending.ToArray();
+                Pending.Clear();
+                database.run = null;
+                var failures = new SecurityOpsException[items.Length];
+                var options = new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = ConcurrentWrites };
+                System.Threading.Tasks.Parallel.For(0, items.Length, options, i =>
+                {
+                    try
+                    {
+                        // The static write: this thread's lock covers the workers, which must not ask for it themselves.
+                        StateRepository.WriteFileAtomic(database.files.FullPath(CveRecord.PathFor(items[i].Key)), items[i].Value);
+                    }
+                    catch (SecurityOpsException ex)
+                    {
+                        failures[i] = ex;
+                    }
+                });
+
+                var byId = new Dictionary<string, SecurityOpsException>(StringComparer.Ordinal);
+                for (int i = 0; i < items.Length; i++)
+                {
+                    if (failures[i] != null)
+                    {
+                        byId[items[i].Key] = failures[i];
+                    }
+                }
+
+                return byId;
             }
 
             public void Dispose()
@@ -355,6 +416,12 @@ namespace SecurityOps.Database
                 IDisposable release = Interlocked.Exchange(ref held, null);
                 if (release != null)
                 {
+                    Pending.Clear();
+                    if (database.run == this)
+                    {
+                        database.run = null;
+                    }
+
                     database.readAhead.Clear();
                     release.Dispose();
                 }

@@ -129,11 +129,12 @@ namespace SecurityOps.State
         /// <see cref="Write{T}(string, T)"/> when the caller holds the lock and has just read the file's current text
         /// (<paramref name="previous"/>, null when there is no file): the file is not read a second time.
         /// </summary>
-        public void Write<T>(string relativePath, T value, string previous) where T : class
-        {
-            string text = YamlFormat.Serialize(value, previous, FullPath(relativePath));
-            WriteTextAtomic(relativePath, text);
-        }
+        public void Write<T>(string relativePath, T value, string previous) where T : class =>
+            WriteTextAtomic(relativePath, Serialize(relativePath, value, previous));
+
+        /// <summary>The text <see cref="Write{T}(string, T, string)"/> would write, for a caller that writes it later.</summary>
+        public string Serialize<T>(string relativePath, T value, string previous) where T : class =>
+            YamlFormat.Serialize(value, previous, FullPath(relativePath));
 
         /// <summary>Temp file in the same folder, flushed to disk, then renamed over the target.</summary>
         public void WriteTextAtomic(string relativePath, string text)

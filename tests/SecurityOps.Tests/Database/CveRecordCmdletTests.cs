@@ -76,6 +76,23 @@ $items | Add-CveRecord -StatePath $state -Verbose").AssertNoErrors();
         }
 
         [Fact]
+        public void ARecordThatCannotBeWrittenIsAnErrorNamingItsFileAndIsNotOutputWhileTheOthersAreWritten()
+        {
+            using var state = new StateScope(ps, git: false);
+            // A folder where CVE-2026-2000's file belongs: nothing can be written there.
+            Directory.CreateDirectory(state.File("cves/2026/CVE-2026-2000.yaml"));
+            var result = state.Run("'CVE-2026-1000', 'CVE-2026-2000', 'CVE-2026-3000' | ForEach-Object { [pscustomobject]@{ CveId = $_; Packages = 'curl'; Source = 'feed' } } | Add-CveRecord -StatePath $state -ErrorAction Continue");
+
+            Assert.Equal(new[] { "CVE-2026-1000", "CVE-2026-3000" }, result.Objects<CveRecord>().Select(r => r.CveId));
+            var error = Assert.Single(result.Errors);
+            Assert.StartsWith("StateWriteFailed,", error.FullyQualifiedErrorId);
+            Assert.EndsWith("CVE-2026-2000.yaml", (string)error.TargetObject);
+            Assert.True(File.Exists(state.File("cves/2026/CVE-2026-1000.yaml")));
+            Assert.True(File.Exists(state.File("cves/2026/CVE-2026-3000.yaml")));
+            Assert.Empty(Directory.GetFiles(state.File("cves/2026"), ".*.tmp-*"));
+        }
+
+        [Fact]
         public void ARecordEmbargoedByHandStaysOutOfPublicIssuesAndOsvUntilItIsLifted()
         {
             using var state = new StateScope(ps);
