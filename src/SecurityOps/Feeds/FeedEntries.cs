@@ -69,7 +69,7 @@ namespace SecurityOps.Feeds
                             continue;
                         }
 
-                        entry = ReadEntry(reader.ReadSubtree());
+                        entry = ReadEntry(reader);
                     }
                     catch (XmlException ex)
                     {
@@ -90,65 +90,72 @@ namespace SecurityOps.Feeds
             }
         }
 
+        /// <summary>
+        /// The entry whose element the reader is on, read on the reader itself (no subtree reader wrapping every call),
+        /// leaving it on the entry's end tag (or on the element, when it is empty), as ReadSubtree's reader did when disposed.
+        /// </summary>
         private static FeedEntry ReadEntry(XmlReader item)
         {
             var entry = new FeedEntry();
-            using (item)
+            if (item.IsEmptyElement)
             {
-                item.Read(); // the item element itself
-                while (item.Read())
+                return entry;
+            }
+
+            int depth = item.Depth;
+            int child = depth + 1;
+            while (item.Read() && item.Depth > depth)
+            {
+                if (item.NodeType != XmlNodeType.Element || item.Depth != child)
                 {
-                    if (item.NodeType != XmlNodeType.Element || item.Depth != 1)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    switch (item.LocalName)
-                    {
-                        case "title":
-                            entry.Title = Text(item);
-                            break;
-                        case "link":
-                            string href = item.GetAttribute("href");
-                            string rel = item.GetAttribute("rel");
-                            if (href != null)
+                switch (item.LocalName)
+                {
+                    case "title":
+                        entry.Title = Text(item);
+                        break;
+                    case "link":
+                        string href = item.GetAttribute("href");
+                        string rel = item.GetAttribute("rel");
+                        if (href != null)
+                        {
+                            if (entry.Link == null || rel == null || rel == "alternate")
                             {
-                                if (entry.Link == null || rel == null || rel == "alternate")
-                                {
-                                    entry.Link = href;
-                                }
+                                entry.Link = href;
                             }
-                            else
-                            {
-                                entry.Link = Text(item);
-                            }
+                        }
+                        else
+                        {
+                            entry.Link = Text(item);
+                        }
 
-                            break;
-                        case "guid":
-                        case "id":
-                            entry.Id = Text(item);
-                            break;
-                        case "pubDate":
-                        case "published":
-                        case "issued":
-                            entry.Published = Text(item);
-                            break;
-                        case "date":
-                            entry.Published = entry.Published ?? Text(item);
-                            break;
-                        case "updated":
-                        case "modified":
-                            entry.Updated = Text(item);
-                            break;
-                        case "description":
-                        case "summary":
-                            entry.Summary = Text(item);
-                            break;
-                        case "content":
-                        case "encoded":
-                            entry.Content = Text(item);
-                            break;
-                    }
+                        break;
+                    case "guid":
+                    case "id":
+                        entry.Id = Text(item);
+                        break;
+                    case "pubDate":
+                    case "published":
+                    case "issued":
+                        entry.Published = Text(item);
+                        break;
+                    case "date":
+                        entry.Published = entry.Published ?? Text(item);
+                        break;
+                    case "updated":
+                    case "modified":
+                        entry.Updated = Text(item);
+                        break;
+                    case "description":
+                    case "summary":
+                        entry.Summary = Text(item);
+                        break;
+                    case "content":
+                    case "encoded":
+                        entry.Content = Text(item);
+                        break;
                 }
             }
 
@@ -169,16 +176,25 @@ namespace SecurityOps.Feeds
         private static string ReadMixedText(XmlReader reader)
         {
             int depth = reader.Depth;
-            var sb = new System.Text.StringBuilder();
+            string first = null;
+            System.Text.StringBuilder sb = null;
             while (reader.Read() && reader.Depth > depth)
             {
                 if (reader.NodeType == XmlNodeType.Text || reader.NodeType == XmlNodeType.CDATA || reader.NodeType == XmlNodeType.SignificantWhitespace)
                 {
-                    sb.Append(reader.Value);
+                    // The usual element holds one text node: its value as it is, with no builder.
+                    if (first == null)
+                    {
+                        first = reader.Value;
+                    }
+                    else
+                    {
+                        (sb ?? (sb = new System.Text.StringBuilder(first))).Append(reader.Value);
+                    }
                 }
             }
 
-            return sb.ToString();
+            return sb?.ToString() ?? first ?? string.Empty;
         }
     }
 }

@@ -246,9 +246,6 @@ namespace SecurityOps.Feeds
     /// <summary>Text helpers every reader shares: CVE ids, tolerant dates, HTML to text.</summary>
     internal static class FeedText
     {
-        private static readonly Regex Tags = new Regex(@"<[^>]*>", RegexOptions.Compiled);
-        private static readonly Regex Spaces = new Regex(@"\s+", RegexOptions.Compiled);
-
         // RFC 822 zone names and "+hhmm" offsets, rewritten so DateTimeOffset reads them; held once (not looked up in
         // Regex's cache per date: a feed has thousands).
         private static readonly Regex ZoneName = new Regex(@"\s(GMT|UT|UTC|Z)$", RegexOptions.CultureInvariant);
@@ -264,18 +261,7 @@ namespace SecurityOps.Feeds
         {
             foreach (string text in texts)
             {
-                if (string.IsNullOrEmpty(text))
-                {
-                    continue;
-                }
-
-                foreach (string id in CveIdentifier.FindAll(text))
-                {
-                    if (!into.Contains(id))
-                    {
-                        into.Add(id);
-                    }
-                }
+                CveIdentifier.AddAll(text, into);
             }
         }
 
@@ -300,6 +286,11 @@ namespace SecurityOps.Feeds
             }
 
             text = text.Trim();
+            if (TryRfc822(text, out DateTimeOffset? fast))
+            {
+                return fast;
+            }
+
             DateTimeOffset value;
             char last = text[text.Length - 1];
             string rfc = last == 'T' || last == 'C' || last == 'Z' ? ZoneName.Replace(text, " +0000") : text;
@@ -312,6 +303,117 @@ namespace SecurityOps.Feeds
             }
 
             return value.ToUniversalTime();
+        }
+
+        private static readonly string[] DayNames = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+
+        private static readonly string[] MonthNames = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+        /// <summary>
+        /// The RSS date as feeds write it, "Mon, 26 Jan 2026 00:00:00 +0000" (or GMT, UT, UTC, Z), read by hand: no regex,
+        /// no format list. It answers only for text in exactly that shape with a consistent weekday, a real date and time
+        /// and a year from 1970 to 9998, and then gives what the general path gives; anything else (another shape, other
+        /// spacing or case, a 1-digit hour, a named zone such as EST) returns false and goes the general path.
+        /// </summary>
+        private static bool TryRfc822(string t, out DateTimeOffset? value)
+        {
+            value = null;
+
+            // "Ddd, d MMM yyyy HH:mm:ss " is 25 or 26 characters, then the zone.
+            if (t.Length < 26 || t[3] != ',' || t[4] != ' ')
+            {
+                return false;
+            }
+
+            int weekday = Array.IndexOf(DayNames, t.Substring(0, 3));
+            int i = 5;
+            int day = Digits(t, ref i, 1, 2);
+            if (weekday < 0 || day < 1 || t[i++] != ' ')
+            {
+                return false;
+            }
+
+            if (t.Length < i + 19)
+            {
+                return false;
+            }
+
+            int month = Array.IndexOf(MonthNames, t.Substring(i, 3)) + 1;
+            i += 3;
+            if (month < 1 || t[i++] != ' ')
+            {
+                return false;
+            }
+
+            int year = Digits(t, ref i, 4, 4);
+            if (year < 1970 || year > 9998 || t[i++] != ' ')
+            {
+                return false;
+            }
+
+            int hour = Digits(t, ref i, 2, 2);
+            if (hour < 0 || hour > 23 || t[i++] != ':')
+            {
+                return false;
+            }
+
+            int minute = Digits(t, ref i, 2, 2);
+            if (minute < 0 || minute > 59 || t[i++] != ':')
+            {
+                return false;
+            }
+
+            int second = Digits(t, ref i, 2, 2);
+            if (second < 0 || second > 59 || t[i++] != ' ')
+            {
+                return false;
+            }
+
+            int offsetMinutes;
+            string zone = t.Substring(i);
+            if (zone == "GMT" || zone == "UT" || zone == "UTC" || zone == "Z")
+            {
+                offsetMinutes = 0;
+            }
+            else if (zone.Length == 5 && (zone[0] == '+' || zone[0] == '-'))
+            {
+                int j = 1;
+                int hh = Digits(zone, ref j, 2, 2);
+                int mm = Digits(zone, ref j, 2, 2);
+                if (hh < 0 || hh > 13 || mm < 0 || mm > 59)
+                {
+                    return false;
+                }
+
+                offsetMinutes = (zone[0] == '-' ? -1 : 1) * (hh * 60 + mm);
+            }
+            else
+            {
+                return false;
+            }
+
+            if (day > DateTime.DaysInMonth(year, month) || (int)new DateTime(year, month, day).DayOfWeek != weekday)
+            {
+                return false;
+            }
+
+            value = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.FromMinutes(offsetMinutes)).ToUniversalTime();
+            return true;
+        }
+
+        /// <summary>The ASCII digits at <paramref name="i"/> (at least <paramref name="min"/>, at most <paramref name="max"/>) as a number, or -1.</summary>
+        private static int Digits(string t, ref int i, int min, int max)
+        {
+            int n = 0;
+            int count = 0;
+            while (count < max && i < t.Length && t[i] >= '0' && t[i] <= '9')
+            {
+                n = n * 10 + (t[i] - '0');
+                i++;
+                count++;
+            }
+
+            return count >= min ? n : -1;
         }
 
         /// <summary>A date the source writes on purpose for "none" (Go's 0001-01-01): no warning for it.</summary>
@@ -329,8 +431,82 @@ namespace SecurityOps.Feeds
                 return html;
             }
 
-            string text = Spaces.Replace(WebUtility.HtmlDecode(Tags.Replace(html, " ")), " ").Trim();
+            // Each tag (<...> up to the first >) becomes a space, entities are decoded, white space (what \s and Trim
+            // mean: char.IsWhiteSpace) collapses to single spaces and is trimmed. Without an '&' there is nothing to
+            // decode, so tags and spaces go in one pass; with one, tags go first, as entities may decode to '<'.
+            string text = html.IndexOf('&') < 0
+                ? Collapse(html, stripTags: true)
+                : Collapse(WebUtility.HtmlDecode(StripTags(html)), stripTags: false);
             return text.Length > maxLength ? text.Substring(0, maxLength) + "..." : text;
+        }
+
+        /// <summary>Each tag (from &lt; to the first &gt; after it) replaced by one space; a &lt; with no &gt; after it is text.</summary>
+        private static string StripTags(string html)
+        {
+            int open = html.IndexOf('<');
+            if (open < 0)
+            {
+                return html;
+            }
+
+            var sb = new System.Text.StringBuilder(html.Length);
+            int from = 0;
+            while (open >= 0)
+            {
+                int close = html.IndexOf('>', open + 1);
+                if (close < 0)
+                {
+                    break;
+                }
+
+                sb.Append(html, from, open - from).Append(' ');
+                from = close + 1;
+                open = html.IndexOf('<', from);
+            }
+
+            return sb.Append(html, from, html.Length - from).ToString();
+        }
+
+        /// <summary>Runs of white space (and, with <paramref name="stripTags"/>, tags) as single spaces, none at either end.</summary>
+        private static string Collapse(string s, bool stripTags)
+        {
+            var buffer = new char[s.Length];
+            int n = 0;
+            bool space = false;
+            bool other = false; // white space other than ' ' seen: the text changes even at the same length
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (stripTags && c == '<')
+                {
+                    int close = s.IndexOf('>', i + 1);
+                    if (close >= 0)
+                    {
+                        space = true;
+                        i = close;
+                        continue;
+                    }
+
+                    stripTags = false; // no tag from here on: the rest is text
+                }
+
+                if (char.IsWhiteSpace(c))
+                {
+                    space = true;
+                    other |= c != ' ';
+                    continue;
+                }
+
+                if (space && n > 0)
+                {
+                    buffer[n++] = ' ';
+                }
+
+                space = false;
+                buffer[n++] = c;
+            }
+
+            return n == s.Length && !other ? s : new string(buffer, 0, n);
         }
     }
 }

@@ -56,6 +56,28 @@ namespace SecurityOps.Model
             }
         }
 
+        /// <summary>
+        /// Adds every CVE id in <paramref name="text"/> (canonical, in order) that <paramref name="into"/> does not hold yet:
+        /// what <see cref="FindAll"/> gives, without its enumerator and set, and without running the pattern at all over
+        /// text that has no "CVE-" in it (the pattern's literal part matches ASCII c, v, e in either case and nothing else).
+        /// </summary>
+        internal static void AddAll(string text, List<string> into)
+        {
+            if (string.IsNullOrEmpty(text) || text.IndexOf("CVE-", System.StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                return;
+            }
+
+            for (Match m = InText.Match(text); m.Success; m = m.NextMatch())
+            {
+                string id = m.Value.ToUpperInvariant();
+                if (!into.Contains(id))
+                {
+                    into.Add(id);
+                }
+            }
+        }
+
         /// <summary>The one error for a value that is not a CVE id.</summary>
         public static SecurityOpsException Invalid(string id) =>
             new SecurityOpsException("InvalidCveId", FailureKind.InvalidArgument, id,
