@@ -32,13 +32,13 @@ namespace SecurityOps.Bench
 
             var engine = Rounds(rounds, "engine alone", null, new FreshRun { Import = false });
             var import = Rounds(rounds, "engine + Import-Module", null, new FreshRun());
-            var add = Rounds(rounds, "engine + import + Add-CveRecord", () => CveDatabaseBenchmark.CleanNewRecords(root), new FreshRun
+            var add = Rounds(rounds, "engine + import + Add-CveRecord", () => CveDatabaseBenchmark.CleanNewRecords(root, total), new FreshRun
             {
                 Script = "$n = @($input | Add-CveRecord -StatePath $args[0] | Where-Object IsNew).Count; \"$n new\"",
                 Input = "cve-items:" + total,
                 Again = true,
             }, root);
-            CveDatabaseBenchmark.CleanNewRecords(root);
+            CveDatabaseBenchmark.CleanNewRecords(root, total);
 
             double beyond = Median(import, t => t.WallMs) - Median(engine, t => t.WallMs);
             Console.WriteLine();
