@@ -70,6 +70,13 @@ namespace SecurityOps.Commands
 
         private readonly List<CveRecord> newRecords = new List<CveRecord>();
 
+        // Items are recorded in runs of this many: the run's known records are read on every core first, then merged in
+        // order, and what changed is written several files at a time. A run is small enough that output still streams,
+        // large enough to keep the cores busy.
+        private const int ReadAheadRun = 256;
+
+        private readonly List<CveObservation> pending = new List<CveObservation>();
+
         private IDisposable batch;
 
         protected override void BeginProcessing()
@@ -139,12 +146,6 @@ namespace SecurityOps.Commands
                 RecordPending();
             }
         }
-
-        // Items are recorded in runs of this many: the run's known records are read on every core first, then merged in
-        // order, and what changed is written several files at a time. A run is small enough that output still streams, large enough to keep the cores busy.
-        private const int ReadAheadRun = 256;
-
-        private readonly List<CveObservation> pending = new List<CveObservation>();
 
         private void RecordPending()
         {

@@ -59,16 +59,16 @@ namespace SecurityOps.Database
                 // than it saves.
                 var reads = new ReadAheadEntry[ids.Count];
                 System.Threading.Tasks.Parallel.For(0, ids.Count, i => reads[i] = ReadForMerge(ids[i]));
+                var opened = new RecordRun(this, held);
                 for (int i = 0; i < ids.Count; i++)
                 {
-                    readAhead[ids[i]] = reads[i];
+                    opened.Read[ids[i]] = reads[i];
                 }
 
-                return new RecordRun(this, held);
+                return opened;
             }
             catch
             {
-                readAhead.Clear();
                 held.Dispose();
                 throw;
             }
@@ -98,7 +98,7 @@ namespace SecurityOps.Database
             {
                 return new ReadAheadEntry { Text = text, Record = files.Parse<CveRecord>(text, path) };
             }
-            catch (Exception ex) when (ex is SecurityOpsException)
+            catch (SecurityOpsException ex)
             {
                 return new ReadAheadEntry { Error = ExceptionDispatchInfo.Capture(ex) };
             }
@@ -132,7 +132,7 @@ namespace SecurityOps.Database
                     previous = written;
                     record = files.Parse<CveRecord>(previous, path);
                 }
-                else if (readAhead.TryGetValue(id, out ReadAheadEntry read) && readAhead.Remove(id) && read != null)
+                else if (run != null && run.Read.TryGetValue(id, out ReadAheadEntry read) && run.Read.Remove(id) && read != null)
                 {
                     read.Error?.Throw();
                     record = read.Record;
@@ -345,9 +345,7 @@ namespace SecurityOps.Database
                 .OrderBy(d => d, StringComparer.Ordinal);
         }
 
-        private readonly Dictionary<string, ReadAheadEntry> readAhead = new Dictionary<string, ReadAheadEntry>(StringComparer.Ordinal);
-
-        private sealed class ReadAheadEntry
+        internal sealed class ReadAheadEntry
         {
             public string Text;
             public CveRecord Record;
@@ -371,6 +369,9 @@ namespace SecurityOps.Database
                 this.held = held;
                 database.run = this;
             }
+
+            /// <summary>Per CVE id, what the read-ahead read (null: left for Record to read itself); taken once.</summary>
+            internal Dictionary<string, ReadAheadEntry> Read { get; } = new Dictionary<string, ReadAheadEntry>(StringComparer.Ordinal);
 
             /// <summary>Per CVE id, the text its file will hold.</summary>
             internal Dictionary<string, string> Pending { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -417,12 +418,12 @@ namespace SecurityOps.Database
                 if (release != null)
                 {
                     Pending.Clear();
+                    Read.Clear();
                     if (database.run == this)
                     {
                         database.run = null;
                     }
 
-                    database.readAhead.Clear();
                     release.Dispose();
                 }
             }
