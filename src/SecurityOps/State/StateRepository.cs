@@ -163,7 +163,7 @@ namespace SecurityOps.State
         {
             string dir = Path.GetDirectoryName(path);
             Directory.CreateDirectory(dir);
-            string temp = Path.Combine(dir, "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N"));
+            string temp = TempBeside(path);
             try
             {
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, durable ? FileOptions.WriteThrough : FileOptions.None))
@@ -184,8 +184,7 @@ namespace SecurityOps.State
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 TryDelete(temp);
-                throw new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path,
-                    $"Could not write {path}: {ex.Message}", ex);
+                throw WriteFailed(path, ex);
             }
         }
 
@@ -200,7 +199,7 @@ namespace SecurityOps.State
 #if NET8_0_OR_GREATER
             if (!OperatingSystem.IsWindows())
             {
-                string temp = Path.Combine(Path.GetDirectoryName(path), "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N"));
+                string temp = TempBeside(path);
                 try
                 {
                     using (Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -214,13 +213,19 @@ namespace SecurityOps.State
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
                     TryDelete(temp);
-                    throw new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path,
-                        $"Could not write {path}: {ex.Message}", ex);
+                    throw WriteFailed(path, ex);
                 }
             }
 #endif
             WriteFileAtomic(path, stream => stream.Write(content, 0, content.Length), durable: false);
         }
+
+        /// <summary>A new temp file's path beside <paramref name="path"/>: hidden, and ignored by the state's .gitignore (.*.tmp-*).</summary>
+        private static string TempBeside(string path) =>
+            Path.Combine(Path.GetDirectoryName(path), "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N"));
+
+        private static SecurityOpsException WriteFailed(string path, Exception ex) =>
+            new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path, $"Could not write {path}: {ex.Message}", ex);
 
         public void Delete(string relativePath)
         {
