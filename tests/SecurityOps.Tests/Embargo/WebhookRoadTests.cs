@@ -112,14 +112,17 @@ namespace SecurityOps.Tests.Embargo
         [Fact]
         public async Task CancellingAWebhookPostStopsItsRetryWait()
         {
+            // Cancelled once the first attempt has reached the server (a fixed delay from the start could, on a busy
+            // machine, cancel before any request was made); the 20 s only keeps the test from hanging.
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await using var server = new LoopbackServer((context, request) =>
             {
                 context.Response.StatusCode = 503;
                 context.Response.Headers["Retry-After"] = "30";
+                cts.CancelAfter(TimeSpan.FromMilliseconds(300));
                 return Task.CompletedTask;
             });
             using var client = new WebhookClient(maxAttempts: 3, retryDelaySeconds: 0.01, maxRetryAfterSeconds: 60);
-            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
             var watch = System.Diagnostics.Stopwatch.StartNew();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.PostAsync(server.Url("hook").ToString(), "ops", "{}", null, cts.Token));
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
