@@ -82,7 +82,7 @@ namespace SecurityOps.Commands
         protected override void BeginProcessing()
         {
             database = new CveDatabase(Session.State.Files);
-            // Known records come from the parsed-record cache when their files are unchanged.
+            // One lock for the whole pipeline; known records the observation index shows unchanged are not read.
             batch = database.BeginBatch();
         }
 
@@ -157,7 +157,7 @@ namespace SecurityOps.Commands
             var observations = pending.ToList();
             pending.Clear();
             CveDatabase.RecordRun run = null;
-            TryRun(() => run = database.ReadAhead(observations.Select(o => o.CveId)));
+            TryRun(() => run = database.ReadAhead(observations));
             var recorded = new List<(CveObservation Observation, CveRecord Record)>(observations.Count);
             IReadOnlyDictionary<string, SecurityOpsException> failed = null;
             using (run)
@@ -230,7 +230,8 @@ namespace SecurityOps.Commands
                 });
             }
 
-            WriteVerbose($"CVE records: {added} new, {merged} merged, {unchanged} unchanged.");
+            WriteVerbose($"CVE records: {added} new, {merged} merged, {unchanged} unchanged" +
+                (database.AnsweredFromIndex > 0 ? $" ({database.AnsweredFromIndex} of them answered from {CveObservationIndex.RelativePath} without reading their files)." : "."));
         }
     }
 }

@@ -26,8 +26,9 @@ namespace SecurityOps.Database
         /// Starts a batch of <see cref="Record"/> calls (a feed's thousands of items). The state's lock file is held once
         /// for the whole batch (other processes wait for it as a whole); within this process each record still takes its
         /// turn, since a batch lives across a pipeline whose upstream cmdlets write the state from their own threads.
-        /// Each known record is read from its file by the hand-written record reader (State's CveRecordYaml): that costs
-        /// what the batch touches, where the parsed-record cache would cost the whole database. Dispose ends it.
+        /// The batch's runs (<see cref="ReadAhead"/>) answer known records from the observation index where they can,
+        /// and read the others with the hand-written record reader (State's CveRecordYaml). Dispose ends it and saves
+        /// what the index learned.
         /// </summary>
         public IDisposable BeginBatch()
         {
@@ -36,33 +37,68 @@ namespace SecurityOps.Database
                 throw new InvalidOperationException("A batch is already open on this database.");
             }
 
-            batch = new Batch(this, files.HoldLockForBatch());
+            IDisposable held = files.HoldLockForBatch();
+            // Read while the first items are bound: the pipeline's thread is busy, and the other cores are not.
+            string root = files.Root;
+            batch = new Batch(this, held, System.Threading.Tasks.Task.Run(() => CveObservationIndex.Load(root)));
             return batch;
         }
 
+        /// <summary>Known records this database answered from the observation index without reading their files.</summary>
+        public int AnsweredFromIndex => answeredFromIndex;
+
+        private int answeredFromIndex;
+
         /// <summary>
-        /// Reads ahead for a run of <see cref="Record"/> calls: the files of <paramref name="cveIds"/> are read and parsed
-        /// on every core, and each following Record of one of them takes what was read instead of reading it again (a
-        /// feed's items are mostly known records, and reading them one after another was most of a batch's time).
+        /// Reads ahead for a run of <see cref="Record"/> calls. A known record whose file the observation index shows to
+        /// hold every one of the run's observations of it is answered without reading its file (it cannot change). The
+        /// other files are read and parsed on every core, and each following Record of one of them takes what was read
+        /// instead of reading it again (a feed's items are mostly known records).
         /// Until Dispose, this thread holds the state's lock: no other thread of this process writes a record between
         /// the read-ahead and the merge. The run's Records keep what they would write, and <see cref="RecordRun.Write"/>
         /// writes it all at once, several files at a time (a durable write mostly waits for the disk, and the disk
         /// takes concurrent flushes together). What a run did not take, or did not write, is dropped at Dispose.
         /// </summary>
-        public RecordRun ReadAhead(IEnumerable<string> cveIds)
+        public RecordRun ReadAhead(IReadOnlyList<CveObservation> observations)
         {
             IDisposable held = files.AcquireLock();
             try
             {
-                var ids = cveIds.Select(CveRecord.NormalizeId).Where(id => id != null).Distinct().ToList();
+                CveObservationIndex index = batch?.Index;
+                var byId = new Dictionary<string, List<CveObservation>>(StringComparer.Ordinal);
+                var ids = new List<string>();
+                foreach (CveObservation observation in observations)
+                {
+                    string id = CveRecord.NormalizeId(observation.CveId);
+                    if (id == null)
+                    {
+                        continue;
+                    }
+
+                    if (!byId.TryGetValue(id, out List<CveObservation> same))
+                    {
+                        byId[id] = same = new List<CveObservation>(1);
+                        ids.Add(id);
+                    }
+
+                    same.Add(observation);
+                }
+
                 // Parallel.For over an array: nothing generic to compile in a fresh process, where PLINQ's would cost more
                 // than it saves.
                 var reads = new ReadAheadEntry[ids.Count];
-                System.Threading.Tasks.Parallel.For(0, ids.Count, i => reads[i] = ReadForMerge(ids[i]));
-                var opened = new RecordRun(this, held);
+                System.Threading.Tasks.Parallel.For(0, ids.Count, i => reads[i] = ReadForMerge(ids[i], byId[ids[i]], index));
+                var opened = new RecordRun(this, held, index);
                 for (int i = 0; i < ids.Count; i++)
                 {
-                    opened.Read[ids[i]] = reads[i];
+                    if (reads[i] != null && reads[i].Answered)
+                    {
+                        opened.Answered.Add(ids[i]);
+                    }
+                    else
+                    {
+                        opened.Read[ids[i]] = reads[i];
+                    }
                 }
 
                 return opened;
@@ -74,15 +110,50 @@ namespace SecurityOps.Database
             }
         }
 
-        /// <summary>A record's file as <see cref="Record"/> needs it: its text (null when absent) and what it parses to, or the failure.</summary>
-        private ReadAheadEntry ReadForMerge(string id)
+        /// <summary>
+        /// A record's file as <see cref="Record"/> needs it: answered by the index, or its text (null when absent) and what
+        /// it parses to, or the failure; with the file's size, time and content hash for the index to learn from.
+        /// </summary>
+        private ReadAheadEntry ReadForMerge(string id, List<CveObservation> observations, CveObservationIndex index)
         {
-            string relative = CveRecord.PathFor(id);
-            string path = files.FullPath(relative);
-            string text;
+            string path = files.FullPath(CveRecord.PathFor(id));
+            CveObservationIndex.Entry known = index?.Find(id);
+            bool holdsAll = known != null;
+            foreach (CveObservation observation in observations)
+            {
+                // Every observation of the run gets its fingerprint here, on the run's cores.
+                observation.Fingerprint = observation.ComputeFingerprint();
+                holdsAll &= known != null && known.Holds(observation.Fingerprint.Value);
+            }
+
+            // The file's size and time before its bytes: a change after this shows as a stamp that no longer matches.
+            var info = new FileInfo(path);
+            DateTime statAt = DateTime.UtcNow;
+            long size, ticks;
             try
             {
-                text = File.ReadAllText(path);
+                if (!info.Exists)
+                {
+                    return new ReadAheadEntry();
+                }
+
+                size = info.Length;
+                ticks = info.LastWriteTimeUtc.Ticks;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return null;
+            }
+
+            if (holdsAll && known.StampMatches(size, ticks))
+            {
+                return new ReadAheadEntry { Answered = true };
+            }
+
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(path);
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
             {
@@ -94,9 +165,18 @@ namespace SecurityOps.Database
                 return null;
             }
 
+            Hash128 content = Hash128.Of(bytes);
+            if (holdsAll && known.Content == content)
+            {
+                // The same bytes under a new time (a fresh checkout): answered, and the time noted for next time.
+                index.Learn(id, size, ticks, statAt, content, null);
+                return new ReadAheadEntry { Answered = true };
+            }
+
+            string text = StateRepository.DecodeText(bytes);
             try
             {
-                return new ReadAheadEntry { Text = text, Record = files.Parse<CveRecord>(text, path) };
+                return new ReadAheadEntry { Text = text, Record = files.Parse<CveRecord>(text, path), Size = size, ModifiedTicks = ticks, ReadAt = statAt, Content = content };
             }
             catch (SecurityOpsException ex)
             {
@@ -122,14 +202,27 @@ namespace SecurityOps.Database
             DateTimeOffset now = ModuleContext.UtcNow;
             using (files.AcquireLock())
             {
+                if (run != null && run.Answered.Contains(id))
+                {
+                    // The index showed the file holds what every observation of the run says: nothing to merge or write.
+                    Interlocked.Increment(ref answeredFromIndex);
+                    string relative = CveRecord.PathFor(id);
+                    CveRecord answered = CveRecord.Deferred(id, () => files.Read<CveRecord>(relative) ?? throw RecordGone(id, relative));
+                    answered.IsNew = false;
+                    answered.Changed = false;
+                    return answered;
+                }
+
                 // What a read-ahead run read is taken once: a second item for the same CVE reads the file it wrote.
                 CveRecord record;
                 string previous;
                 string path = files.FullPath(CveRecord.PathFor(id));
-                if (run != null && run.Pending.TryGetValue(id, out string written))
+                ReadAheadEntry fromDisk = null;
+                if (run != null && run.Pending.TryGetValue(id, out PendingWrite written))
                 {
-                    // Merged earlier in this run and not yet on disk: what the run will write is the record's text.
-                    previous = written;
+                    // Merged earlier in this run and not yet on disk: what the run will write is the record's text (a
+                    // record of its own, as the earlier item's output keeps what that item made of it).
+                    previous = written.Text(files);
                     record = files.Parse<CveRecord>(previous, path);
                 }
                 else if (run != null && run.Read.TryGetValue(id, out ReadAheadEntry read) && run.Read.Remove(id) && read != null)
@@ -137,6 +230,7 @@ namespace SecurityOps.Database
                     read.Error?.Throw();
                     record = read.Record;
                     previous = read.Text;
+                    fromDisk = read;
                 }
                 else
                 {
@@ -156,12 +250,18 @@ namespace SecurityOps.Database
                     record.LastUpdated = now;
                     if (run != null)
                     {
-                        run.Pending[id] = files.Serialize(record.RelativePath, record, previous);
+                        // Written out (and serialized, on every core) when the run is written.
+                        run.Pending[id] = new PendingWrite(record, previous);
                     }
                     else
                     {
                         files.Write(record.RelativePath, record, previous);
                     }
+                }
+                else if (fromDisk?.Record != null && observation.Fingerprint != null)
+                {
+                    // Merged into the file as read and changed nothing: the same observation on the same file is answered next time.
+                    run.Index?.Learn(id, fromDisk.Size, fromDisk.ModifiedTicks, fromDisk.ReadAt, fromDisk.Content, observation.Fingerprint);
                 }
 
                 record.IsNew = isNew;
@@ -347,10 +447,39 @@ namespace SecurityOps.Database
 
         internal sealed class ReadAheadEntry
         {
+            /// <summary>True when the observation index answered for the file (not read).</summary>
+            public bool Answered;
             public string Text;
             public CveRecord Record;
             public ExceptionDispatchInfo Error;
+
+            // The file as it was read, for the observation index.
+            public long Size;
+            public long ModifiedTicks;
+            public DateTime ReadAt;
+            public Hash128 Content;
         }
+
+        /// <summary>A record a run changed or created, and the text its file held (kept: a person's keys and comments carry over).</summary>
+        internal sealed class PendingWrite
+        {
+            private readonly CveRecord record;
+            private readonly string previous;
+            private string text;
+
+            public PendingWrite(CveRecord record, string previous)
+            {
+                this.record = record;
+                this.previous = previous;
+            }
+
+            /// <summary>The text the file will hold: serialized on first use (by the run's writers, on every core).</summary>
+            public string Text(StateRepository files) => text ??= files.Serialize(record.RelativePath, record, previous);
+        }
+
+        private static SecurityOpsException RecordGone(string id, string relative) =>
+            new SecurityOpsException("CveRecordGone", FailureKind.ObjectNotFound, id,
+                $"{id}'s record file ({relative}) was removed after Add-CveRecord reported the record unchanged; its content can no longer be read.");
 
         private RecordRun run;
 
@@ -363,18 +492,25 @@ namespace SecurityOps.Database
             private readonly CveDatabase database;
             private IDisposable held;
 
-            internal RecordRun(CveDatabase database, IDisposable held)
+            internal RecordRun(CveDatabase database, IDisposable held, CveObservationIndex index)
             {
                 this.database = database;
                 this.held = held;
+                Index = index;
                 database.run = this;
             }
+
+            /// <summary>The batch's observation index (null outside a batch).</summary>
+            internal CveObservationIndex Index { get; }
+
+            /// <summary>CVE ids the index answered for: every observation of them in the run is already in their files.</summary>
+            internal HashSet<string> Answered { get; } = new HashSet<string>(StringComparer.Ordinal);
 
             /// <summary>Per CVE id, what the read-ahead read (null: left for Record to read itself); taken once.</summary>
             internal Dictionary<string, ReadAheadEntry> Read { get; } = new Dictionary<string, ReadAheadEntry>(StringComparer.Ordinal);
 
-            /// <summary>Per CVE id, the text its file will hold.</summary>
-            internal Dictionary<string, string> Pending { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+            /// <summary>Per CVE id, what its file will hold.</summary>
+            internal Dictionary<string, PendingWrite> Pending { get; } = new Dictionary<string, PendingWrite>(StringComparer.Ordinal);
 
             /// <summary>
             /// Writes every record the run changed or created, each atomically and durably, several at a time. Returns
@@ -392,7 +528,8 @@ namespace SecurityOps.Database
                     try
                     {
                         // The static write: this thread's lock covers the workers, which must not ask for it themselves.
-                        StateRepository.WriteFileAtomic(database.files.FullPath(CveRecord.PathFor(items[i].Key)), items[i].Value);
+                        string text = items[i].Value.Text(database.files);
+                        StateRepository.WriteFileAtomic(database.files.FullPath(CveRecord.PathFor(items[i].Key)), text);
                     }
                     catch (SecurityOpsException ex)
                     {
@@ -419,6 +556,7 @@ namespace SecurityOps.Database
                 {
                     Pending.Clear();
                     Read.Clear();
+                    Answered.Clear();
                     if (database.run == this)
                     {
                         database.run = null;
@@ -429,22 +567,48 @@ namespace SecurityOps.Database
             }
         }
 
-        /// <summary>The cache of parsed records, loaded once the batch has read enough records to pay for it.</summary>
+        /// <summary>A batch: the state's lock file held, and the observation index (loaded in the background).</summary>
         private sealed class Batch : IDisposable
         {
             private readonly CveDatabase database;
+            private readonly System.Threading.Tasks.Task<CveObservationIndex> index;
             private IDisposable heldLock;
 
-            public Batch(CveDatabase database, IDisposable heldLock)
+            public Batch(CveDatabase database, IDisposable heldLock, System.Threading.Tasks.Task<CveObservationIndex> index)
             {
                 this.database = database;
                 this.heldLock = heldLock;
+                this.index = index;
+            }
+
+            /// <summary>The index; null when it could not be loaded (only more reading).</summary>
+            public CveObservationIndex Index
+            {
+                get
+                {
+                    try
+                    {
+                        return index.GetAwaiter().GetResult();
+                    }
+                    catch (Exception ex) when (!(ex is OutOfMemoryException))
+                    {
+                        return null;
+                    }
+                }
             }
 
             public void Dispose()
             {
                 database.batch = null;
-                Interlocked.Exchange(ref heldLock, null)?.Dispose();
+                IDisposable release = Interlocked.Exchange(ref heldLock, null);
+                if (release != null)
+                {
+                    using (release)
+                    using (database.files.AcquireLock())
+                    {
+                        Index?.Save();
+                    }
+                }
             }
         }
 

@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Text;
 using SecurityOps.Model;
 
 namespace SecurityOps.Database
@@ -26,6 +29,88 @@ namespace SecurityOps.Database
         public string CvssVector { get; set; }
 
         public List<string> References { get; set; } = new List<string>();
+
+        /// <summary>The observation's <see cref="ComputeFingerprint"/>, once a read-ahead has computed it.</summary>
+        public Hash128? Fingerprint { get; set; }
+
+        /// <summary>
+        /// A hash of everything the observation says (every field <see cref="CveDatabase.Merge"/> reads): two observations
+        /// with the same fingerprint merge the same into any record. Each value is written with its length, so no two
+        /// different observations share an encoding.
+        /// </summary>
+        public Hash128 ComputeFingerprint()
+        {
+            var text = new StringBuilder(256);
+            void Add(string value) => (value == null ? text.Append('~') : text.Append(value.Length).Append(':').Append(value)).Append(';');
+            void AddList(IList<string> values)
+            {
+                text.Append(values == null ? "~" : values.Count.ToString(CultureInfo.InvariantCulture)).Append('[');
+                foreach (string value in values ?? (IList<string>)new string[0])
+                {
+                    Add(value);
+                }
+
+                text.Append(']');
+            }
+
+            Add(CveId);
+            Add(Source);
+            Add(AdvisoryId);
+            Add(Link);
+            Add(Title);
+            Add(Summary);
+            Add(CvssScore?.ToString("R", CultureInfo.InvariantCulture));
+            Add(CvssVector);
+            AddList(References);
+            text.Append(Packages == null ? "~" : Packages.Count.ToString(CultureInfo.InvariantCulture)).Append('{');
+            foreach (PackageRef package in Packages ?? new List<PackageRef>())
+            {
+                if (package == null)
+                {
+                    text.Append("~;");
+                    continue;
+                }
+
+                Add(package.Name);
+                Add(package.Ecosystem);
+                AddList(package.Vulnerable);
+                AddList(package.Unaffected);
+                AddList(package.Versions);
+                text.Append(package.Ranges == null ? "~" : package.Ranges.Count.ToString(CultureInfo.InvariantCulture)).Append('(');
+                foreach (AffectedRange range in package.Ranges ?? new List<AffectedRange>())
+                {
+                    if (range == null)
+                    {
+                        text.Append("~;");
+                        continue;
+                    }
+
+                    Add(range.Type);
+                    text.Append(range.Events == null ? "~" : range.Events.Count.ToString(CultureInfo.InvariantCulture)).Append('<');
+                    foreach (RangeEvent e in range.Events ?? new List<RangeEvent>())
+                    {
+                        if (e == null)
+                        {
+                            text.Append("~;");
+                            continue;
+                        }
+
+                        Add(e.Introduced);
+                        Add(e.Fixed);
+                        Add(e.LastAffected);
+                        Add(e.Limit);
+                    }
+
+                    text.Append('>');
+                }
+
+                text.Append(')');
+            }
+
+            text.Append('}');
+            // The UTF-16 code units as they are: an encoding would turn different unpaired surrogates into the same bytes.
+            return Hash128.Of(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.ToString().AsSpan()).ToArray());
+        }
 
         /// <summary>What a feed item says about one of its CVEs (as Add-CveRecord binds it from the pipeline).</summary>
         public static CveObservation FromFeedItem(SecurityFeedItem item, string cveId) => new CveObservation

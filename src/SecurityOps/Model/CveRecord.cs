@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System.Threading;
 using System.Text.Json.Serialization;
 
 namespace SecurityOps.Model
@@ -34,49 +35,117 @@ namespace SecurityOps.Model
     /// <summary>A CVE in the team's database: one file, cves/&lt;year&gt;/CVE-YYYY-NNNN.yaml.</summary>
     public sealed class CveRecord : IVersionedDocument
     {
-
         public static readonly string[] Statuses = { "new", "triaged", "tracked", "fixed", "not-affected", "rejected" };
 
-        public int SchemaVersion { get; set; } = SchemaVersions.Current;
+        // The stored fields. A record answered from the observation index (Deferred) has only its id until one of them is used.
+        private int schemaVersion = SchemaVersions.Current;
+        private string status = "new";
+        private string title;
+        private string summary;
+        private List<PackageRef> packages = new List<PackageRef>();
+        private List<CveSighting> sources = new List<CveSighting>();
+        private List<string> references = new List<string>();
+        private double? cvssScore;
+        private string cvssVector;
+        private string cvssSource;
+        private DateTimeOffset? cvssSetAt;
+        private CveRelevance relevance;
+        private DateTimeOffset? firstSeen;
+        private DateTimeOffset? lastUpdated;
+        private IssueLink issue;
+        private string fixedIn;
+        private string notes;
+        private DateTimeOffset? embargoedUntil;
+        private Func<CveRecord> deferred;
+
+        /// <summary>
+        /// A record known to be unchanged whose file has not been read: its id is set, and the rest is read from its file
+        /// the first time any stored field is used (so "| Where-Object IsNew" reads nothing). A record the file no
+        /// longer holds fails then, with the reader's error.
+        /// </summary>
+        internal static CveRecord Deferred(string cveId, Func<CveRecord> read) => new CveRecord { CveId = cveId, deferred = read };
+
+        /// <summary>True while a deferred record's file has not been read.</summary>
+        internal bool IsDeferred => Volatile.Read(ref deferred) != null;
+
+        private void Load()
+        {
+            Func<CveRecord> read = Volatile.Read(ref deferred);
+            if (read == null)
+            {
+                return;
+            }
+
+            lock (read)
+            {
+                if (deferred == null)
+                {
+                    return;
+                }
+
+                CveRecord stored = read();
+                schemaVersion = stored.schemaVersion;
+                status = stored.status;
+                title = stored.title;
+                summary = stored.summary;
+                packages = stored.packages;
+                sources = stored.sources;
+                references = stored.references;
+                cvssScore = stored.cvssScore;
+                cvssVector = stored.cvssVector;
+                cvssSource = stored.cvssSource;
+                cvssSetAt = stored.cvssSetAt;
+                relevance = stored.relevance;
+                firstSeen = stored.firstSeen;
+                lastUpdated = stored.lastUpdated;
+                issue = stored.issue;
+                fixedIn = stored.fixedIn;
+                notes = stored.notes;
+                embargoedUntil = stored.embargoedUntil;
+                Volatile.Write(ref deferred, null);
+            }
+        }
+
+        public int SchemaVersion { get { Load(); return schemaVersion; } set { Load(); schemaVersion = value; } }
 
         public string CveId { get; set; }
 
-        public string Status { get; set; } = "new";
+        public string Status { get { Load(); return status; } set { Load(); status = value; } }
 
-        public string Title { get; set; }
+        public string Title { get { Load(); return title; } set { Load(); title = value; } }
 
-        public string Summary { get; set; }
+        public string Summary { get { Load(); return summary; } set { Load(); summary = value; } }
 
-        public List<PackageRef> Packages { get; set; } = new List<PackageRef>();
+        public List<PackageRef> Packages { get { Load(); return packages; } set { Load(); packages = value; } }
 
-        public List<CveSighting> Sources { get; set; } = new List<CveSighting>();
+        public List<CveSighting> Sources { get { Load(); return sources; } set { Load(); sources = value; } }
 
-        public List<string> References { get; set; } = new List<string>();
+        public List<string> References { get { Load(); return references; } set { Load(); references = value; } }
 
-        public double? CvssScore { get; set; }
+        public double? CvssScore { get { Load(); return cvssScore; } set { Load(); cvssScore = value; } }
 
-        public string CvssVector { get; set; }
+        public string CvssVector { get { Load(); return cvssVector; } set { Load(); cvssVector = value; } }
 
         /// <summary>Where the vector came from (a feed's name, or "manual") and when it was set.</summary>
-        public string CvssSource { get; set; }
+        public string CvssSource { get { Load(); return cvssSource; } set { Load(); cvssSource = value; } }
 
-        public DateTimeOffset? CvssSetAt { get; set; }
+        public DateTimeOffset? CvssSetAt { get { Load(); return cvssSetAt; } set { Load(); cvssSetAt = value; } }
 
         /// <summary>Whether the project ships what the CVE touches (null until an inventory exists).</summary>
-        public CveRelevance Relevance { get; set; }
+        public CveRelevance Relevance { get { Load(); return relevance; } set { Load(); relevance = value; } }
 
-        public DateTimeOffset? FirstSeen { get; set; }
+        public DateTimeOffset? FirstSeen { get { Load(); return firstSeen; } set { Load(); firstSeen = value; } }
 
-        public DateTimeOffset? LastUpdated { get; set; }
+        public DateTimeOffset? LastUpdated { get { Load(); return lastUpdated; } set { Load(); lastUpdated = value; } }
 
-        public IssueLink Issue { get; set; }
+        public IssueLink Issue { get { Load(); return issue; } set { Load(); issue = value; } }
 
-        public string FixedIn { get; set; }
+        public string FixedIn { get { Load(); return fixedIn; } set { Load(); fixedIn = value; } }
 
-        public string Notes { get; set; }
+        public string Notes { get { Load(); return notes; } set { Load(); notes = value; } }
 
         /// <summary>Until this time the record must not reach a public place (set for CVEs from private cases).</summary>
-        public DateTimeOffset? EmbargoedUntil { get; set; }
+        public DateTimeOffset? EmbargoedUntil { get { Load(); return embargoedUntil; } set { Load(); embargoedUntil = value; } }
 
         /// <summary>True while the record's own embargo has not ended at <paramref name="now"/> (a case's embargo aside).</summary>
         public bool IsEmbargoed(DateTimeOffset now) => EmbargoedUntil != null && now < EmbargoedUntil.Value;

@@ -108,6 +108,23 @@ namespace SecurityOps.State
             return value;
         }
 
+        /// <summary>
+        /// A file's bytes as text, as File.ReadAllText reads them: UTF-8 unless a byte order mark says otherwise (for a
+        /// caller that also needs the bytes, such as their hash).
+        /// </summary>
+        public static string DecodeText(byte[] bytes)
+        {
+            if (bytes.Length >= 2 && (bytes[0] == 0xEF || bytes[0] == 0xFE || bytes[0] == 0xFF || bytes[0] == 0x00))
+            {
+                using (var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+                {
+                    return reader.ReadToEnd();
+                }
+            }
+
+            return Encoding.UTF8.GetString(bytes);
+        }
+
         public string ReadText(string relativePath)
         {
             string path = FullPath(relativePath);

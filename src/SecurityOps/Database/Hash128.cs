@@ -1,0 +1,76 @@
+using System;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace SecurityOps.Database
+{
+    /// <summary>
+    /// The first 128 bits of a SHA-256: what the observation index compares (a record file's bytes, an observation's
+    /// content). A cryptographic hash because a feed's author chooses what it says: finding two observations with
+    /// the same 128-bit value is out of reach, where a fast non-cryptographic hash could be steered.
+    /// </summary>
+    internal readonly struct Hash128 : IEquatable<Hash128>
+    {
+        // One hasher per thread: creating one costs more than hashing a record.
+        [ThreadStatic]
+        private static SHA256 hasher;
+
+        private readonly ulong high;
+        private readonly ulong low;
+
+        private Hash128(ulong high, ulong low)
+        {
+            this.high = high;
+            this.low = low;
+        }
+
+        public bool IsEmpty => high == 0 && low == 0;
+
+        public static Hash128 Of(byte[] bytes, int count)
+        {
+            hasher ??= SHA256.Create();
+            byte[] digest = hasher.ComputeHash(bytes, 0, count);
+            return new Hash128(ReadBigEndian(digest, 0), ReadBigEndian(digest, 8));
+        }
+
+        public static Hash128 Of(byte[] bytes) => Of(bytes, bytes.Length);
+
+        /// <summary>Reads the 32 lower-case hex digits <see cref="ToString"/> writes; false for anything else.</summary>
+        public static bool TryParse(string text, int start, int length, out Hash128 value)
+        {
+            value = default;
+            if (length != 32 ||
+                !ulong.TryParse(text.Substring(start, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong h) ||
+                !ulong.TryParse(text.Substring(start + 16, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong l))
+            {
+                return false;
+            }
+
+            value = new Hash128(h, l);
+            return true;
+        }
+
+        public override string ToString() => high.ToString("x16", CultureInfo.InvariantCulture) + low.ToString("x16", CultureInfo.InvariantCulture);
+
+        public bool Equals(Hash128 other) => high == other.high && low == other.low;
+
+        public override bool Equals(object obj) => obj is Hash128 other && Equals(other);
+
+        public override int GetHashCode() => (int)low ^ (int)(low >> 32) ^ (int)high;
+
+        public static bool operator ==(Hash128 a, Hash128 b) => a.Equals(b);
+
+        public static bool operator !=(Hash128 a, Hash128 b) => !a.Equals(b);
+
+        private static ulong ReadBigEndian(byte[] bytes, int offset)
+        {
+            ulong value = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                value = (value << 8) | bytes[offset + i];
+            }
+
+            return value;
+        }
+    }
+}
