@@ -25,7 +25,7 @@ namespace SecurityOps.Tests.State
         };
 
         [ThreadStatic]
-        private static bool usedTricky;
+        internal static bool usedTricky;
 
         private static string Pick(Random rng)
         {
@@ -41,7 +41,7 @@ namespace SecurityOps.Tests.State
         private static DateTimeOffset? Time(Random rng) =>
             rng.Next(4) == 0 ? null : new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(rng.Next(200_000_000));
 
-        private static CveRecord RandomRecord(Random rng)
+        internal static CveRecord RandomRecord(Random rng)
         {
             var r = new CveRecord
             {
@@ -124,7 +124,7 @@ namespace SecurityOps.Tests.State
             {
                 usedTricky = false;
                 CveRecord original = RandomRecord(rng);
-                string text = YamlFormat.Serialize(original);
+                string text = YamlFormat.SerializeGeneral(original);
                 CveRecord general = YamlFormat.DeserializeGeneral<CveRecord>(text, "random.yaml");
                 bool plain = !usedTricky;
                 plainTotal += plain ? 1 : 0;
