@@ -76,6 +76,19 @@ $items | Add-CveRecord -StatePath $state -Verbose").AssertNoErrors();
         }
 
         [Fact]
+        public void VerboseSaysWhetherEachRecordIsCreatedOrMerged()
+        {
+            using var state = new StateScope(ps, git: false);
+            state.Run("Add-CveRecord -StatePath $state -CveId CVE-2025-1111 -Package curl -Source feed -Confirm:$false | Out-Null").AssertNoErrors();
+            const string Items = "'CVE-2025-1111', 'CVE-2025-9999' | ForEach-Object { [pscustomobject]@{ CveId = $_; Packages = 'curl'; Source = 'feed' } }";
+
+            // The words ShouldProcess shows name what happens to each file.
+            var result = state.Run(Items + " | Add-CveRecord -StatePath $state -Verbose").AssertNoErrors();
+            Assert.Contains(result.Verbose, v => v.Contains("\"Merge into the CVE record\"") && v.Contains("CVE-2025-1111"));
+            Assert.Contains(result.Verbose, v => v.Contains("\"Create the CVE record\"") && v.Contains("CVE-2025-9999"));
+        }
+
+        [Fact]
         public void ARecordThatCannotBeWrittenIsAnErrorNamingItsFileAndIsNotOutputWhileTheOthersAreWritten()
         {
             using var state = new StateScope(ps, git: false);
