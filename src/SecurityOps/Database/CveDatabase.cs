@@ -525,15 +525,21 @@ namespace SecurityOps.Database
                 var options = new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = ConcurrentWrites };
                 System.Threading.Tasks.Parallel.For(0, items.Length, options, i =>
                 {
+                    string path = database.files.FullPath(CveRecord.PathFor(items[i].Key));
                     try
                     {
                         // The static write: this thread's lock covers the workers, which must not ask for it themselves.
                         string text = items[i].Value.Text(database.files);
-                        StateRepository.WriteFileAtomic(database.files.FullPath(CveRecord.PathFor(items[i].Key)), text);
+                        StateRepository.WriteFileAtomic(path, text);
                     }
                     catch (SecurityOpsException ex)
                     {
                         failures[i] = ex;
+                    }
+                    catch (Exception ex) when (!(ex is OutOfMemoryException))
+                    {
+                        // A record the YAML library cannot write is that record's error, not the end of the run.
+                        failures[i] = new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path, $"Could not write {path}: {ex.Message}", ex);
                     }
                 });
 

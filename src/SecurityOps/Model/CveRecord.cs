@@ -65,9 +65,6 @@ namespace SecurityOps.Model
         /// </summary>
         internal static CveRecord Deferred(string cveId, Func<CveRecord> read) => new CveRecord { CveId = cveId, deferred = read };
 
-        /// <summary>True while a deferred record's file has not been read.</summary>
-        internal bool IsDeferred => Volatile.Read(ref deferred) != null;
-
         private void Load()
         {
             Func<CveRecord> read = Volatile.Read(ref deferred);

@@ -89,6 +89,22 @@ $items | Add-CveRecord -StatePath $state -Verbose").AssertNoErrors();
         }
 
         [Fact]
+        public void TextTheYamlLibraryCannotWriteFailsThatRecordAloneAndTheRunGoesOn()
+        {
+            // YamlDotNet writes a text that starts with a tab and a bracket as a plain scalar it cannot read back.
+            using var state = new StateScope(ps, git: false);
+            var result = state.Run("'CVE-2026-1000', 'CVE-2026-2000', 'CVE-2026-3000' | ForEach-Object { [pscustomobject]@{ CveId = $_; Packages = 'curl'; Source = 'feed'; References = $(if ($_ -eq 'CVE-2026-2000') { @(\"`t[87\") } else { @() }) } } | Add-CveRecord -StatePath $state -ErrorAction Continue");
+
+            Assert.Null(result.Terminating);
+            Assert.Equal(new[] { "CVE-2026-1000", "CVE-2026-3000" }, result.Objects<CveRecord>().Select(r => r.CveId));
+            var error = Assert.Single(result.Errors);
+            Assert.StartsWith("StateWriteFailed,", error.FullyQualifiedErrorId);
+            Assert.EndsWith("CVE-2026-2000.yaml", (string)error.TargetObject);
+            Assert.False(File.Exists(state.File("cves/2026/CVE-2026-2000.yaml")));
+            Assert.True(File.Exists(state.File("cves/2026/CVE-2026-3000.yaml")));
+        }
+
+        [Fact]
         public void ARecordThatCannotBeWrittenIsAnErrorNamingItsFileAndIsNotOutputWhileTheOthersAreWritten()
         {
             using var state = new StateScope(ps, git: false);
