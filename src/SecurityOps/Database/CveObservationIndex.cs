@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -35,7 +36,8 @@ namespace SecurityOps.Database
         private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
         private readonly string path;
-        private readonly Dictionary<string, Entry> entries;
+        // Read by the read-ahead's threads without a lock; what is learned is written under the gate.
+        private readonly ConcurrentDictionary<string, Entry> entries;
         private readonly List<string> learned = new List<string>();
         private readonly object gate = new object();
         private bool rewrite;
@@ -43,7 +45,7 @@ namespace SecurityOps.Database
         private CveObservationIndex(string path, Dictionary<string, Entry> entries, bool rewrite)
         {
             this.path = path;
-            this.entries = entries;
+            this.entries = new ConcurrentDictionary<string, Entry>(entries, StringComparer.Ordinal);
             this.rewrite = rewrite;
         }
 
@@ -106,13 +108,7 @@ namespace SecurityOps.Database
         }
 
         /// <summary>What the index knows of <paramref name="cveId"/>'s file; null when nothing.</summary>
-        public Entry Find(string cveId)
-        {
-            lock (gate)
-            {
-                return entries.TryGetValue(cveId, out Entry entry) ? entry : null;
-            }
-        }
+        public Entry Find(string cveId) => entries.TryGetValue(cveId, out Entry entry) ? entry : null;
 
         /// <summary>
         /// Records that the file of <paramref name="cveId"/>, of this size and time (read at <paramref name="readAt"/>)

@@ -11,9 +11,11 @@ namespace SecurityOps.Database
     /// </summary>
     internal readonly struct Hash128 : IEquatable<Hash128>
     {
+#if !NET8_0_OR_GREATER
         // One hasher per thread: creating one costs more than hashing a record.
         [ThreadStatic]
         private static SHA256 hasher;
+#endif
 
         private readonly ulong high;
         private readonly ulong low;
@@ -28,9 +30,16 @@ namespace SecurityOps.Database
 
         public static Hash128 Of(byte[] bytes, int count)
         {
+#if NET8_0_OR_GREATER
+            // The one-shot form: no hasher object, no result array.
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(new ReadOnlySpan<byte>(bytes, 0, count), digest);
+            return new Hash128(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(digest), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(digest.Slice(8)));
+#else
             hasher ??= SHA256.Create();
             byte[] digest = hasher.ComputeHash(bytes, 0, count);
             return new Hash128(ReadBigEndian(digest, 0), ReadBigEndian(digest, 8));
+#endif
         }
 
         public static Hash128 Of(byte[] bytes) => Of(bytes, bytes.Length);
@@ -62,6 +71,7 @@ namespace SecurityOps.Database
 
         public static bool operator !=(Hash128 a, Hash128 b) => !a.Equals(b);
 
+#if !NET8_0_OR_GREATER
         private static ulong ReadBigEndian(byte[] bytes, int offset)
         {
             ulong value = 0;
@@ -72,5 +82,6 @@ namespace SecurityOps.Database
 
             return value;
         }
+#endif
     }
 }
