@@ -361,7 +361,7 @@ namespace SecurityOps.Database
             bool fullRead = query.Years == null && query.IdFilter == null && passedOver == 0 && writtenSince == null;
             Dictionary<string, CveIndexCache.Entry> cached = Volatile.Read(ref cacheLoad)?.GetAwaiter().GetResult() ?? new Dictionary<string, CveIndexCache.Entry>();
             var fresh = fullRead ? new List<CveIndexCache.Entry>(found.Count) : null;
-            int parsed = 0;
+            int parsed = 0, restamped = 0;
 
             // Parse in ordered chunks: bounded memory, all cores, output still in id order.
             const int chunk = 2048;
@@ -371,29 +371,24 @@ namespace SecurityOps.Database
                 var loaded = slice.AsParallel().AsOrdered().Select(f =>
                 {
                     long size = f.File.Length, ticks = f.File.LastWriteTimeUtc.Ticks;
-                    if (cached.TryGetValue(f.Key, out var hit) && hit.Size == size && hit.ModifiedTicks == ticks)
+                    cached.TryGetValue(f.Key, out var hit);
+                    if (hit != null && hit.Size == size && hit.ModifiedTicks == ticks && FromCache(hit, query) is var same && same.Entry != null)
                     {
-                        // The summary decides; only a record that matches has its cached JSON parsed.
-                        if (!Matches(hit, query))
-                        {
-                            return (Entry: hit, Error: (StateFileException)null, Parsed: false, Match: false);
-                        }
-
-                        try
-                        {
-                            if (hit.Record != null)
-                            {
-                                return (Entry: hit, Error: (StateFileException)null, Parsed: false, Match: true);
-                            }
-                        }
-                        catch (System.Text.Json.JsonException)
-                        {
-                            // A damaged cache line: the YAML file answers instead.
-                        }
+                        return same;
                     }
 
-                    var (record, error) = Load(f.File.FullName);
-                    return (Entry: record == null ? null : CveIndexCache.Entry.For(f.Key, size, ticks, record), Error: error, Parsed: true, Match: record != null && Matches(record, query));
+                    byte[] bytes = File.ReadAllBytes(f.File.FullName);
+                    Hash128 content = Hash128.Of(bytes);
+                    if (hit != null && hit.Size == size && hit.Content == content && FromCache(hit.WithStamp(ticks), query) is var renewed && renewed.Entry != null)
+                    {
+                        // The same bytes under a new time (a fresh checkout, a copy): the cache still answers, and is
+                        // written again with the file's new time.
+                        Interlocked.Increment(ref restamped);
+                        return renewed;
+                    }
+
+                    var (record, error) = Load(bytes, f.File.FullName);
+                    return (Entry: record == null ? null : CveIndexCache.Entry.For(f.Key, size, ticks, content, record), Error: error, Parsed: true, Match: record != null && Matches(record, query));
                 }).ToList();
 
                 foreach (var (entry, error, wasParsed, match) in loaded)
@@ -413,18 +408,42 @@ namespace SecurityOps.Database
                 }
             }
 
-            if (fullRead && (parsed > 0 || fresh.Count != cached.Count) && found.Count > 256)
+            if (fullRead && (parsed > 0 || restamped > 0 || fresh.Count != cached.Count) && found.Count > 256)
             {
                 cache.Save(fresh);
             }
         }
 
-        private static (CveRecord, StateFileException) Load(string path)
+        /// <summary>
+        /// A cached record as a query's answer: its summary decides, and only a record that matches has its cached JSON
+        /// parsed. No entry (Entry null) when that JSON is damaged: the YAML file answers instead.
+        /// </summary>
+        private static (CveIndexCache.Entry Entry, StateFileException Error, bool Parsed, bool Match) FromCache(CveIndexCache.Entry hit, CveQuery query)
+        {
+            if (!Matches(hit, query))
+            {
+                return (hit, null, false, false);
+            }
+
+            try
+            {
+                if (hit.Record != null)
+                {
+                    return (hit, null, false, true);
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+
+            return (null, null, false, false);
+        }
+
+        private static (CveRecord, StateFileException) Load(byte[] bytes, string path)
         {
             try
             {
-                using var reader = new StreamReader(path);
-                return (YamlFormat.Deserialize<CveRecord>(reader, path), null);
+                return (YamlFormat.Deserialize<CveRecord>(StateRepository.DecodeText(bytes), path), null);
             }
             catch (StateFileException ex)
             {

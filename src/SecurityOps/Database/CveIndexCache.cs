@@ -16,17 +16,20 @@ namespace SecurityOps.Database
     /// path, size and modification time. Reading 100,000 small YAML files is dominated by YAML parsing; with the cache
     /// only files changed since the last full read are parsed again. The YAML files stay the only truth: a missing,
     /// stale or corrupt cache just means more parsing.
-    /// One line per record: the key, then a summary of the fields queries filter on (status, relevance, package names,
-    /// last change), then the record as JSON. Loading reads only the keys and summaries; a record's JSON is parsed
+    /// A file whose time changed but whose bytes did not (a fresh checkout gives every file a new time) is still
+    /// answered from the cache: each line keeps the SHA-256 of the file's bytes, and only a file whose size or bytes
+    /// differ is parsed again.
+    /// One line per record: the key, its size, time and content hash, then a summary of the fields queries filter on
+    /// (status, relevance, package names, last change), then the record as JSON. Loading reads only the keys and summaries; a record's JSON is parsed
     /// when it is asked for, so a query that matches 200 of 100,000 records parses 200.
     /// </summary>
     internal sealed class CveIndexCache
     {
         public const string RelativePath = ".cache/cve-index.jsonl";
-        private const string Header = "securityops-cve-index 2";
+        private const string Header = "securityops-cve-index 3";
         private const char Field = '\t';
         private const char ListSeparator = '\u001f';
-        private const int SummaryFields = 7;
+        private const int SummaryFields = 8;
 
         internal static readonly JsonSerializerOptions Options = new JsonSerializerOptions
         {
@@ -126,6 +129,9 @@ namespace SecurityOps.Database
 
             public long ModifiedTicks { get; private set; }
 
+            /// <summary>The SHA-256 of the file's bytes (its first 128 bits).</summary>
+            public Hash128 Content { get; private set; }
+
             public string Status { get; private set; }
 
             public string Relevance { get; private set; }
@@ -150,11 +156,20 @@ namespace SecurityOps.Database
                 }
             }
 
-            public static Entry For(string path, long size, long modifiedTicks, CveRecord record) => new Entry
+            /// <summary>The same entry for the same bytes under a new file time.</summary>
+            public Entry WithStamp(long modifiedTicks)
+            {
+                var copy = (Entry)MemberwiseClone();
+                copy.ModifiedTicks = modifiedTicks;
+                return copy;
+            }
+
+            public static Entry For(string path, long size, long modifiedTicks, Hash128 content, CveRecord record) => new Entry
             {
                 Path = path,
                 Size = size,
                 ModifiedTicks = modifiedTicks,
+                Content = content,
                 record = record,
                 Status = record.Status,
                 Relevance = record.Relevance?.State,
@@ -187,10 +202,15 @@ namespace SecurityOps.Database
                     return null;
                 }
 
-                long? changed = null;
-                if (fields[3].Length > 0)
+                if (!Hash128.TryParse(fields[3], 0, fields[3].Length, out Hash128 content))
                 {
-                    if (!long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out long t))
+                    return null;
+                }
+
+                long? changed = null;
+                if (fields[4].Length > 0)
+                {
+                    if (!long.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out long t))
                     {
                         return null;
                     }
@@ -203,10 +223,11 @@ namespace SecurityOps.Database
                     Path = fields[0],
                     Size = size,
                     ModifiedTicks = ticks,
+                    Content = content,
                     ChangedTicks = changed,
-                    Status = fields[4].Length == 0 ? null : fields[4],
-                    Relevance = fields[5].Length == 0 ? null : fields[5],
-                    PackageNames = fields[6].Length == 0 ? Array.Empty<string>() : fields[6].Split(ListSeparator),
+                    Status = fields[5].Length == 0 ? null : fields[5],
+                    Relevance = fields[6].Length == 0 ? null : fields[6],
+                    PackageNames = fields[7].Length == 0 ? Array.Empty<string>() : fields[7].Split(ListSeparator),
                     json = line.Slice(offset),
                 };
             }
@@ -217,6 +238,7 @@ namespace SecurityOps.Database
                 text.Append(Clean(Path)).Append(Field)
                     .Append(Size.ToString(CultureInfo.InvariantCulture)).Append(Field)
                     .Append(ModifiedTicks.ToString(CultureInfo.InvariantCulture)).Append(Field)
+                    .Append(Content.ToString()).Append(Field)
                     .Append(ChangedTicks?.ToString(CultureInfo.InvariantCulture)).Append(Field)
                     .Append(Clean(Status)).Append(Field)
                     .Append(Clean(Relevance)).Append(Field)

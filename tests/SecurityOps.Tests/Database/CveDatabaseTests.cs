@@ -49,6 +49,34 @@ namespace SecurityOps.Tests.Database
         }
 
         [Fact]
+        public void FilesWithTheSameBytesUnderNewTimesAreAnsweredFromTheCacheAndChangedBytesAreReadAgain()
+        {
+            using var temp = new TempFolder();
+            var db = Seed(temp, 300);
+            Assert.Equal(300, db.Query(null).Count());
+            string cachePath = Path.Combine(temp.Path, CveIndexCache.RelativePath);
+
+            // Mark what the cache holds, so an answer from it can be told from one parsed from the YAML file.
+            File.WriteAllText(cachePath, File.ReadAllText(cachePath).Replace("\"Status\":\"new\"", "\"Status\":\"from-cache\""));
+
+            // A checkout writes every file again: the same bytes under new times; one file's bytes differ at the same size.
+            foreach (string file in Directory.GetFiles(Path.Combine(temp.Path, "cves", "2024")))
+            {
+                string text = File.ReadAllText(file);
+                File.WriteAllText(file, file.EndsWith("CVE-2024-1005.yaml", StringComparison.Ordinal) ? text.Replace("status: new", "status: fix") : text);
+                File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-5));
+            }
+
+            var all = db.Query(null).ToList();
+            Assert.Equal("fix", all.Single(r => r.CveId == "CVE-2024-1005").Status);
+            Assert.All(all.Where(r => r.CveId != "CVE-2024-1005"), r => Assert.Equal("from-cache", r.Status));
+
+            // The cache was written again with the new times: the next query answers the same without hashing.
+            Assert.Equal(all.Select(r => r.Status), db.Query(null).Select(r => r.Status));
+            Assert.Contains("fix", File.ReadAllText(cachePath));
+        }
+
+        [Fact]
         public void FilteredQueriesAnswerTheSameFromTheCacheAsFromTheFiles()
         {
             using var temp = new TempFolder();
