@@ -26,8 +26,6 @@ namespace SecurityOps.Database
             this.low = low;
         }
 
-        public bool IsEmpty => high == 0 && low == 0;
-
         public static Hash128 Of(byte[] bytes, int count)
         {
 #if NET8_0_OR_GREATER
