@@ -379,12 +379,13 @@ namespace SecurityOps.Database
 
                     byte[] bytes = File.ReadAllBytes(f.File.FullName);
                     Hash128 content = Hash128.Of(bytes);
-                    if (hit != null && hit.Size == size && hit.Content == content && FromCache(hit.WithStamp(ticks), query) is var renewed && renewed.Entry != null)
+                    if (hit != null && hit.Size == size && hit.Content == content && !Matches(hit, query))
                     {
-                        // The same bytes under a new time (a fresh checkout, a copy): the cache still answers, and is
-                        // written again with the file's new time.
+                        // The same bytes under a new time (a fresh checkout, a copy): the cached summary still says the
+                        // record is not asked for, and the cache is written again with the file's new time. (A record
+                        // that is asked for is parsed from the bytes at hand: as quick as its cached JSON.)
                         Interlocked.Increment(ref restamped);
-                        return renewed;
+                        return (Entry: hit.WithStamp(ticks), Error: (StateFileException)null, Parsed: false, Match: false);
                     }
 
                     var (record, error) = Load(bytes, f.File.FullName);

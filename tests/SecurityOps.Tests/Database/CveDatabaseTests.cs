@@ -56,8 +56,8 @@ namespace SecurityOps.Tests.Database
             Assert.Equal(300, db.Query(null).Count());
             string cachePath = Path.Combine(temp.Path, CveIndexCache.RelativePath);
 
-            // Mark what the cache holds, so an answer from it can be told from one parsed from the YAML file.
-            File.WriteAllText(cachePath, File.ReadAllText(cachePath).Replace("\"Status\":\"new\"", "\"Status\":\"from-cache\""));
+            // Mark the summaries the cache holds, so an answer from it can be told from one parsed from the YAML file.
+            File.WriteAllText(cachePath, File.ReadAllText(cachePath).Replace("\tnew\t", "\tmarked\t"));
 
             // A checkout writes every file again: the same bytes under new times; one file's bytes differ at the same size.
             foreach (string file in Directory.GetFiles(Path.Combine(temp.Path, "cves", "2024")))
@@ -67,13 +67,19 @@ namespace SecurityOps.Tests.Database
                 File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-5));
             }
 
-            var all = db.Query(null).ToList();
-            Assert.Equal("fix", all.Single(r => r.CveId == "CVE-2024-1005").Status);
-            Assert.All(all.Where(r => r.CveId != "CVE-2024-1005"), r => Assert.Equal("from-cache", r.Status));
+            // A query the summaries answer: the unchanged bytes are answered by the (marked) cache, not parsed; the
+            // changed file is parsed.
+            var news = new CveQuery { Statuses = new System.Collections.Generic.HashSet<string> { "new" } };
+            Assert.Empty(db.Query(news));
+            Assert.Equal(new[] { "CVE-2024-1005" }, db.Query(new CveQuery { Statuses = new System.Collections.Generic.HashSet<string> { "fix" } }).Select(r => r.CveId));
 
-            // The cache was written again with the new times: the next query answers the same without hashing.
-            Assert.Equal(all.Select(r => r.Status), db.Query(null).Select(r => r.Status));
-            Assert.Contains("fix", File.ReadAllText(cachePath));
+            // The cache now holds the files' new times (the next query answers without hashing), and a full read
+            // returns every record, the changed one as its file says.
+            string stamp = File.GetLastWriteTimeUtc(Path.Combine(temp.Path, "cves", "2024", "CVE-2024-1007.yaml")).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains("\t" + stamp + "\t", File.ReadAllText(cachePath));
+            var all = db.Query(null).ToList();
+            Assert.Equal(300, all.Count);
+            Assert.Equal("fix", all.Single(r => r.CveId == "CVE-2024-1005").Status);
         }
 
         [Fact]
