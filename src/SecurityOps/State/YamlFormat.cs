@@ -68,19 +68,6 @@ namespace SecurityOps.State
             return NotEmpty(Reader.Deserialize<T>(text), fileForErrors);
         }
 
-        public static T Deserialize<T>(TextReader text, string fileForErrors)
-        {
-            try
-            {
-                return NotEmpty(Reader.Deserialize<T>(text), fileForErrors);
-            }
-            catch (YamlException ex)
-            {
-                throw new StateFileException("StateFileInvalid", fileForErrors, ex.Start.Line, ex.Start.Column,
-                    Describe(ex), ex);
-            }
-        }
-
         /// <summary>
         /// A state file that holds no document (zero bytes, only comments: a write cut short, a bad merge) is an error
         /// naming the file, never a null that a caller would take for "no record" and write anew over.
@@ -112,6 +99,15 @@ namespace SecurityOps.State
                 return written;
             }
 
+            return SerializeGeneral(value, previousText, fileForErrors);
+        }
+
+        /// <summary>The general writer alone (no hand-written path): the reference the hand-written CVE record writer is tested against.</summary>
+        internal static string SerializeGeneral(object value) => SerializeGeneral(value, null, null);
+
+        /// <summary>YamlDotNet's serializer, its output parsed, a person's keys carried over, nulls stripped, emitted again.</summary>
+        private static string SerializeGeneral(object value, string previousText, string fileForErrors)
+        {
             string fresh = FullWriter.Serialize(value);
             YamlNode updated = ParseNode(fresh, "(generated)");
             YamlNode previous = null;
@@ -139,17 +135,6 @@ namespace SecurityOps.State
             }
 
             return YamlComments.Carry(previousText, previous, text);
-        }
-
-        /// <summary>The general writer alone (no hand-written path): the reference the hand-written CVE record writer is tested against.</summary>
-        internal static string SerializeGeneral(object value)
-        {
-            YamlNode updated = StripNulls(ParseNode(FullWriter.Serialize(value), "(generated)"));
-            var stream = new YamlStream(new YamlDocument(updated));
-            using var writer = new StringWriter { NewLine = "\n" };
-            stream.Save(writer, assignAnchors: false);
-            string text = writer.ToString();
-            return text.EndsWith("...\n", StringComparison.Ordinal) ? text.Substring(0, text.Length - 4) : text;
         }
 
         /// <summary>The text of a file of an older schema, brought up to the current one (<see cref="SchemaMigration"/>); other text as it is.</summary>
