@@ -123,7 +123,7 @@ namespace SecurityOps.Database
             {
                 // Every observation of the run gets its fingerprint here, on the run's cores.
                 observation.Fingerprint = observation.ComputeFingerprint();
-                holdsAll &= known != null && known.Holds(observation.Fingerprint.Value);
+                holdsAll = holdsAll && known.Holds(observation.Fingerprint.Value);
             }
 
             // The file's size and time before its bytes: a change after this shows as a stamp that no longer matches.

@@ -42,10 +42,10 @@ namespace SecurityOps.Database
         private readonly object gate = new object();
         private bool rewrite;
 
-        private CveObservationIndex(string path, Dictionary<string, Entry> entries, bool rewrite)
+        private CveObservationIndex(string path, ConcurrentDictionary<string, Entry> entries, bool rewrite)
         {
             this.path = path;
-            this.entries = new ConcurrentDictionary<string, Entry>(entries, StringComparer.Ordinal);
+            this.entries = entries;
             this.rewrite = rewrite;
         }
 
@@ -57,13 +57,11 @@ namespace SecurityOps.Database
             typeof(CveObservationIndex).Assembly.ManifestModule.ModuleVersionId.ToString("N") + " " +
             typeof(YamlDotNet.Serialization.IDeserializer).Assembly.FullName;
 
-        public int Count => entries.Count;
-
         /// <summary>Reads the index of the state at <paramref name="stateRoot"/>; never fails (anything wrong reads as empty).</summary>
         public static CveObservationIndex Load(string stateRoot)
         {
             string path = Path.Combine(stateRoot, RelativePath.Replace('/', Path.DirectorySeparatorChar));
-            var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            var entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
             string text;
             try
             {
@@ -183,13 +181,17 @@ namespace SecurityOps.Database
                     }
                     else
                     {
-                        using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read))
+                        using (var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
                         {
                             // A line left torn by an earlier write cut short gets its end first, so the next line stands alone.
                             var text = new StringBuilder();
-                            if (stream.Length > 0 && LastByte(path) != (byte)'\n')
+                            if (stream.Length > 0)
                             {
-                                text.Append('\n');
+                                stream.Seek(-1, SeekOrigin.End);
+                                if (stream.ReadByte() != '\n')
+                                {
+                                    text.Append('\n');
+                                }
                             }
 
                             foreach (string line in learned)
@@ -198,6 +200,7 @@ namespace SecurityOps.Database
                             }
 
                             byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
+                            stream.Seek(0, SeekOrigin.End);
                             stream.Write(bytes, 0, bytes.Length);
                         }
                     }
@@ -208,15 +211,6 @@ namespace SecurityOps.Database
                 {
                     // Only a cache: the next run reads those records again.
                 }
-            }
-        }
-
-        private static int LastByte(string path)
-        {
-            using (var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-            {
-                read.Seek(-1, SeekOrigin.End);
-                return read.ReadByte();
             }
         }
 

@@ -1,13 +1,14 @@
 using System;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 
 namespace SecurityOps.Database
 {
     /// <summary>
-    /// The first 128 bits of a SHA-256: what the observation index compares (a record file's bytes, an observation's
-    /// content). A cryptographic hash because a feed's author chooses what it says: finding two observations with
-    /// the same 128-bit value is out of reach, where a fast non-cryptographic hash could be steered.
+    /// The first 128 bits of a SHA-256: what the observation index and the parsed-record cache compare (a record file's
+    /// bytes, an observation's content). A cryptographic hash because a feed's author chooses what it says: finding
+    /// two observations with the same 128-bit value is out of reach, where a fast non-cryptographic hash could be steered.
     /// </summary>
     internal readonly struct Hash128 : IEquatable<Hash128>
     {
@@ -26,21 +27,18 @@ namespace SecurityOps.Database
             this.low = low;
         }
 
-        public static Hash128 Of(byte[] bytes, int count)
+        public static Hash128 Of(byte[] bytes)
         {
 #if NET8_0_OR_GREATER
             // The one-shot form: no hasher object, no result array.
             Span<byte> digest = stackalloc byte[32];
-            SHA256.HashData(new ReadOnlySpan<byte>(bytes, 0, count), digest);
-            return new Hash128(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(digest), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(digest.Slice(8)));
+            SHA256.HashData(bytes, digest);
 #else
             hasher ??= SHA256.Create();
-            byte[] digest = hasher.ComputeHash(bytes, 0, count);
-            return new Hash128(ReadBigEndian(digest, 0), ReadBigEndian(digest, 8));
+            ReadOnlySpan<byte> digest = hasher.ComputeHash(bytes);
 #endif
+            return new Hash128(BinaryPrimitives.ReadUInt64BigEndian(digest), BinaryPrimitives.ReadUInt64BigEndian(digest.Slice(8)));
         }
-
-        public static Hash128 Of(byte[] bytes) => Of(bytes, bytes.Length);
 
         /// <summary>Reads the 32 lower-case hex digits <see cref="ToString"/> writes; false for anything else.</summary>
         public static bool TryParse(string text, int start, int length, out Hash128 value)
@@ -68,18 +66,5 @@ namespace SecurityOps.Database
         public static bool operator ==(Hash128 a, Hash128 b) => a.Equals(b);
 
         public static bool operator !=(Hash128 a, Hash128 b) => !a.Equals(b);
-
-#if !NET8_0_OR_GREATER
-        private static ulong ReadBigEndian(byte[] bytes, int offset)
-        {
-            ulong value = 0;
-            for (int i = 0; i < 8; i++)
-            {
-                value = (value << 8) | bytes[offset + i];
-            }
-
-            return value;
-        }
-#endif
     }
 }
