@@ -83,44 +83,10 @@ namespace SecurityOps.Commands
         // up only when someone reads them (-WhatIf, -Confirm or a prompt its preference asks for, -Verbose).
         private bool describeAction;
 
-        private bool ShouldProcessIsShown()
-        {
-            var bound = MyInvocation.BoundParameters;
-            bool Set(string name) => bound.TryGetValue(name, out object value) && value is SwitchParameter s && s.IsPresent;
-            if (GitHubCmdletSupport.IsWhatIf(this) || Set("Confirm") || Set("Verbose"))
-            {
-                return true;
-            }
-
-            if (!bound.ContainsKey("Verbose") &&
-                (!Preference("VerbosePreference", out ActionPreference verbose) || (verbose != ActionPreference.SilentlyContinue && verbose != ActionPreference.Ignore)))
-            {
-                return true;
-            }
-
-            // This cmdlet's impact is Medium: a preference of Medium or Low prompts.
-            return !bound.ContainsKey("Confirm") &&
-                (!Preference("ConfirmPreference", out ConfirmImpact confirm) || (confirm != ConfirmImpact.None && confirm <= ConfirmImpact.Medium));
-        }
-
-        /// <summary>A preference variable's value; false (read as "it may show") when it holds something else.</summary>
-        private bool Preference<T>(string name, out T value) where T : struct
-        {
-            object raw = SessionState.PSVariable.GetValue(name);
-            raw = raw is PSObject wrapped ? wrapped.BaseObject : raw;
-            if (raw is T typed)
-            {
-                value = typed;
-                return true;
-            }
-
-            return Enum.TryParse(raw?.ToString(), ignoreCase: true, out value);
-        }
-
         protected override void BeginProcessing()
         {
             database = new CveDatabase(Session.State.Files);
-            describeAction = ShouldProcessIsShown();
+            describeAction = ShouldProcessIsShown(ConfirmImpact.Medium);
             // One lock for the whole pipeline; known records the observation index shows unchanged are not read.
             batch = database.BeginBatch();
         }

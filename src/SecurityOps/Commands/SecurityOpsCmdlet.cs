@@ -153,6 +153,44 @@ namespace SecurityOps.Commands
         /// -SmtpCredential. A script written for the older -Credential gets this clear error instead of its mail login
         /// being used as something else.
         /// </summary>
+        /// <summary>
+        /// True when ShouldProcess will show its words to someone: -WhatIf (or its preference), -Confirm, a confirmation
+        /// prompt <paramref name="impact"/> meets under $ConfirmPreference, or -Verbose (or a verbose preference). A
+        /// cmdlet whose words cost work (a file lookup per item) builds them only then.
+        /// </summary>
+        protected bool ShouldProcessIsShown(ConfirmImpact impact)
+        {
+            var bound = MyInvocation.BoundParameters;
+            bool Set(string name) => bound.TryGetValue(name, out object value) && value is SwitchParameter s && s.IsPresent;
+            if (GitHubCmdletSupport.IsWhatIf(this) || Set("Confirm") || Set("Verbose"))
+            {
+                return true;
+            }
+
+            if (!bound.ContainsKey("Verbose") &&
+                (!Preference("VerbosePreference", out ActionPreference verbose) || (verbose != ActionPreference.SilentlyContinue && verbose != ActionPreference.Ignore)))
+            {
+                return true;
+            }
+
+            return !bound.ContainsKey("Confirm") &&
+                (!Preference("ConfirmPreference", out ConfirmImpact confirm) || (confirm != ConfirmImpact.None && confirm <= impact));
+        }
+
+        /// <summary>A preference variable's value; false (read as "it may show") when it holds something else.</summary>
+        private bool Preference<T>(string name, out T value) where T : struct
+        {
+            object raw = SessionState.PSVariable.GetValue(name);
+            raw = raw is PSObject wrapped ? wrapped.BaseObject : raw;
+            if (raw is T typed)
+            {
+                value = typed;
+                return true;
+            }
+
+            return Enum.TryParse(raw?.ToString(), ignoreCase: true, out value);
+        }
+
         protected void RefuseCredentialAsMailLogin(PSCredential credential)
         {
             if (credential != null)
