@@ -107,8 +107,9 @@ namespace SecurityOps.Bench
             Console.WriteLine($"Get-CveRecord, all {all[0]} records: {load.ElapsedMilliseconds} ms; managed heap held by the result: {held / (1024 * 1024)} MB; process peak working set: {process.PeakWorkingSet64 / (1024 * 1024)} MB");
             Invoke(runspace, "$global:all = $null");
 
-            // A scheduled job's fresh checkout gives every file a new time: the cache answers by the files' bytes (each
-            // file read and hashed, none parsed), then holds the new times.
+            // A scheduled job's fresh checkout gives every file a new time: each file is read and hashed; a read of
+            // everything parses what it returns from the bytes at hand (a filtered query answers the others from the
+            // cached summaries), and the cache then holds the new times.
             DateTime checkout = DateTime.UtcNow.AddMinutes(-1);
             foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "cves"), "CVE-*.yaml", SearchOption.AllDirectories))
             {
@@ -129,7 +130,7 @@ namespace SecurityOps.Bench
             var parseAll = Stopwatch.StartNew();
             Invoke(runspace, "$null = Get-CveRecord -StatePath $args[0]", root);
             parseAll.Stop();
-            Console.WriteLine($"Get-CveRecord, all, after every record file got a new time (as a checkout leaves them): {afterCheckout.ElapsedMilliseconds} ms (each file read and hashed, none parsed), " +
+            Console.WriteLine($"Get-CveRecord, all, after every record file got a new time (as a checkout leaves them): {afterCheckout.ElapsedMilliseconds} ms (each file read, hashed and parsed), " +
                               $"then {again.ElapsedMilliseconds} ms; without the cache (each file read and parsed): {parseAll.ElapsedMilliseconds} ms");
             return 0;
         }
