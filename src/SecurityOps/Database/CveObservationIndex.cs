@@ -62,43 +62,57 @@ namespace SecurityOps.Database
         {
             string path = Path.Combine(stateRoot, RelativePath.Replace('/', Path.DirectorySeparatorChar));
             var entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
-            string text;
+            int lines = 0;
             try
             {
-                text = File.Exists(path) ? File.ReadAllText(path, Encoding.UTF8) : null;
+                if (!File.Exists(path))
+                {
+                    return new CveObservationIndex(path, entries, rewrite: true);
+                }
+
+                // Line by line through a small buffer: the whole file as one string (megabytes, on the large object heap)
+                // cost more in fresh memory than the parse itself, at the start of every run.
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
+                {
+                    // A torn last line (a write cut short) is not taken: the file must end with a line's end.
+                    long whole = stream.Length;
+                    if (whole > 0)
+                    {
+                        stream.Seek(-1, SeekOrigin.End);
+                        if (stream.ReadByte() != '\n')
+                        {
+                            whole = -1;
+                        }
+
+                        stream.Seek(0, SeekOrigin.Begin);
+                    }
+
+                    using (var reader = new StreamReader(stream, new UTF8Encoding(false), false, 64 * 1024))
+                    {
+                        if (reader.ReadLine() != Header)
+                        {
+                            return new CveObservationIndex(path, entries, rewrite: true); // another build's (or damaged): start again
+                        }
+
+                        for (string line = reader.ReadLine(); line != null; line = reader.ReadLine())
+                        {
+                            if (whole < 0 && reader.Peek() < 0)
+                            {
+                                break; // the torn last line
+                            }
+
+                            lines++;
+                            if (Entry.TryParse(line, out string id, out Entry entry))
+                            {
+                                entries[id] = entry;
+                            }
+                        }
+                    }
+                }
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                text = null;
-            }
-
-            if (text == null)
-            {
-                return new CveObservationIndex(path, entries, rewrite: true);
-            }
-
-            int firstEnd = text.IndexOf('\n');
-            if (firstEnd < 0 || text.Substring(0, firstEnd) != Header)
-            {
-                return new CveObservationIndex(path, entries, rewrite: true); // another build's (or damaged): start again
-            }
-
-            int lines = 0;
-            for (int start = firstEnd + 1; start < text.Length;)
-            {
-                int end = text.IndexOf('\n', start);
-                if (end < 0)
-                {
-                    break; // a torn last line (a write cut short) is not taken
-                }
-
-                lines++;
-                if (Entry.TryParse(text, start, end, out string id, out Entry entry))
-                {
-                    entries[id] = entry;
-                }
-
-                start = end + 1;
+                return new CveObservationIndex(path, new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal), rewrite: true);
             }
 
             // Mostly replaced lines: written again whole at the next save.
@@ -217,12 +231,28 @@ namespace SecurityOps.Database
         /// <summary>One record file as the index knows it.</summary>
         internal sealed class Entry
         {
+            // A line read from the index keeps its fingerprints as written (32 hex digits each, comma-separated, from
+            // fingerprintsAt) until something needs them as values: a lookup only searches the text, and most lines
+            // read are never looked up (a record reported again, or replaced by a later line).
+            private readonly string line;
+            private readonly int fingerprintsAt;
+            private Hash128[] fingerprints;
+
             public Entry(long size, long modifiedTicks, Hash128 content, Hash128[] fingerprints)
             {
                 Size = size;
                 ModifiedTicks = modifiedTicks;
                 Content = content;
-                Fingerprints = fingerprints;
+                this.fingerprints = fingerprints;
+            }
+
+            private Entry(long size, long modifiedTicks, Hash128 content, string line, int fingerprintsAt)
+            {
+                Size = size;
+                ModifiedTicks = modifiedTicks;
+                Content = content;
+                this.line = line;
+                this.fingerprintsAt = fingerprintsAt;
             }
 
             public long Size { get; }
@@ -232,70 +262,134 @@ namespace SecurityOps.Database
 
             public Hash128 Content { get; }
 
-            public Hash128[] Fingerprints { get; }
+            /// <summary>The observations the file holds (a damaged one, whose digits are not all hex, is not held).</summary>
+            public Hash128[] Fingerprints => fingerprints ?? (fingerprints = ReadFingerprints(line, fingerprintsAt));
 
             /// <summary>True when a file of this size and time is the one recorded, without reading it.</summary>
             public bool StampMatches(long size, long modifiedTicks) => ModifiedTicks != 0 && Size == size && ModifiedTicks == modifiedTicks;
 
-            public bool Holds(Hash128 fingerprint) => Array.IndexOf(Fingerprints, fingerprint) >= 0;
+            public bool Holds(Hash128 fingerprint)
+            {
+                Hash128[] values = fingerprints;
+                if (values != null)
+                {
+                    return Array.IndexOf(values, fingerprint) >= 0;
+                }
+
+                // Its digits at the start of one of the line's fingerprints (a match is all hex: the digits searched are).
+                string digits = fingerprint.ToString();
+                for (int at = line.IndexOf(digits, fingerprintsAt, StringComparison.Ordinal); at >= 0; at = line.IndexOf(digits, at + 1, StringComparison.Ordinal))
+                {
+                    if ((at - fingerprintsAt) % 33 == 0)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
 
             internal bool SameAs(Entry other) =>
                 Size == other.Size && ModifiedTicks == other.ModifiedTicks && Content == other.Content && Fingerprints.SequenceEqual(other.Fingerprints);
 
             internal string Line(string cveId)
             {
-                var line = new StringBuilder(96 + 33 * Fingerprints.Length)
+                Hash128[] values = Fingerprints;
+                var text = new StringBuilder(96 + 33 * values.Length)
                     .Append(cveId).Append('\t')
                     .Append(Size.ToString(CultureInfo.InvariantCulture)).Append('\t')
                     .Append(ModifiedTicks.ToString(CultureInfo.InvariantCulture)).Append('\t')
                     .Append(Content.ToString()).Append('\t');
-                for (int i = 0; i < Fingerprints.Length; i++)
+                for (int i = 0; i < values.Length; i++)
                 {
-                    line.Append(i == 0 ? string.Empty : ",").Append(Fingerprints[i].ToString());
+                    text.Append(i == 0 ? string.Empty : ",").Append(values[i].ToString());
                 }
 
-                return line.Append('\n').ToString();
+                return text.Append('\n').ToString();
             }
 
-            /// <summary>Parses the line text[start..end); false when it is not a whole, well-formed entry.</summary>
-            internal static bool TryParse(string text, int start, int end, out string cveId, out Entry entry)
+            /// <summary>
+            /// Parses a line of the index (without its end); false when it is not a whole, well-formed entry. The
+            /// fingerprints' shape is checked here, their digits when they are first needed.
+            /// </summary>
+            internal static bool TryParse(string line, out string cveId, out Entry entry)
             {
                 cveId = null;
                 entry = null;
-                int t1 = text.IndexOf('\t', start, end - start);
-                int t2 = t1 < 0 ? -1 : text.IndexOf('\t', t1 + 1, end - t1 - 1);
-                int t3 = t2 < 0 ? -1 : text.IndexOf('\t', t2 + 1, end - t2 - 1);
-                int t4 = t3 < 0 ? -1 : text.IndexOf('\t', t3 + 1, end - t3 - 1);
-                if (t4 < 0 || end - t4 - 1 < 32)
+                int end = line.Length;
+                int t1 = line.IndexOf('\t');
+                int t2 = t1 < 0 ? -1 : line.IndexOf('\t', t1 + 1);
+                int t3 = t2 < 0 ? -1 : line.IndexOf('\t', t2 + 1);
+                int t4 = t3 < 0 ? -1 : line.IndexOf('\t', t3 + 1);
+                if (t4 < 0 || end - t4 - 1 < 32 || (end - t4) % 33 != 0 || line.IndexOf('\t', t4 + 1) >= 0)
                 {
                     return false;
                 }
 
-                string id = text.Substring(start, t1 - start);
+                for (int comma = t4 + 33; comma < end; comma += 33)
+                {
+                    if (line[comma] != ',')
+                    {
+                        return false;
+                    }
+                }
+
+                string id = line.Substring(0, t1);
                 if (!id.StartsWith("CVE-", StringComparison.Ordinal) ||
-                    !long.TryParse(text.Substring(t1 + 1, t2 - t1 - 1), NumberStyles.None, CultureInfo.InvariantCulture, out long size) ||
-                    !long.TryParse(text.Substring(t2 + 1, t3 - t2 - 1), NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) ||
-                    !Hash128.TryParse(text, t3 + 1, t4 - t3 - 1, out Hash128 content))
+                    !TryReadDecimal(line, t1 + 1, t2, out long size) ||
+                    !TryReadDecimal(line, t2 + 1, t3, out long ticks) ||
+                    !Hash128.TryParse(line, t3 + 1, t4 - t3 - 1, out Hash128 content))
                 {
                     return false;
                 }
 
-                var fingerprints = new List<Hash128>();
-                for (int at = t4 + 1; at < end;)
+                cveId = id;
+                entry = new Entry(size, ticks, content, line, t4 + 1);
+                return true;
+            }
+
+            /// <summary>The line's fingerprints whose digits are all hex, as <see cref="Holds"/> finds them in the text.</summary>
+            private static Hash128[] ReadFingerprints(string line, int at)
+            {
+                var values = new List<Hash128>((line.Length - at + 1) / 33);
+                for (; at < line.Length; at += 33)
                 {
-                    int comma = text.IndexOf(',', at, end - at);
-                    int stop = comma < 0 ? end : comma;
-                    if (!Hash128.TryParse(text, at, stop - at, out Hash128 fingerprint))
+                    if (Hash128.TryParse(line, at, 32, out Hash128 value))
+                    {
+                        values.Add(value);
+                    }
+                }
+
+                return values.ToArray();
+            }
+
+            /// <summary>The decimal digits text[start..end) of a non-negative long; false for anything else.</summary>
+            private static bool TryReadDecimal(string text, int start, int end, out long value)
+            {
+                value = 0;
+                ulong digits = 0;
+                if (end <= start || end - start > 19)
+                {
+                    return false;
+                }
+
+                for (int i = start; i < end; i++)
+                {
+                    char c = text[i];
+                    if (c < '0' || c > '9')
                     {
                         return false;
                     }
 
-                    fingerprints.Add(fingerprint);
-                    at = stop + 1;
+                    digits = digits * 10 + (uint)(c - '0');
                 }
 
-                cveId = id;
-                entry = new Entry(size, ticks, content, fingerprints.ToArray());
+                if (digits > long.MaxValue)
+                {
+                    return false;
+                }
+
+                value = (long)digits;
                 return true;
             }
         }

@@ -27,7 +27,9 @@ namespace SecurityOps.Database
             this.low = low;
         }
 
-        public static Hash128 Of(byte[] bytes)
+        public static Hash128 Of(byte[] bytes) => Of(new ReadOnlySpan<byte>(bytes));
+
+        public static Hash128 Of(ReadOnlySpan<byte> bytes)
         {
 #if NET8_0_OR_GREATER
             // The one-shot form: no hasher object, no result array.
@@ -35,7 +37,7 @@ namespace SecurityOps.Database
             SHA256.HashData(bytes, digest);
 #else
             hasher ??= SHA256.Create();
-            ReadOnlySpan<byte> digest = hasher.ComputeHash(bytes);
+            ReadOnlySpan<byte> digest = hasher.ComputeHash(bytes.ToArray());
 #endif
             return new Hash128(BinaryPrimitives.ReadUInt64BigEndian(digest), BinaryPrimitives.ReadUInt64BigEndian(digest.Slice(8)));
         }
@@ -43,15 +45,32 @@ namespace SecurityOps.Database
         /// <summary>Reads the 32 lower-case hex digits <see cref="ToString"/> writes; false for anything else.</summary>
         public static bool TryParse(string text, int start, int length, out Hash128 value)
         {
+            // By hand: the observation index holds tens of thousands of these, read at the start of every run.
             value = default;
-            if (length != 32 ||
-                !ulong.TryParse(text.Substring(start, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong h) ||
-                !ulong.TryParse(text.Substring(start + 16, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong l))
+            if (length != 32 || !TryReadHex16(text, start, out ulong h) || !TryReadHex16(text, start + 16, out ulong l))
             {
                 return false;
             }
 
             value = new Hash128(h, l);
+            return true;
+        }
+
+        private static bool TryReadHex16(string text, int start, out ulong value)
+        {
+            value = 0;
+            for (int i = start; i < start + 16; i++)
+            {
+                char c = text[i];
+                int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+                if (digit < 0)
+                {
+                    return false;
+                }
+
+                value = (value << 4) | (uint)digit;
+            }
+
             return true;
         }
 

@@ -144,6 +144,60 @@ $items = @(
         }
 
         [Fact]
+        public void AnIndexLineReadsBackAsWrittenAndAnythingMalformedIsRefused()
+        {
+            var random = new Random(17);
+            for (int n = 0; n < 200; n++)
+            {
+                var fingerprints = Enumerable.Range(0, 1 + random.Next(CveObservationIndex.MaxFingerprints))
+                    .Select(i => Hash128.Of(BitConverter.GetBytes(random.NextDouble()))).ToArray();
+                long ticks = n == 0 ? DateTime.MaxValue.Ticks : n == 1 ? 0 : DateTime.UtcNow.Ticks - random.Next();
+                var entry = new CveObservationIndex.Entry(random.Next(), ticks, Hash128.Of(BitConverter.GetBytes(n)), fingerprints);
+                string line = entry.Line("CVE-2026-" + n).TrimEnd('\n');
+
+                // Looked up unparsed (the text searched), then as values: the same answers.
+                Assert.True(CveObservationIndex.Entry.TryParse(line, out string id, out var read));
+                Assert.Equal("CVE-2026-" + n, id);
+                Assert.All(fingerprints, f => Assert.True(read.Holds(f)));
+                Assert.False(read.Holds(Hash128.Of(BitConverter.GetBytes(-n))));
+                Assert.False(read.Holds(read.Content));
+                Assert.True(entry.SameAs(read));
+                Assert.All(fingerprints, f => Assert.True(read.Holds(f)));
+                Assert.Equal(line + "\n", read.Line(id));
+            }
+
+            var two = new[] { Hash128.Of(new byte[] { 2 }), Hash128.Of(new byte[] { 3 }) };
+            string good = new CveObservationIndex.Entry(944, 639319974244962991, Hash128.Of(new byte[] { 1 }), two).Line("CVE-2026-1").TrimEnd('\n');
+            string[] fields = good.Split('\t');
+            var malformed = new[]
+            {
+                good.Replace("CVE-2026-1", "GHSA-1"),                                          // not a CVE id
+                string.Join("\t", fields.Take(4)),                                              // a field missing
+                good + "\t" + fields[4],                                                        // a field too many
+                good.Replace("\t944\t", "\t-944\t"),                                            // a signed size
+                good.Replace("639319974244962991", "99999999999999999999"),                     // ticks beyond a long
+                good.Replace(fields[3], fields[3].ToUpperInvariant()),                          // hex not as written
+                good.Replace(fields[3], fields[3].Substring(1)),                                // a short hash
+                good + ",",                                                                     // an empty fingerprint
+                good + "," + two[0].ToString().Substring(1),                                    // a short fingerprint
+                good.Replace(",", ";"),                                                         // another separator
+            };
+            foreach (string line in malformed)
+            {
+                Assert.False(CveObservationIndex.Entry.TryParse(line, out _, out _), line);
+            }
+
+            // A fingerprint whose digits are damaged is not held, looked up in the text or as values; the other still is.
+            string damaged = good.Substring(0, good.Length - 1) + "g";
+            Assert.True(CveObservationIndex.Entry.TryParse(damaged, out _, out var unparsed));
+            Assert.True(unparsed.Holds(two[0]));
+            Assert.False(unparsed.Holds(two[1]));
+            Assert.Equal(new[] { two[0] }, unparsed.Fingerprints);
+            Assert.True(unparsed.Holds(two[0]));
+            Assert.False(unparsed.Holds(two[1]));
+        }
+
+        [Fact]
         public void ARecordAnsweredUnreadWhoseFileIsThenRemovedSaysSoWhenUsed()
         {
             using var state = Learned();
