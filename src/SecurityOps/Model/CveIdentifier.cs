@@ -9,8 +9,11 @@ namespace SecurityOps.Model
     /// </summary>
     public static class CveIdentifier
     {
-        /// <summary>The id's shape, without anchors, for use inside other patterns and <c>[ValidatePattern]</c>.</summary>
-        public const string Shape = @"CVE-(?<year>\d{4})-(?<seq>\d{4,})";
+        /// <summary>
+        /// The id's shape, without anchors, for use inside other patterns and <c>[ValidatePattern]</c>. ASCII digits only:
+        /// .NET's \d also matches other scripts' digits, which no CVE id has.
+        /// </summary>
+        public const string Shape = @"CVE-(?<year>[0-9]{4})-(?<seq>[0-9]{4,})";
 
         private static readonly Regex Exact = new Regex("^" + Shape + "$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
@@ -27,6 +30,11 @@ namespace SecurityOps.Model
                 return null;
             }
 
+            if (Exact.IsMatch(id))
+            {
+                return id; // already canonical: the common case, without two copies
+            }
+
             string candidate = id.Trim().ToUpperInvariant();
             return Exact.IsMatch(candidate) ? candidate : null;
         }
@@ -34,8 +42,28 @@ namespace SecurityOps.Model
         /// <summary>The canonical form of <paramref name="id"/>, or the <c>InvalidCveId</c> error naming it.</summary>
         public static string Require(string id) => Normalize(id) ?? throw Invalid(id);
 
-        /// <summary>The year part of a valid id.</summary>
-        public static int Year(string id) => int.Parse(Exact.Match(id).Groups["year"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        /// <summary>The year part of a valid id (read by hand: every record's path asks for it).</summary>
+        public static int Year(string id)
+        {
+            if (id == null || id.Length < 9 || !id.StartsWith("CVE-", System.StringComparison.Ordinal) || id[8] != '-')
+            {
+                throw Invalid(id);
+            }
+
+            int year = 0;
+            for (int i = 4; i < 8; i++)
+            {
+                char c = id[i];
+                if (c < '0' || c > '9')
+                {
+                    throw Invalid(id);
+                }
+
+                year = year * 10 + (c - '0');
+            }
+
+            return year;
+        }
 
         /// <summary>Every CVE id in <paramref name="text"/>, canonical, in order of first appearance, each once.</summary>
         public static IEnumerable<string> FindAll(string text)

@@ -180,7 +180,8 @@ namespace SecurityOps.Model
 
         public static string PathFor(string cveId)
         {
-            return $"cves/{CveIdentifier.Year(cveId)}/{cveId}.yaml";
+            CveIdentifier.Year(cveId); // the id's shape checked: its year is the folder
+            return string.Concat("cves/", cveId.Substring(4, 4), "/", cveId, ".yaml");
         }
 
         public override string ToString() => CveId;

@@ -182,12 +182,14 @@ $items | Add-CveRecord -StatePath $state -Verbose").AssertNoErrors();
         public void InvalidIdsAreNonTerminatingErrorsNamingTheValue()
         {
             using var state = new StateScope(ps);
-            var result = state.Run("Add-CveRecord -StatePath $state -CveId 'CVE-2024-123','cve-2024-12345','GHSA-xxxx-yyyy','CVE-24-1234' -Package curl");
+            // The last has Arabic-Indic digits, which .NET's \d would take for a year and a number: a CVE id's digits are ASCII.
+            const string OtherDigits = "CVE-\u0662\u0660\u0662\u0664-\u0661\u0662\u0663\u0664";
+            var result = state.Run("Add-CveRecord -StatePath $state -CveId 'CVE-2024-123','cve-2024-12345','GHSA-xxxx-yyyy','CVE-24-1234','" + OtherDigits + "' -Package curl");
             var created = result.Objects<CveRecord>().Select(r => r.CveId).ToList();
             Assert.Equal(new[] { "CVE-2024-12345" }, created);
-            Assert.Equal(3, result.Errors.Count);
+            Assert.Equal(4, result.Errors.Count);
             Assert.All(result.Errors, e => Assert.Equal("InvalidCveId,SecurityOps.Commands.AddCveRecordCommand", e.FullyQualifiedErrorId));
-            Assert.Equal(new object[] { "CVE-2024-123", "GHSA-xxxx-yyyy", "CVE-24-1234" }, result.Errors.Select(e => e.TargetObject));
+            Assert.Equal(new object[] { "CVE-2024-123", "GHSA-xxxx-yyyy", "CVE-24-1234", OtherDigits }, result.Errors.Select(e => e.TargetObject));
         }
 
         [Fact]
