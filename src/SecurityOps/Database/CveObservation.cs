@@ -40,7 +40,9 @@ namespace SecurityOps.Database
         /// </summary>
         public Hash128 ComputeFingerprint()
         {
-            var text = new StringBuilder(256);
+            // One builder and buffer per thread: a run computes thousands of these, on every core.
+            StringBuilder text = fingerprintText ?? (fingerprintText = new StringBuilder(256));
+            text.Clear();
             void Add(string value) => (value == null ? text.Append('~') : text.Append(value.Length).Append(':').Append(value)).Append(';');
             void AddList(IList<string> values)
             {
@@ -108,9 +110,30 @@ namespace SecurityOps.Database
             }
 
             text.Append('}');
+            char[] units = fingerprintUnits;
+            if (units == null || units.Length < text.Length)
+            {
+                fingerprintUnits = units = new char[Math.Max(text.Length, 512)];
+            }
+
+            text.CopyTo(0, units, 0, text.Length);
             // The UTF-16 code units as they are: an encoding would turn different unpaired surrogates into the same bytes.
-            return Hash128.Of(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.ToString().AsSpan()).ToArray());
+            Hash128 fingerprint = Hash128.Of(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<char>(units, 0, text.Length)));
+            if (units.Length > 1 << 16)
+            {
+                // A long advisory's text is not kept for the thread's lifetime.
+                fingerprintText = null;
+                fingerprintUnits = null;
+            }
+
+            return fingerprint;
         }
+
+        [ThreadStatic]
+        private static StringBuilder fingerprintText;
+
+        [ThreadStatic]
+        private static char[] fingerprintUnits;
 
         /// <summary>What a feed item says about one of its CVEs (as Add-CveRecord binds it from the pipeline).</summary>
         public static CveObservation FromFeedItem(SecurityFeedItem item, string cveId) => new CveObservation
