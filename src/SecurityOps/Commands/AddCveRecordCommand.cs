@@ -165,7 +165,7 @@ namespace SecurityOps.Commands
             CveDatabase.RecordRun run = null;
             TryRun(() => run = database.ReadAhead(observations));
             var recorded = new List<(CveObservation Observation, CveRecord Record)>(observations.Count);
-            IReadOnlyDictionary<string, SecurityOpsException> failed = null;
+            System.Threading.Tasks.Task<IReadOnlyDictionary<string, SecurityOpsException>> written = null;
             using (run)
             {
                 foreach (CveObservation observation in observations)
@@ -173,19 +173,40 @@ namespace SecurityOps.Commands
                     TryRunItem(() => recorded.Add((observation, database.Record(observation))));
                 }
 
-                TryRun(() => failed = run?.Write());
+                // The writes go on while the next items are bound, read and merged.
+                TryRun(() => written = run?.BeginWrite());
             }
 
-            // Reported once written: a record in the output is on disk.
-            foreach (var (observation, record) in recorded)
+            unreported.Enqueue((recorded, written));
+            ReportWritten(waitForAll: false);
+        }
+
+        // Runs recorded and not yet reported, in order, each with its writes.
+        private readonly Queue<(List<(CveObservation Observation, CveRecord Record)> Recorded, System.Threading.Tasks.Task<IReadOnlyDictionary<string, SecurityOpsException>> Written)> unreported =
+            new Queue<(List<(CveObservation Observation, CveRecord Record)>, System.Threading.Tasks.Task<IReadOnlyDictionary<string, SecurityOpsException>>)>();
+
+        /// <summary>Reports each run whose writes are done (all of them, waiting, at the end): a record in the output is on disk.</summary>
+        private void ReportWritten(bool waitForAll)
+        {
+            while (unreported.Count > 0 && (waitForAll || unreported.Peek().Written == null || unreported.Peek().Written.IsCompleted))
             {
-                if (failed != null && failed.TryGetValue(record.CveId, out SecurityOpsException failure))
+                var (recorded, written) = unreported.Dequeue();
+                IReadOnlyDictionary<string, SecurityOpsException> failed = null;
+                if (written != null)
                 {
-                    WriteFailure(failure);
-                    continue;
+                    TryRun(() => failed = written.GetAwaiter().GetResult());
                 }
 
-                Report(observation, record);
+                foreach (var (observation, record) in recorded)
+                {
+                    if (failed != null && failed.TryGetValue(record.CveId, out SecurityOpsException failure))
+                    {
+                        WriteFailure(failure);
+                        continue;
+                    }
+
+                    Report(observation, record);
+                }
             }
         }
 
@@ -215,6 +236,7 @@ namespace SecurityOps.Commands
         protected override void EndProcessing()
         {
             RecordPending();
+            ReportWritten(waitForAll: true);
             ReleaseResources();
             if (newRecords.Count > 0)
             {

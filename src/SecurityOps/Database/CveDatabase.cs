@@ -55,13 +55,16 @@ namespace SecurityOps.Database
         /// other files are read and parsed on every core, and each following Record of one of them takes what was read
         /// instead of reading it again (a feed's items are mostly known records).
         /// Until Dispose, this thread holds the state's lock: no other thread of this process writes a record between
-        /// the read-ahead and the merge. The run's Records keep what they would write, and <see cref="RecordRun.Write"/>
-        /// writes it all at once, several files at a time (a durable write mostly waits for the disk, and the disk
-        /// takes concurrent flushes together). What a run did not take, or did not write, is dropped at Dispose.
+        /// the read-ahead and the merge. The run's Records keep what they would write, and <see cref="RecordRun.BeginWrite"/>
+        /// writes it all, several files at a time (a durable write mostly waits for the disk, and the disk takes
+        /// concurrent flushes together), while the caller goes on to its next run: a later run that reads one of those
+        /// records waits for the writes first, and so does any other thread that takes the lock. What a run did not
+        /// take, or did not write, is dropped at Dispose.
         /// </summary>
         public RecordRun ReadAhead(IReadOnlyList<CveObservation> observations)
         {
-            IDisposable held = files.AcquireLock();
+            // The batch's earlier writes may still go on: this run waits for them only if it reads a record they write.
+            IDisposable held = files.AcquireLockBesideWritesInFlight();
             try
             {
                 CveObservationIndex index = batch?.Index;
@@ -83,6 +86,8 @@ namespace SecurityOps.Database
 
                     same.Add(observation);
                 }
+
+                WaitForWritesOf(ids);
 
                 // Parallel.For over an array: nothing generic to compile in a fresh process, where PLINQ's would cost more
                 // than it saves.
@@ -503,6 +508,38 @@ namespace SecurityOps.Database
 
         private RecordRun run;
 
+        // Write-behind: the runs' writes still going on (each run's after the one before), and the records they write.
+        private System.Threading.Tasks.Task writesInFlight = System.Threading.Tasks.Task.CompletedTask;
+        private readonly HashSet<string> idsInFlight = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Waits for the writes still going on when any of <paramref name="ids"/> is among their records.</summary>
+        private void WaitForWritesOf(IEnumerable<string> ids)
+        {
+            if (!writesInFlight.IsCompleted && ids.Any(idsInFlight.Contains))
+            {
+                WaitForWrites();
+            }
+
+            if (writesInFlight.IsCompleted)
+            {
+                idsInFlight.Clear();
+            }
+        }
+
+        /// <summary>Waits until every write a run started is done (their failures are the runs' to report).</summary>
+        public void WaitForWrites()
+        {
+            try
+            {
+                writesInFlight.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            idsInFlight.Clear();
+        }
+
         /// <summary>A run of <see cref="Record"/> calls opened by <see cref="ReadAhead"/>: it holds the lock and what the run will write.</summary>
         public sealed class RecordRun : IDisposable
         {
@@ -533,35 +570,76 @@ namespace SecurityOps.Database
             internal Dictionary<string, PendingWrite> Pending { get; } = new Dictionary<string, PendingWrite>(StringComparer.Ordinal);
 
             /// <summary>
-            /// Writes every record the run changed or created, each atomically and durably, several at a time. Returns
-            /// the failures by CVE id (the others are written); the run then writes directly again.
+            /// Starts writing every record the run changed or created, each atomically and durably, several at a time; the
+            /// task gives the failures by CVE id (the others are written). The run then writes directly again. Until the
+            /// task ends, a later run that reads one of these records waits for it, and so does every other holder of the lock.
             /// </summary>
-            public IReadOnlyDictionary<string, SecurityOpsException> Write()
+            public System.Threading.Tasks.Task<IReadOnlyDictionary<string, SecurityOpsException>> BeginWrite()
             {
                 var items = Pending.ToArray();
                 Pending.Clear();
                 database.run = null;
-                var failures = new SecurityOpsException[items.Length];
-                var options = new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = ConcurrentWrites };
-                System.Threading.Tasks.Parallel.For(0, items.Length, options, i =>
+                if (items.Length == 0)
                 {
-                    string path = database.files.FullPath(CveRecord.PathFor(items[i].Key));
-                    try
+                    return System.Threading.Tasks.Task.FromResult<IReadOnlyDictionary<string, SecurityOpsException>>(new Dictionary<string, SecurityOpsException>());
+                }
+
+                foreach (var item in items)
+                {
+                    database.idsInFlight.Add(item.Key);
+                }
+
+                // Threads of their own (LongRunning): a durable write blocks on the disk, and on the thread pool the writes
+                // would hold the threads the next run's read-ahead needs.
+                // At once, beside the writes of earlier runs: a record in both would have made this run wait for them.
+                var task = System.Threading.Tasks.Task.Factory.StartNew(() => WriteAll(database.files, items), CancellationToken.None,
+                    System.Threading.Tasks.TaskCreationOptions.DenyChildAttach | System.Threading.Tasks.TaskCreationOptions.LongRunning,
+                    System.Threading.Tasks.TaskScheduler.Default);
+                database.writesInFlight = database.writesInFlight.IsCompleted ? task : System.Threading.Tasks.Task.WhenAll(database.writesInFlight, task);
+                database.files.AddWritesInFlight(task);
+                return task;
+            }
+
+            private static IReadOnlyDictionary<string, SecurityOpsException> WriteAll(StateRepository files, KeyValuePair<string, PendingWrite>[] items)
+            {
+                var failures = new SecurityOpsException[items.Length];
+                int next = -1;
+                void Writer()
+                {
+                    for (int i = Interlocked.Increment(ref next); i < items.Length; i = Interlocked.Increment(ref next))
                     {
-                        // The static write: this thread's lock covers the workers, which must not ask for it themselves.
-                        string text = items[i].Value.Text(database.files);
-                        StateRepository.WriteFileAtomic(path, text);
+                        string path = files.FullPath(CveRecord.PathFor(items[i].Key));
+                        try
+                        {
+                            // The static write: the run's lock covers the writers, which must not ask for it themselves.
+                            string text = items[i].Value.Text(files);
+                            StateRepository.WriteFileAtomic(path, text);
+                        }
+                        catch (SecurityOpsException ex)
+                        {
+                            failures[i] = ex;
+                        }
+                        catch (Exception ex) when (!(ex is OutOfMemoryException))
+                        {
+                            // A record the YAML library cannot write is that record's error, not the end of the run.
+                            failures[i] = new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path, $"Could not write {path}: {ex.Message}", ex);
+                        }
                     }
-                    catch (SecurityOpsException ex)
-                    {
-                        failures[i] = ex;
-                    }
-                    catch (Exception ex) when (!(ex is OutOfMemoryException))
-                    {
-                        // A record the YAML library cannot write is that record's error, not the end of the run.
-                        failures[i] = new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path, $"Could not write {path}: {ex.Message}", ex);
-                    }
-                });
+                }
+
+                // This thread and a few more, each taking the next record: the disk takes concurrent flushes together.
+                var others = new Thread[Math.Min(ConcurrentWrites, items.Length) - 1];
+                for (int t = 0; t < others.Length; t++)
+                {
+                    others[t] = new Thread(Writer) { IsBackground = true, Name = "SecurityOps record writer" };
+                    others[t].Start();
+                }
+
+                Writer();
+                foreach (Thread other in others)
+                {
+                    other.Join();
+                }
 
                 var byId = new Dictionary<string, SecurityOpsException>(StringComparer.Ordinal);
                 for (int i = 0; i < items.Length; i++)
@@ -629,6 +707,8 @@ namespace SecurityOps.Database
                 IDisposable release = Interlocked.Exchange(ref heldLock, null);
                 if (release != null)
                 {
+                    // The lock file is let go only when every record the batch wrote is on disk.
+                    database.WaitForWrites();
                     using (release)
                     using (database.files.AcquireLock())
                     {

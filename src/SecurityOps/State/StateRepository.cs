@@ -282,6 +282,25 @@ namespace SecurityOps.State
         }
 
         /// <summary>
+        /// <see cref="AcquireLock"/> for a batch's next run while the batch's earlier writes still go on (see
+        /// <see cref="AddWritesInFlight"/>): it does not wait for them, and the caller keeps clear of the files they write.
+        /// </summary>
+        public IDisposable AcquireLockBesideWritesInFlight()
+        {
+            LockHolder holder = Locks.GetOrAdd(Root, r => new LockHolder(r));
+            holder.Enter(LockTimeout, waitForWritesInFlight: false);
+            return new Releaser(holder);
+        }
+
+        /// <summary>
+        /// Writes that go on after the caller lets the lock go (a batch writes its records while it reads the next ones):
+        /// until they end, every other <see cref="AcquireLock"/> in this process waits for them, so no thread reads or
+        /// writes a file half-way through being replaced by them. The caller holds the lock.
+        /// </summary>
+        public void AddWritesInFlight(System.Threading.Tasks.Task writes) =>
+            Locks.GetOrAdd(Root, r => new LockHolder(r)).AddWritesInFlight(writes);
+
+        /// <summary>
         /// One lock for a batch (a pipeline of records): the state's lock file stays held from the first record to the
         /// last, so other processes wait for the batch as a whole and each record costs no file open. Threads of this
         /// process still take turns per write through <see cref="AcquireLock"/>: a batch that spans a pipeline whose
@@ -349,6 +368,12 @@ namespace SecurityOps.State
             private FileStream file;
             private int depth;
             private int batchHolds;
+            // Writes going on outside the lock (AddWritesInFlight); read and replaced under the monitor.
+            private System.Threading.Tasks.Task writesInFlight = System.Threading.Tasks.Task.CompletedTask;
+
+            /// <summary>Adds writes to those a new holder waits for. The caller holds the monitor.</summary>
+            public void AddWritesInFlight(System.Threading.Tasks.Task writes) =>
+                writesInFlight = writesInFlight.IsCompleted ? writes : System.Threading.Tasks.Task.WhenAll(writesInFlight, writes);
 
             /// <summary>Opens the lock file for a batch (if it is not open already) without keeping the monitor.</summary>
             public void HoldFile(TimeSpan timeout)
@@ -373,7 +398,7 @@ namespace SecurityOps.State
 
             public LockHolder(string root) => this.root = root;
 
-            public void Enter(TimeSpan timeout)
+            public void Enter(TimeSpan timeout, bool waitForWritesInFlight = true)
             {
                 var deadline = DateTime.UtcNow + timeout; // wall time for waiting only; never stored
                 if (!Monitor.TryEnter(gate, timeout))
@@ -383,6 +408,26 @@ namespace SecurityOps.State
 
                 try
                 {
+                    // A new holder (not a re-entry) waits for the writes still going on outside the lock. They need
+                    // nothing of any thread's, so the wait ends.
+                    if (waitForWritesInFlight && depth == 0 && !writesInFlight.IsCompleted)
+                    {
+                        bool ended;
+                        try
+                        {
+                            ended = writesInFlight.Wait(Max(deadline - DateTime.UtcNow, TimeSpan.Zero));
+                        }
+                        catch (AggregateException)
+                        {
+                            ended = true; // their failures are reported by the run that started them
+                        }
+
+                        if (!ended)
+                        {
+                            throw Locked(timeout);
+                        }
+                    }
+
                     if (depth == 0 && file == null)
                     {
                         string path = Path.Combine(root, LockFileName);
@@ -424,6 +469,8 @@ namespace SecurityOps.State
 
                 Monitor.Exit(gate);
             }
+
+            private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
             private SecurityOpsException Locked(TimeSpan timeout, Exception inner = null) =>
                 new SecurityOpsException("StateLocked", FailureKind.ResourceUnavailable, root,

@@ -1,5 +1,9 @@
+using System;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Management.Automation;
+using System.Threading;
 using SecurityOps.Model;
 using SecurityOps.Tests.Infrastructure;
 using Xunit;
@@ -176,6 +180,77 @@ $items | Add-CveRecord -StatePath $state -Verbose").AssertNoErrors();
             Assert.False(third["CVE-2026-5002"].Unchanged);
             Assert.NotEqual(old, File.GetLastWriteTimeUtc(third["CVE-2026-5002"].Path));
             Assert.Contains("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", File.ReadAllText(third["CVE-2026-5002"].Path));
+        }
+
+        /// <summary>
+        /// A run's records are written while the next items are read and merged: each record is output only once its
+        /// file holds it, in the order the items came, and a CVE seen again in a later run merges into what the earlier
+        /// run wrote (the later run waits for that write if it is still going on).
+        /// </summary>
+        [Fact]
+        public void RecordsAreOutputInOrderOnceOnDiskAndALaterRunMergesIntoWhatAnEarlierOneWrote()
+        {
+            using var state = new StateScope(ps);
+            var result = state.Run(@"
+$items = [Collections.Generic.List[object]]@(foreach ($n in 1..700) { [pscustomobject]@{ Source = 'feed-a'; Id = ""ADV-$n""; CveIds = @(""CVE-2026-$(10000 + $n)""); Packages = @('curl') } })
+# The first run's last record, first in the second run: the first run's writes are most likely still going on.
+$items.Insert(256, [pscustomobject]@{ Source = 'feed-b'; Id = 'ADV-B'; CveIds = @('CVE-2026-10256'); Packages = @('net-misc/curl') })
+$items | Add-CveRecord -StatePath $state | ForEach-Object {
+    $text = [IO.File]::ReadAllText([IO.Path]::Combine($state, $_.RelativePath))
+    '{0} {1} {2}' -f $_.CveId, ($text.Contains('source: ' + $_.Sources[-1].Source)), ($_.Sources.Count)
+}").AssertNoErrors();
+
+            var lines = result.Objects<string>().ToList();
+            Assert.Equal(701, lines.Count);
+            var expected = Enumerable.Range(1, 700).Select(n => $"CVE-2026-{10000 + n} True 1").ToList();
+            expected.Insert(256, "CVE-2026-10256 True 2");
+            Assert.Equal(expected, lines);
+            string merged = state.ReadFile("cves/2026/CVE-2026-10256.yaml");
+            Assert.Contains("source: feed-a", merged);
+            Assert.Contains("source: feed-b", merged);
+            Assert.Contains("net-misc/curl", merged);
+        }
+
+        /// <summary>
+        /// Stopped mid-pipeline (Ctrl+C, a cancelled job) while a run's writes are still going on: the command ends only
+        /// once they are done, so every record it output is on disk, no file is half-written or left as a temp file, and
+        /// the state's lock is free for the next run.
+        /// </summary>
+        [Fact]
+        public void AStoppedRunEndsOnlyOnceItsWritesAreDoneAndLeavesNoHalfWrittenFile()
+        {
+            using var state = new StateScope(ps);
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using (var pipeline = PowerShell.Create())
+            {
+                pipeline.Runspace = ps.Runspace;
+                pipeline.AddScript($@"
+param($sink)
+& {{ foreach ($n in 1..20000) {{ [pscustomobject]@{{ Source = 'feed-a'; Id = ""ADV-$n""; CveIds = @(""CVE-2026-$(10000 + $n)""); Packages = @('curl') }} }} }} |
+    Add-CveRecord -StatePath '{state.Path}' | ForEach-Object {{ $sink.Enqueue($_.CveId) }}").AddArgument(output);
+                IAsyncResult running = pipeline.BeginInvoke();
+                var watch = Stopwatch.StartNew();
+                while (output.Count < 512 && watch.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    Thread.Sleep(5);
+                }
+
+                pipeline.Stop();
+                try
+                {
+                    pipeline.EndInvoke(running);
+                }
+                catch (PipelineStoppedException)
+                {
+                }
+            }
+
+            Assert.InRange(output.Count, 512, 19999);
+            Assert.All(output, id => Assert.True(File.Exists(state.File($"cves/2026/{id}.yaml")), id));
+            Assert.Empty(Directory.EnumerateFiles(state.File("cves"), ".*.tmp-*", SearchOption.AllDirectories));
+            var all = state.Run("Get-CveRecord -StatePath $state").AssertNoErrors().Objects<CveRecord>().ToList();
+            Assert.True(all.Count >= output.Count);
+            state.Run("Add-CveRecord -StatePath $state -CveId CVE-2026-99999 -Package curl").AssertNoErrors();
         }
 
         [Fact]

@@ -204,6 +204,50 @@ namespace SecurityOps.Tests.State
             Assert.Equal(0, OtherProcessTakesTheLock());
         }
 
+        /// <summary>
+        /// Writes a batch leaves going on outside the lock (Add-CveRecord writes a run's records while it reads the next):
+        /// every other holder of the lock in this process waits for them, the batch's own next run does not, and a wait
+        /// longer than the lock's timeout is a StateLocked error, not a hang.
+        /// </summary>
+        [Fact]
+        public void WritesLeftGoingOnOutsideTheLockAreWaitedForByEveryOtherHolder()
+        {
+            using var temp = new TempFolder();
+            var repo = new StateRepository(temp.Path);
+            var writes = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (repo.AcquireLockBesideWritesInFlight())
+            {
+                repo.AddWritesInFlight(writes.Task);
+            }
+
+            // The batch's next run takes the lock beside them.
+            using (repo.AcquireLockBesideWritesInFlight())
+            {
+            }
+
+            // Another thread's write waits for them, then goes ahead.
+            var other = Task.Run(() => repo.WriteTextAtomic("feeds/state.yaml", "a: 1\n"));
+            Assert.False(other.Wait(300));
+            Assert.False(File.Exists(Path.Combine(temp.Path, "feeds", "state.yaml")));
+            writes.SetResult(true);
+            Assert.True(other.Wait(TimeSpan.FromSeconds(10)));
+            Assert.True(File.Exists(Path.Combine(temp.Path, "feeds", "state.yaml")));
+
+            // Writes that do not end within the lock's timeout: StateLocked, and the lock is free again after them.
+            var stuck = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (repo.AcquireLock())
+            {
+                repo.AddWritesInFlight(stuck.Task);
+            }
+
+            var impatient = new StateRepository(temp.Path) { LockTimeout = TimeSpan.FromMilliseconds(300) };
+            var error = Assert.Throws<SecurityOpsException>(() => impatient.WriteTextAtomic("x.yaml", "b: 2\n"));
+            Assert.Equal("StateLocked", error.ErrorId);
+            stuck.SetResult(true);
+            impatient.WriteTextAtomic("x.yaml", "b: 2\n");
+            Assert.True(File.Exists(Path.Combine(temp.Path, "x.yaml")));
+        }
+
         [Fact]
         public void AnotherProcessHoldingTheLockBlocksWrites()
         {
