@@ -628,11 +628,19 @@ namespace SecurityOps.Database
                 }
 
                 // This thread and a few more, each taking the next record: the disk takes concurrent flushes together.
-                var others = new Thread[Math.Min(ConcurrentWrites, items.Length) - 1];
-                for (int t = 0; t < others.Length; t++)
+                var others = new List<Thread>();
+                for (int t = 1; t < Math.Min(ConcurrentWrites, items.Length); t++)
                 {
-                    others[t] = new Thread(Writer) { IsBackground = true, Name = "SecurityOps record writer" };
-                    others[t].Start();
+                    try
+                    {
+                        var other = new Thread(Writer) { IsBackground = true, Name = "SecurityOps record writer" };
+                        other.Start();
+                        others.Add(other);
+                    }
+                    catch (Exception ex) when (ex is ThreadStartException || ex is OutOfMemoryException)
+                    {
+                        break; // fewer writers, the same writes: this thread writes whatever the others do not take
+                    }
                 }
 
                 Writer();
