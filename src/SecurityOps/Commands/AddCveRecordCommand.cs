@@ -99,6 +99,12 @@ namespace SecurityOps.Commands
 
         protected override void ProcessRecord()
         {
+            // Output as soon as a run's writes are done, not only when the next run is full.
+            if (unreported.Count > 0)
+            {
+                ReportWritten(waitForAll: false);
+            }
+
             if (CveId == null || CveId.Length == 0)
             {
                 WriteVerbose($"Skipped {AdvisoryId ?? Title ?? "an input object"}: it names no CVE id.");
@@ -162,6 +168,25 @@ namespace SecurityOps.Commands
 
             var observations = pending.ToList();
             pending.Clear();
+
+            // A record an earlier run wrote and has not yet output is output first, with everything before it: what the
+            // pipeline after this command does with it (Set-CveRecord...) is on disk before this run reads the record.
+            int lastSharing = -1, position = 0;
+            foreach (var earlier in unreported)
+            {
+                if (earlier.Recorded.Any(r => observations.Any(o => string.Equals(o.CveId, r.Record.CveId, StringComparison.Ordinal))))
+                {
+                    lastSharing = position;
+                }
+
+                position++;
+            }
+
+            for (; lastSharing >= 0; lastSharing--)
+            {
+                ReportOldest();
+            }
+
             CveDatabase.RecordRun run = null;
             TryRun(() => run = database.ReadAhead(observations));
             var recorded = new List<(CveObservation Observation, CveRecord Record)>(observations.Count);
@@ -179,7 +204,15 @@ namespace SecurityOps.Commands
 
             unreported.Enqueue((recorded, written));
             ReportWritten(waitForAll: false);
+            while (unreported.Count > RunsWritingAtOnce)
+            {
+                // Writing falls behind reading: the oldest run is waited for, so memory and threads stay bounded.
+                ReportOldest();
+            }
         }
+
+        // Runs whose writes may go on at once: one written while the next is read, and one more to even out the disk.
+        private const int RunsWritingAtOnce = 2;
 
         // Runs recorded and not yet reported, in order, each with its writes.
         private readonly Queue<(List<(CveObservation Observation, CveRecord Record)> Recorded, System.Threading.Tasks.Task<IReadOnlyDictionary<string, SecurityOpsException>> Written)> unreported =
@@ -190,23 +223,41 @@ namespace SecurityOps.Commands
         {
             while (unreported.Count > 0 && (waitForAll || unreported.Peek().Written == null || unreported.Peek().Written.IsCompleted))
             {
-                var (recorded, written) = unreported.Dequeue();
-                IReadOnlyDictionary<string, SecurityOpsException> failed = null;
-                if (written != null)
+                ReportOldest();
+            }
+        }
+
+        /// <summary>Reports the oldest run not yet reported, once its writes are done.</summary>
+        private void ReportOldest()
+        {
+            var (recorded, written) = unreported.Dequeue();
+            IReadOnlyDictionary<string, SecurityOpsException> failed = null;
+            Exception whole = null;
+            try
+            {
+                failed = written?.GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                whole = ex; // the run's writes failed as a whole: none of its records is known to be on disk
+            }
+
+            foreach (var (observation, record) in recorded)
+            {
+                if (whole != null && record.Changed)
                 {
-                    TryRun(() => failed = written.GetAwaiter().GetResult());
+                    string path = System.IO.Path.Combine(Session.State.Root, record.RelativePath);
+                    WriteFailure(new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path, $"Could not write {path}: {whole.Message}", whole));
+                    continue;
                 }
 
-                foreach (var (observation, record) in recorded)
+                if (failed != null && failed.TryGetValue(record.CveId, out SecurityOpsException failure))
                 {
-                    if (failed != null && failed.TryGetValue(record.CveId, out SecurityOpsException failure))
-                    {
-                        WriteFailure(failure);
-                        continue;
-                    }
-
-                    Report(observation, record);
+                    WriteFailure(failure);
+                    continue;
                 }
+
+                Report(observation, record);
             }
         }
 

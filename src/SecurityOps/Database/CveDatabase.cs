@@ -64,7 +64,7 @@ namespace SecurityOps.Database
         public RecordRun ReadAhead(IReadOnlyList<CveObservation> observations)
         {
             // The batch's earlier writes may still go on: this run waits for them only if it reads a record they write.
-            IDisposable held = files.AcquireLockBesideWritesInFlight();
+            IDisposable held = files.AcquireLockBesideWritesInFlight(this);
             try
             {
                 CveObservationIndex index = batch?.Index;
@@ -284,13 +284,17 @@ namespace SecurityOps.Database
         public bool Remove(string cveId)
         {
             string id = CveRecord.NormalizeId(cveId) ?? throw InvalidId(cveId);
-            if (!Exists(id))
+            using (files.AcquireLock())
             {
-                return false;
-            }
+                // Looked up under the lock: a record whose creation is still being written is found.
+                if (!Exists(id))
+                {
+                    return false;
+                }
 
-            files.Delete(CveRecord.PathFor(id));
-            return true;
+                files.Delete(CveRecord.PathFor(id));
+                return true;
+            }
         }
 
         /// <summary>
@@ -596,7 +600,7 @@ namespace SecurityOps.Database
                     System.Threading.Tasks.TaskCreationOptions.DenyChildAttach | System.Threading.Tasks.TaskCreationOptions.LongRunning,
                     System.Threading.Tasks.TaskScheduler.Default);
                 database.writesInFlight = database.writesInFlight.IsCompleted ? task : System.Threading.Tasks.Task.WhenAll(database.writesInFlight, task);
-                database.files.AddWritesInFlight(task);
+                database.files.AddWritesInFlight(database, task);
                 return task;
             }
 
@@ -619,9 +623,10 @@ namespace SecurityOps.Database
                         {
                             failures[i] = ex;
                         }
-                        catch (Exception ex) when (!(ex is OutOfMemoryException))
+                        catch (Exception ex)
                         {
-                            // A record the YAML library cannot write is that record's error, not the end of the run.
+                            // A record the YAML library cannot write (or no memory left to write it) is that record's
+                            // error, not the end of the run; nothing may escape a writer thread, which would end the process.
                             failures[i] = new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path, $"Could not write {path}: {ex.Message}", ex);
                         }
                     }

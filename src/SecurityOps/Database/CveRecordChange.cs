@@ -117,12 +117,28 @@ namespace SecurityOps.Database
             }
 
             IRecordRelevance judge = change.Relevance == null ? null : relevance();
-            if (IsAutomatic(change.Relevance) && judge.Apply(record, now))
+            using (files.AcquireLock())
             {
-                events.Verbose($"{record.CveId}: the inventories decide: {record.Relevance}.");
+                // Read again and changed again under one hold of the lock (approval may have taken a person's time):
+                // what another run wrote meanwhile, or is still writing, is kept, not overwritten with what was read first.
+                record = database.Get(cveId) ?? throw new SecurityOpsException("CveRecordNotFound", FailureKind.ObjectNotFound, cveId,
+                    $"No record for {cveId}; it was removed while the change waited for approval.");
+                edit.Record = record;
+                edit.Changes = Apply(record, change, now);
+                if (edit.Changes.Count == 0)
+                {
+                    events.Verbose($"{record.CveId}: nothing to change.");
+                    return edit;
+                }
+
+                if (IsAutomatic(change.Relevance) && judge.Apply(record, now))
+                {
+                    events.Verbose($"{record.CveId}: the inventories decide: {record.Relevance}.");
+                }
+
+                database.Save(record);
             }
 
-            database.Save(record);
             edit.Saved = true;
             events.Verbose($"{record.CveId}: {string.Join(", ", edit.Changes)}.");
             if (judge != null && record.Issue == null && judge.ShouldFile(record) && new CveFilingQueue(files).Add(new[] { record.CveId }))

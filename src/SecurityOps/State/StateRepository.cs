@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using SecurityOps.Model;
@@ -282,23 +283,25 @@ namespace SecurityOps.State
         }
 
         /// <summary>
-        /// <see cref="AcquireLock"/> for a batch's next run while the batch's earlier writes still go on (see
-        /// <see cref="AddWritesInFlight"/>): it does not wait for them, and the caller keeps clear of the files they write.
+        /// <see cref="AcquireLock"/> for a batch's next run while the batch's own earlier writes still go on (see
+        /// <see cref="AddWritesInFlight"/>): it waits for everyone else's writes, not for <paramref name="owner"/>'s,
+        /// whose files the caller keeps clear of itself.
         /// </summary>
-        public IDisposable AcquireLockBesideWritesInFlight()
+        public IDisposable AcquireLockBesideWritesInFlight(object owner)
         {
             LockHolder holder = Locks.GetOrAdd(Root, r => new LockHolder(r));
-            holder.Enter(LockTimeout, waitForWritesInFlight: false);
+            holder.Enter(LockTimeout, ownWritesNotWaitedFor: owner ?? throw new ArgumentNullException(nameof(owner)));
             return new Releaser(holder);
         }
 
         /// <summary>
         /// Writes that go on after the caller lets the lock go (a batch writes its records while it reads the next ones):
-        /// until they end, every other <see cref="AcquireLock"/> in this process waits for them, so no thread reads or
-        /// writes a file half-way through being replaced by them. The caller holds the lock.
+        /// until they end, every other holder of the lock in this process waits for them (see
+        /// <see cref="AcquireLockBesideWritesInFlight"/> for their owner's), so no thread reads or writes a file half-way
+        /// through being replaced by them, and the lock file is not let go before them. The caller holds the lock.
         /// </summary>
-        public void AddWritesInFlight(System.Threading.Tasks.Task writes) =>
-            Locks.GetOrAdd(Root, r => new LockHolder(r)).AddWritesInFlight(writes);
+        public void AddWritesInFlight(object owner, System.Threading.Tasks.Task writes) =>
+            Locks.GetOrAdd(Root, r => new LockHolder(r)).AddWritesInFlight(owner, writes);
 
         /// <summary>
         /// One lock for a batch (a pipeline of records): the state's lock file stays held from the first record to the
@@ -368,12 +371,37 @@ namespace SecurityOps.State
             private FileStream file;
             private int depth;
             private int batchHolds;
-            // Writes going on outside the lock (AddWritesInFlight); read and replaced under the monitor.
-            private System.Threading.Tasks.Task writesInFlight = System.Threading.Tasks.Task.CompletedTask;
+            // Writes going on outside the lock (AddWritesInFlight), by owner; read and changed under the monitor.
+            private readonly List<(object Owner, System.Threading.Tasks.Task Writes)> writesInFlight = new List<(object, System.Threading.Tasks.Task)>();
 
             /// <summary>Adds writes to those a new holder waits for. The caller holds the monitor.</summary>
-            public void AddWritesInFlight(System.Threading.Tasks.Task writes) =>
-                writesInFlight = writesInFlight.IsCompleted ? writes : System.Threading.Tasks.Task.WhenAll(writesInFlight, writes);
+            public void AddWritesInFlight(object owner, System.Threading.Tasks.Task writes)
+            {
+                writesInFlight.RemoveAll(w => w.Writes.IsCompleted);
+                writesInFlight.Add((owner, writes));
+            }
+
+            /// <summary>Waits (holding the monitor) for the writes in flight not of <paramref name="except"/>'s; false when the deadline passes first.</summary>
+            private bool WaitForWritesInFlight(object except, DateTime deadline)
+            {
+                writesInFlight.RemoveAll(w => w.Writes.IsCompleted);
+                var others = writesInFlight.Where(w => !ReferenceEquals(w.Owner, except)).Select(w => w.Writes).ToArray();
+                if (others.Length == 0)
+                {
+                    return true;
+                }
+
+                try
+                {
+                    // They need nothing of any thread's, so the wait ends; their failures are reported by whoever started them.
+                    TimeSpan left = deadline == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : Max(deadline - DateTime.UtcNow, TimeSpan.Zero);
+                    return System.Threading.Tasks.Task.WaitAll(others, left);
+                }
+                catch (AggregateException)
+                {
+                    return true;
+                }
+            }
 
             /// <summary>Opens the lock file for a batch (if it is not open already) without keeping the monitor.</summary>
             public void HoldFile(TimeSpan timeout)
@@ -389,8 +417,7 @@ namespace SecurityOps.State
                 batchHolds--;
                 if (depth == 0 && batchHolds == 0)
                 {
-                    file?.Dispose();
-                    file = null;
+                    CloseFile();
                 }
 
                 Monitor.Exit(gate);
@@ -398,7 +425,7 @@ namespace SecurityOps.State
 
             public LockHolder(string root) => this.root = root;
 
-            public void Enter(TimeSpan timeout, bool waitForWritesInFlight = true)
+            public void Enter(TimeSpan timeout, object ownWritesNotWaitedFor = null)
             {
                 var deadline = DateTime.UtcNow + timeout; // wall time for waiting only; never stored
                 if (!Monitor.TryEnter(gate, timeout))
@@ -408,24 +435,10 @@ namespace SecurityOps.State
 
                 try
                 {
-                    // A new holder (not a re-entry) waits for the writes still going on outside the lock. They need
-                    // nothing of any thread's, so the wait ends.
-                    if (waitForWritesInFlight && depth == 0 && !writesInFlight.IsCompleted)
+                    // A new holder (not a re-entry) waits for the writes still going on outside the lock.
+                    if (depth == 0 && writesInFlight.Count > 0 && !WaitForWritesInFlight(ownWritesNotWaitedFor, deadline))
                     {
-                        bool ended;
-                        try
-                        {
-                            ended = writesInFlight.Wait(Max(deadline - DateTime.UtcNow, TimeSpan.Zero));
-                        }
-                        catch (AggregateException)
-                        {
-                            ended = true; // their failures are reported by the run that started them
-                        }
-
-                        if (!ended)
-                        {
-                            throw Locked(timeout);
-                        }
+                        throw Locked(timeout);
                     }
 
                     if (depth == 0 && file == null)
@@ -463,11 +476,18 @@ namespace SecurityOps.State
             {
                 if (--depth == 0 && batchHolds == 0)
                 {
-                    file?.Dispose();
-                    file = null;
+                    CloseFile();
                 }
 
                 Monitor.Exit(gate);
+            }
+
+            /// <summary>Lets the lock file go, once the writes still going on outside the lock are done. The caller holds the monitor.</summary>
+            private void CloseFile()
+            {
+                WaitForWritesInFlight(null, DateTime.MaxValue);
+                file?.Dispose();
+                file = null;
             }
 
             private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -206,30 +206,37 @@ namespace SecurityOps.Tests.State
 
         /// <summary>
         /// Writes a batch leaves going on outside the lock (Add-CveRecord writes a run's records while it reads the next):
-        /// every other holder of the lock in this process waits for them, the batch's own next run does not, and a wait
-        /// longer than the lock's timeout is a StateLocked error, not a hang.
+        /// every other holder of the lock in this process waits for them (another batch too, as in another runspace),
+        /// the batch's own next run does not, a wait longer than the lock's timeout is a StateLocked error, not a hang,
+        /// and the lock file is not let go before them.
         /// </summary>
         [Fact]
         public void WritesLeftGoingOnOutsideTheLockAreWaitedForByEveryOtherHolder()
         {
             using var temp = new TempFolder();
             var repo = new StateRepository(temp.Path);
+            object batch = new object(), otherBatch = new object();
             var writes = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (repo.AcquireLockBesideWritesInFlight())
+            // As Add-CveRecord does: writes are left going on only within a batch, which holds the lock file.
+            IDisposable holding = repo.HoldLockForBatch();
+            using (repo.AcquireLockBesideWritesInFlight(batch))
             {
-                repo.AddWritesInFlight(writes.Task);
+                repo.AddWritesInFlight(batch, writes.Task);
             }
 
-            // The batch's next run takes the lock beside them.
-            using (repo.AcquireLockBesideWritesInFlight())
+            // The batch's own next run takes the lock beside them.
+            using (repo.AcquireLockBesideWritesInFlight(batch))
             {
             }
 
-            // Another thread's write waits for them, then goes ahead.
+            // Another batch's run, and another thread's write, wait for them, then go ahead.
+            var otherRun = Task.Run(() => repo.AcquireLockBesideWritesInFlight(otherBatch).Dispose());
             var other = Task.Run(() => repo.WriteTextAtomic("feeds/state.yaml", "a: 1\n"));
-            Assert.False(other.Wait(300));
+            Assert.False(otherRun.Wait(300));
+            Assert.False(other.Wait(50));
             Assert.False(File.Exists(Path.Combine(temp.Path, "feeds", "state.yaml")));
             writes.SetResult(true);
+            Assert.True(otherRun.Wait(TimeSpan.FromSeconds(10)));
             Assert.True(other.Wait(TimeSpan.FromSeconds(10)));
             Assert.True(File.Exists(Path.Combine(temp.Path, "feeds", "state.yaml")));
 
@@ -237,7 +244,7 @@ namespace SecurityOps.Tests.State
             var stuck = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             using (repo.AcquireLock())
             {
-                repo.AddWritesInFlight(stuck.Task);
+                repo.AddWritesInFlight(batch, stuck.Task);
             }
 
             var impatient = new StateRepository(temp.Path) { LockTimeout = TimeSpan.FromMilliseconds(300) };
@@ -246,6 +253,30 @@ namespace SecurityOps.Tests.State
             stuck.SetResult(true);
             impatient.WriteTextAtomic("x.yaml", "b: 2\n");
             Assert.True(File.Exists(Path.Combine(temp.Path, "x.yaml")));
+            holding.Dispose();
+
+            // A batch's lock file stays held until the writes it left going on are done.
+            string lockFile = Path.Combine(temp.Path, StateRepository.LockFileName);
+            var late = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var held = repo.HoldLockForBatch();
+            using (repo.AcquireLockBesideWritesInFlight(batch))
+            {
+                repo.AddWritesInFlight(batch, late.Task);
+            }
+
+            var release = Task.Run(() => held.Dispose());
+            Assert.False(release.Wait(300));
+            Assert.NotEqual(0, FlockExitCode(lockFile));
+            late.SetResult(true);
+            Assert.True(release.Wait(TimeSpan.FromSeconds(10)));
+            Assert.Equal(0, FlockExitCode(lockFile));
+        }
+
+        private static int FlockExitCode(string lockFile)
+        {
+            using var probe = Process.Start(new ProcessStartInfo("flock", $"-n -x \"{lockFile}\" true") { UseShellExecute = false });
+            probe.WaitForExit();
+            return probe.ExitCode;
         }
 
         [Fact]
