@@ -149,11 +149,6 @@ namespace SecurityOps.Commands
         }
 
         /// <summary>
-        /// -Credential means a GitHub token on every SecurityOps cmdlet; the mail cmdlets take their SMTP login as
-        /// -SmtpCredential. A script written for the older -Credential gets this clear error instead of its mail login
-        /// being used as something else.
-        /// </summary>
-        /// <summary>
         /// True when ShouldProcess will show its words to someone: -WhatIf (or its preference), -Confirm, a confirmation
         /// prompt <paramref name="impact"/> meets under $ConfirmPreference, or -Verbose (or a verbose preference). A
         /// cmdlet whose words cost work (a file lookup per item) builds them only then.
@@ -191,6 +186,11 @@ namespace SecurityOps.Commands
             return Enum.TryParse(raw?.ToString(), ignoreCase: true, out value);
         }
 
+        /// <summary>
+        /// -Credential means a GitHub token on every SecurityOps cmdlet; the mail cmdlets take their SMTP login as
+        /// -SmtpCredential. A script written for the older -Credential gets this clear error instead of its mail login
+        /// being used as something else.
+        /// </summary>
         protected void RefuseCredentialAsMailLogin(PSCredential credential)
         {
             if (credential != null)
