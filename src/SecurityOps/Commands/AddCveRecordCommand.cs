@@ -5,6 +5,7 @@ using System.Management.Automation;
 using SecurityOps.Database;
 using SecurityOps.Inventory;
 using SecurityOps.Model;
+using SecurityOps.State;
 
 namespace SecurityOps.Commands
 {
@@ -172,14 +173,18 @@ namespace SecurityOps.Commands
             // A record an earlier run wrote and has not yet output is output first, with everything before it: what the
             // pipeline after this command does with it (Set-CveRecord...) is on disk before this run reads the record.
             int lastSharing = -1, position = 0;
-            foreach (var earlier in unreported)
+            if (unreported.Count > 0)
             {
-                if (earlier.Recorded.Any(r => observations.Any(o => string.Equals(o.CveId, r.Record.CveId, StringComparison.Ordinal))))
+                var ids = new HashSet<string>(observations.Select(o => o.CveId), StringComparer.Ordinal);
+                foreach (var earlier in unreported)
                 {
-                    lastSharing = position;
-                }
+                    if (earlier.Recorded.Any(r => ids.Contains(r.Record.CveId)))
+                    {
+                        lastSharing = position;
+                    }
 
-                position++;
+                    position++;
+                }
             }
 
             for (; lastSharing >= 0; lastSharing--)
@@ -246,8 +251,7 @@ namespace SecurityOps.Commands
             {
                 if (whole != null && record.Changed)
                 {
-                    string path = System.IO.Path.Combine(Session.State.Root, record.RelativePath);
-                    WriteFailure(new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path, $"Could not write {path}: {whole.Message}", whole));
+                    WriteFailure(StateRepository.WriteFailed(Session.State.Files.FullPath(record.RelativePath), whole));
                     continue;
                 }
 

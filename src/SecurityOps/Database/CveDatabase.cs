@@ -512,21 +512,20 @@ namespace SecurityOps.Database
 
         private RecordRun run;
 
-        // Write-behind: the runs' writes still going on (each run's after the one before), and the records they write.
+        // Write-behind: the runs' writes still going on (side by side), and the records they write.
         private System.Threading.Tasks.Task writesInFlight = System.Threading.Tasks.Task.CompletedTask;
         private readonly HashSet<string> idsInFlight = new HashSet<string>(StringComparer.Ordinal);
 
         /// <summary>Waits for the writes still going on when any of <paramref name="ids"/> is among their records.</summary>
         private void WaitForWritesOf(IEnumerable<string> ids)
         {
-            if (!writesInFlight.IsCompleted && ids.Any(idsInFlight.Contains))
-            {
-                WaitForWrites();
-            }
-
             if (writesInFlight.IsCompleted)
             {
                 idsInFlight.Clear();
+            }
+            else if (ids.Any(idsInFlight.Contains))
+            {
+                WaitForWrites();
             }
         }
 
@@ -627,7 +626,7 @@ namespace SecurityOps.Database
                         {
                             // A record the YAML library cannot write (or no memory left to write it) is that record's
                             // error, not the end of the run; nothing may escape a writer thread, which would end the process.
-                            failures[i] = new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path, $"Could not write {path}: {ex.Message}", ex);
+                            failures[i] = StateRepository.WriteFailed(path, ex);
                         }
                     }
                 }

@@ -245,7 +245,8 @@ namespace SecurityOps.State
         private static string TempBeside(string path) =>
             Path.Combine(Path.GetDirectoryName(path), "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N"));
 
-        private static SecurityOpsException WriteFailed(string path, Exception ex) =>
+        /// <summary>The one error for a state file that could not be written (StateWriteFailed, naming the file).</summary>
+        internal static SecurityOpsException WriteFailed(string path, Exception ex) =>
             new SecurityOpsException("StateWriteFailed", FailureKind.WriteError, path, $"Could not write {path}: {ex.Message}", ex);
 
         public void Delete(string relativePath)
